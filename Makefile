@@ -1,0 +1,35 @@
+# poakit: every target sets up .venv on first use, so a fresh machine needs only Python 3.11 and make.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export NO_MKDOCS_2_WARNING := true
+
+.PHONY: serve build test bench publish clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "poakit needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+serve: $(STAMP)  ## preview on http://127.0.0.1:8000 (private cases included, marked)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)  ## the static site in site/ (public cases only)
+	$(BIN)/mkdocs build
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)  ## scale benchmarks; writes benchmarks/results.json
+	$(BIN)/python benchmarks/scale.py
+
+publish: $(STAMP)  ## make publish VERSION=x.y [PUSH=1]
+	@test -n "$(VERSION)" || { echo "usage: make publish VERSION=x.y [PUSH=1]"; exit 2; }
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m poakit.publish "$(VERSION)" $(if $(PUSH),--push,)
+
+clean:
+	rm -rf site .pytest_cache

@@ -1,0 +1,46 @@
+"""MkDocs adapter: the engine's generated pages become virtual files of the site.
+
+Everything of substance happens in `poakit`; this module only translates: it loads the project,
+hands problems to MkDocs' log (or aborts the build), and wraps each page in `File.generated`,
+so nothing is ever written into docs/, cases/ or snippets/.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from poakit.errors import Level
+from poakit.project import load_project
+from poakit.site import site_pages
+
+log = logging.getLogger("mkdocs.plugins.poakit")
+_state: dict[str, Any] = {"command": "build"}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state["command"] = command
+
+
+def on_files(files: Files, config: Any) -> Files:
+    root = Path(config.config_file_path).parent
+    previewing = _state["command"] == "serve"
+    include_private = previewing or bool(config.extra.get("poakit", {}).get("include_private"))
+    project = load_project(root, base=root)
+    published = [c for c in project.cases if include_private or c.public]
+    problems = [*project.library.findings, *(f for c in published for f in c.findings)]
+    blocking = [f for f in problems if f.level is Level.ERROR]
+    if blocking and not previewing:
+        raise PluginError("poakit found errors:\n" + "\n".join(str(f) for f in blocking))
+    for finding in problems:
+        log.info(str(finding))
+    for page in site_pages(project, include_private=include_private):
+        inclusion = (
+            InclusionLevel.INCLUDED if page.path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
+        )
+        files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
+    return files

@@ -1,0 +1,126 @@
+"""The `poa` command: a thin driver over the engine.
+
+Exit codes: 0 no errors; 1 errors found in case or snippet files; 2 usage or configuration
+error; 130 interrupted. A user's mistake is printed as `poa: error: ...`, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError, Level, PoakitError, UsageError
+from .fileio import write_atomic
+from .project import errors_in, find_root, load_project, resolve_case
+from .render import FORMATS, render_letter
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="poa",
+        description="Write, check and export Amazon seller Plans of Action from case files.",
+    )
+    parser.add_argument("--version", action="version", version=f"poakit {__version__}")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        help="the poakit project folder (default: found from the working folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser(
+        "check",
+        help="validate case files and the snippet library, and review every letter",
+        description="Validate case files (default: all of cases/) and the snippet library, and "
+        "run every check on the assembled letters. One line per finding: "
+        "PATH:LINE:COL: error|warning: MESSAGE [rule-id]. Exit 0: no errors; 1: errors found.",
+    )
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="case files to check")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.set_defaults(run=run_check)
+
+    render = commands.add_parser(
+        "render",
+        help="export one case's letter",
+        description="Export one case's letter. CASE is a path or a slug (cases/SLUG.yaml).",
+    )
+    render.add_argument("case", metavar="CASE", help="a case file path or slug")
+    render.add_argument("--format", choices=FORMATS, default="markdown", help="output format")
+    render.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
+    render.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    render.set_defaults(run=run_render)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except InputError as exc:
+        for finding in exc.findings:
+            print(finding, file=sys.stderr)
+        return exc.exit_code
+    except PoakitError as exc:
+        print(f"poa: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("poa: interrupted", file=sys.stderr)
+        return 130
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return find_root(args.root)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    root = _root(args)
+    project = load_project(root, args.paths or None)
+    findings = project.findings
+    if args.format == "json":
+        print(json.dumps({"findings": [f.to_json() for f in findings]}, indent=2))
+    else:
+        for finding in findings:
+            print(finding)
+        print(_summary(findings, len(project.cases)), file=sys.stderr)
+    return 1 if errors_in(findings) else 0
+
+
+def _summary(findings: Sequence[object], cases: int) -> str:
+    errors = sum(1 for f in findings if getattr(f, "level", None) is Level.ERROR)
+    warnings = len(findings) - errors
+    return (
+        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} "
+        f"in {_plural(cases, 'case file')} and the snippet library"
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def run_render(args: argparse.Namespace) -> int:
+    root = _root(args)
+    path = resolve_case(args.case, root)
+    project = load_project(root, [path])
+    result = project.cases[0]
+    problems = [*project.library.findings, *result.errors]
+    if problems or result.letter is None:
+        raise InputError(problems)
+    data = render_letter(result.letter, args.format)
+    if args.output is not None:
+        write_atomic(args.output, data, overwrite=args.force)
+        print(f"wrote {args.output}", file=sys.stderr)
+    elif args.format == "docx":
+        raise UsageError("DOCX is a binary format: give --output FILE.docx")
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Writing files without ever leaving half of one behind or overwriting one by accident."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError
+
+
+def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, then rename.
+
+    A reader sees the old file or the new one, never a mix; an interrupted write leaves no
+    trace. Without `overwrite`, an existing file is an error (and stays untouched).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name")
+    if not overwrite and path.exists():
+        raise UsageError(
+            f"{path} already exists; choose another name or pass --force to replace it"
+        )
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if overwrite:
+            os.replace(temporary, path)
+        else:
+            # link() fails if the name appeared meanwhile: never clobber a file written by
+            # someone else between our check and our write.
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                raise UsageError(f"{path} already exists; choose another name") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)

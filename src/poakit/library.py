@@ -1,0 +1,466 @@
+"""The snippet library: reasons, root causes, measures and letter parts under `snippets/`.
+
+Each snippet is a Markdown file with YAML front matter; its id is its file name. Bodies are
+Jinja2 templates rendered in a sandbox with `StrictUndefined`, and every value they print goes
+through `RichText` markers, so case data never becomes markup (see `richtext`).
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import yamlsource
+from .errors import Finding, InputError, Position, did_you_mean, error
+from .richtext import CLOSE, OPEN, RichText, format_date, format_value, join_and
+
+
+class Kind(StrEnum):
+    REASON = "reason"
+    ROOT_CAUSE = "root-cause"
+    MEASURE = "measure"
+    LETTER = "letter"
+
+
+FOLDERS: dict[Kind, str] = {
+    Kind.REASON: "reasons",
+    Kind.ROOT_CAUSE: "root-causes",
+    Kind.MEASURE: "measures",
+    Kind.LETTER: "letter",
+}
+
+#: Names every snippet body may use without declaring them (see "How to write a snippet").
+STANDARD_VARIABLES = frozenset(
+    {"seller", "notice", "issues", "asins", "orders", "complaints", "done", "since", "owner"}
+)
+
+
+class _Meta(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Variable(_Meta):
+    description: str = Field(min_length=1)
+    required: bool = False
+    example: Any = None
+
+
+class SnippetMeta(_Meta):
+    title: str = Field(min_length=1)
+    summary: str | None = None
+    reasons: list[str] = Field(default_factory=list)
+    variables: dict[str, Variable] = Field(default_factory=dict)
+
+
+class Metric(_Meta):
+    name: str
+    target: str
+    window: str | None = None
+
+
+class Policy(_Meta):
+    id: str
+    title: str
+
+
+class ReasonMeta(SnippetMeta):
+    summary: str = Field(min_length=1)
+    category: Literal["performance", "intellectual-property", "product", "conduct", "account"]
+    signals: list[str] = Field(default_factory=list)
+    metric: Metric | None = None
+    policies: list[Policy] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)
+    investigation: list[str] = Field(default_factory=list)
+    root_causes: list[str] = Field(default_factory=list)
+    measures: list[str] = Field(default_factory=list)
+    document_only: bool = False
+
+
+class RootCauseMeta(SnippetMeta):
+    reasons: list[str] = Field(min_length=1)
+
+
+class MeasureMeta(SnippetMeta):
+    reasons: list[str] = Field(min_length=1)
+    kind: Literal["corrective", "preventive", "both"]
+    systemic: bool = False
+
+    def serves(self, use: Literal["corrective", "preventive"]) -> bool:
+        return self.kind in (use, "both")
+
+
+class LetterMeta(SnippetMeta):
+    part: Literal["opening", "closing"]
+
+
+META_MODELS: dict[Kind, type[SnippetMeta]] = {
+    Kind.REASON: ReasonMeta,
+    Kind.ROOT_CAUSE: RootCauseMeta,
+    Kind.MEASURE: MeasureMeta,
+    Kind.LETTER: LetterMeta,
+}
+
+
+class Limits(_Meta):
+    words: int | None = Field(None, gt=0)
+    characters: int | None = Field(None, gt=0)
+
+
+class Settings(_Meta):
+    """`snippets/library.yaml`: what the whole library shares."""
+
+    sections: dict[str, str] = Field(
+        default_factory=lambda: {
+            "root_causes": "Root causes",
+            "corrective_actions": "Actions taken",
+            "preventive_measures": "Preventive measures",
+            "evidence": "Supporting documents",
+        }
+    )
+    limits: dict[str, Limits] = Field(default_factory=dict)
+    accepted_files: list[str] = Field(default_factory=lambda: ["pdf", "jpg", "jpeg", "png", "gif"])
+    follow_up_days: int = Field(7, gt=0)
+
+
+@dataclass(frozen=True)
+class Snippet:
+    id: str
+    kind: Kind
+    path: str  # as displayed in messages, e.g. snippets/reasons/inauthentic.md
+    meta: Any  # the kind's SnippetMeta subclass
+    body: str
+    body_line: int  # line of the file on which the body starts
+    front: yamlsource.Document | None = None  # the front matter, with positions
+
+    def meta_position(self, *loc: str | int) -> Position:
+        if self.front is None:
+            return Position(self.path)
+        return self.front.position(loc)
+
+    @property
+    def template_name(self) -> str:
+        return f"{FOLDERS[self.kind]}/{self.id}"
+
+    def position(self, line_in_body: int = 1) -> Position:
+        return Position(self.path, self.body_line + line_in_body - 1, 1)
+
+
+class RenderError(Exception):
+    """A snippet failed to render; `finding` says where and why."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(str(finding))
+        self.finding = finding
+
+
+@dataclass
+class Library:
+    root: Path
+    snippets: dict[Kind, dict[str, Snippet]] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
+    findings: list[Finding] = field(default_factory=list)
+    _env: SandboxedEnvironment | None = None
+
+    # -- lookup -----------------------------------------------------------------------------
+    def of(self, kind: Kind) -> dict[str, Snippet]:
+        return self.snippets.setdefault(kind, {})
+
+    @property
+    def reasons(self) -> dict[str, Snippet]:
+        return self.of(Kind.REASON)
+
+    @property
+    def root_causes(self) -> dict[str, Snippet]:
+        return self.of(Kind.ROOT_CAUSE)
+
+    @property
+    def measures(self) -> dict[str, Snippet]:
+        return self.of(Kind.MEASURE)
+
+    @property
+    def letter_parts(self) -> dict[str, Snippet]:
+        return self.of(Kind.LETTER)
+
+    def signals(self) -> dict[str, list[str]]:
+        return {rid: list(s.meta.signals) for rid, s in self.reasons.items()}
+
+    # -- rendering --------------------------------------------------------------------------
+    @property
+    def env(self) -> SandboxedEnvironment:
+        if self._env is None:
+            self._env = _environment(self)
+        return self._env
+
+    def render(self, snippet: Snippet, context: Mapping[str, Any], case: str) -> RichText:
+        """Render a snippet body; a `RenderError` names the snippet line and the case."""
+        values: list[str] = []
+        context = {**_declared_defaults(snippet), **context}
+        try:
+            template = self.env.get_template(snippet.template_name)
+            skeleton = template.render(context, __poakit_values__=values)
+        except jinja2.TemplateSyntaxError as exc:
+            raise RenderError(_syntax_finding(snippet, exc)) from None
+        except jinja2.UndefinedError as exc:
+            line = _template_line(exc, snippet)
+            raise RenderError(
+                error(
+                    snippet.position(line),
+                    f"{exc.message} in snippet '{snippet.id}' (used by case {case})",
+                    "snippet-variable",
+                    "declare it under 'variables' in the snippet, or use a standard variable",
+                )
+            ) from None
+        except jinja2.sandbox.SecurityError as exc:
+            raise RenderError(
+                error(
+                    snippet.position(_template_line(exc, snippet)),
+                    f"unsafe template code in snippet '{snippet.id}': {exc}",
+                    "snippet-sandbox",
+                )
+            ) from None
+        except RecursionError:
+            raise RenderError(
+                error(
+                    snippet.position(),
+                    f"snippet '{snippet.id}' includes itself",
+                    "snippet-render",
+                    "remove the include cycle",
+                )
+            ) from None
+        except Exception as exc:  # snippet code is user-authored: any failure is a finding
+            raise RenderError(
+                error(
+                    snippet.position(_template_line(exc, snippet)),
+                    f"snippet '{snippet.id}' failed for case {case}: {exc}",
+                    "snippet-render",
+                )
+            ) from None
+        return RichText(skeleton, tuple(values))
+
+
+def _declared_defaults(snippet: Snippet) -> dict[str, Any]:
+    return {name: None for name in snippet.meta.variables}
+
+
+def _environment(library: Library) -> SandboxedEnvironment:
+    def load(name: str) -> tuple[str, str, Any] | None:
+        folder, _, sid = name.partition("/")
+        kind = next((k for k, f in FOLDERS.items() if f == folder), None)
+        snippet = library.of(kind).get(sid) if kind else None
+        if snippet is None:
+            return None
+        return snippet.body, snippet.path, lambda: True
+
+    env = SandboxedEnvironment(
+        loader=jinja2.FunctionLoader(load),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+        finalize=_finalize,
+        auto_reload=False,
+    )
+    env.filters["date"] = format_date
+    env.filters["join_and"] = join_and
+    return env
+
+
+@jinja2.pass_context
+def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
+    """Every `{{ ... }}` output becomes a marker; the value itself is kept aside."""
+    values: list[str] = context["__poakit_values__"]
+    values.append(format_value(value))
+    return f"{OPEN}{len(values) - 1}{CLOSE}"
+
+
+def _template_line(exc: BaseException, snippet: Snippet) -> int:
+    """The body line Jinja was on when `exc` was raised (Jinja rewrites the traceback)."""
+    line = 1
+    tb: types.TracebackType | None = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == snippet.path:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _syntax_finding(snippet: Snippet, exc: jinja2.TemplateSyntaxError) -> Finding:
+    target = snippet
+    if exc.filename and exc.filename != snippet.path:
+        target = Snippet("", snippet.kind, exc.filename, None, "", snippet.body_line)
+    return error(
+        target.position(exc.lineno or 1),
+        f"invalid template: {exc.message}",
+        "snippet-syntax",
+    )
+
+
+# -- loading ------------------------------------------------------------------------------------
+
+
+def load_library(root: Path, display_root: str = "snippets") -> Library:
+    """Load every snippet under `root`; problems are collected in `library.findings`."""
+    library = Library(root)
+    library.settings = _load_settings(
+        root / "library.yaml", f"{display_root}/library.yaml", library
+    )
+    for kind, folder in FOLDERS.items():
+        directory = root / folder
+        for path in sorted(directory.glob("*.md")) if directory.is_dir() else []:
+            display = f"{display_root}/{folder}/{path.name}"
+            try:
+                snippet = load_snippet(path, display, kind)
+            except InputError as exc:
+                library.findings.extend(exc.findings)
+                continue
+            library.of(kind)[snippet.id] = snippet
+    library.findings.extend(_cross_references(library))
+    library.findings.extend(_syntax_problems(library))
+    return library
+
+
+def _load_settings(path: Path, display: str, library: Library) -> Settings:
+    if not path.exists():
+        return Settings()
+    try:
+        document = yamlsource.load(yamlsource.read_text(path, display), display)
+        return Settings.model_validate(document.data or {})
+    except InputError as exc:
+        library.findings.extend(exc.findings)
+    except ValidationError as exc:
+        library.findings.extend(
+            error(
+                document.position(tuple(d["loc"])),
+                f"{_loc(d['loc'])}: {d['msg']}",
+                "library-settings",
+            )
+            for d in exc.errors()
+        )
+    return Settings()
+
+
+def split_front_matter(text: str, display: str) -> tuple[str, str, int]:
+    """(front matter, body, line the body starts on) of a snippet file."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise InputError(
+            [
+                error(
+                    Position(display),
+                    "expected front matter: a '---' line, YAML, then another '---' line",
+                    "snippet-front-matter",
+                    "start the file with ---, a title: line, and ---",
+                )
+            ]
+        )
+    for index, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+    raise InputError(
+        [
+            error(
+                Position(display),
+                "the front matter has no closing '---' line",
+                "snippet-front-matter",
+            )
+        ]
+    )
+
+
+def load_snippet(path: Path, display: str, kind: Kind) -> Snippet:
+    text = yamlsource.read_text(path, display)
+    front, body, body_line = split_front_matter(text, display)
+    document = yamlsource.load(front, display, first_line=2)
+    data = document.data if document.data is not None else {}
+    model = META_MODELS[kind]
+    if not isinstance(data, dict):
+        raise InputError(
+            [
+                error(
+                    document.position(),
+                    "expected the front matter to be a mapping",
+                    "snippet-front-matter",
+                )
+            ]
+        )
+    try:
+        meta = model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError([_meta_finding(d, document, model) for d in exc.errors()]) from None
+    sid = path.name.removesuffix(".md")
+    return Snippet(sid, kind, display, meta, body, body_line, document)
+
+
+def _meta_finding(detail: Any, document: yamlsource.Document, model: type[SnippetMeta]) -> Finding:
+    loc = tuple(detail["loc"])
+    if detail["type"] == "missing":
+        return error(
+            document.position(loc[:-1]),
+            f"missing required front matter key '{_loc(loc)}'",
+            "snippet-front-matter",
+        )
+    if detail["type"] == "extra_forbidden":
+        known = list(model.model_fields) if len(loc) == 1 else list(Variable.model_fields)
+        return error(
+            document.position(loc, key=True),
+            f"unknown front matter key '{_loc(loc)}'",
+            "snippet-front-matter",
+            did_you_mean(str(loc[-1]), known),
+        )
+    return error(
+        document.position(loc),
+        f"front matter '{_loc(loc)}': {detail['msg']}",
+        "snippet-front-matter",
+    )
+
+
+def _loc(loc: Any) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _cross_references(library: Library) -> Iterator[Finding]:
+    """Every reason a snippet names, and every snippet a reason suggests, must exist."""
+    reasons = library.reasons
+    for kind in (Kind.ROOT_CAUSE, Kind.MEASURE):
+        for snippet in library.of(kind).values():
+            for index, rid in enumerate(snippet.meta.reasons):
+                if rid not in reasons:
+                    yield error(
+                        snippet.meta_position("reasons", index),
+                        f"unknown reason '{rid}' in 'reasons'",
+                        "unknown-reason",
+                        did_you_mean(rid, reasons),
+                    )
+    for reason in reasons.values():
+        for key, kind in (("root_causes", Kind.ROOT_CAUSE), ("measures", Kind.MEASURE)):
+            known = library.of(kind)
+            for index, sid in enumerate(getattr(reason.meta, key)):
+                if sid not in known:
+                    yield error(
+                        reason.meta_position(key, index),
+                        f"unknown {kind} '{sid}' in '{key}'",
+                        "unknown-snippet",
+                        did_you_mean(sid, known),
+                    )
+
+
+def _syntax_problems(library: Library) -> Iterator[Finding]:
+    for kind in (Kind.ROOT_CAUSE, Kind.MEASURE, Kind.LETTER):
+        for snippet in list(library.of(kind).values()):
+            try:
+                library.env.get_template(snippet.template_name)
+            except jinja2.TemplateSyntaxError as exc:
+                del library.of(kind)[snippet.id]
+                yield _syntax_finding(snippet, exc)
+
+
+def sample_context(snippet: Snippet, standard: Mapping[str, Any]) -> dict[str, Any]:
+    """Standard variables plus each declared variable's example: what the tests render."""
+    return {**standard, **{n: v.example for n, v in snippet.meta.variables.items()}}

@@ -1,0 +1,145 @@
+"""A poakit project on disk: the snippet library and the case files, loaded and checked.
+
+This is the one entry point the CLI, the MkDocs hooks and the macros share: it collects every
+problem of every file in one pass (collect, then fail once) instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .case import CaseFile, load_case, slug_of
+from .errors import ConfigError, Finding, InputError, Level, Position, error
+from .letter import Letter, assemble
+from .library import Library, load_library
+from .review import review
+
+CASES_DIR = "cases"
+SNIPPETS_DIR = "snippets"
+
+
+@dataclass
+class CaseResult:
+    """One case file after loading, assembly and review."""
+
+    slug: str
+    path: Path
+    display: str
+    file: CaseFile | None = None
+    letter: Letter | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level is Level.ERROR]
+
+    @property
+    def public(self) -> bool:
+        return self.file is not None and self.file.case.public
+
+
+@dataclass
+class Project:
+    root: Path
+    library: Library
+    cases: list[CaseResult]
+
+    @property
+    def findings(self) -> list[Finding]:
+        everything = [*self.library.findings, *(f for c in self.cases for f in c.findings)]
+        return sorted(everything, key=lambda f: (f.position, f.rule))
+
+    def case(self, slug: str) -> CaseResult | None:
+        return next((c for c in self.cases if c.slug == slug), None)
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above `start` that holds a `snippets/` library."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SNIPPETS_DIR).is_dir():
+            return folder
+    raise ConfigError(
+        f"no poakit project here: no '{SNIPPETS_DIR}/' folder in {here} or above it "
+        "(run poa inside a poakit checkout, or pass --root)"
+    )
+
+
+def case_paths(root: Path) -> list[Path]:
+    folder = root / CASES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """A path as messages show it: relative to `base` (default: the working folder) if inside."""
+    base = (base or Path.cwd()).absolute()
+    absolute = path.absolute()
+    if absolute.is_relative_to(base):
+        return absolute.relative_to(base).as_posix()
+    return str(absolute)
+
+
+def load_project(
+    root: Path, paths: Sequence[Path] | None = None, *, base: Path | None = None
+) -> Project:
+    """Load the library and the given case files (default: all of cases/)."""
+    base = base or Path.cwd()
+    library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
+    chosen = case_paths(root) if paths is None else list(paths)
+    cases = [check_case(path, library, display_path(path, base), root) for path in chosen]
+    return Project(root, library, cases)
+
+
+def check_case(path: Path, library: Library, display: str, root: Path | None = None) -> CaseResult:
+    """Load, assemble and review one case; every problem ends up in `findings`."""
+    result = CaseResult(slug_of(path), path, display)
+    problem = _unreadable(path, display, root)
+    if problem is not None:
+        result.findings.append(problem)
+        return result
+    try:
+        result.file = load_case(path, display)
+        result.letter = assemble(result.file, library)
+    except InputError as exc:
+        result.findings.extend(exc.findings)
+        return result
+    result.findings.extend(review(result.letter, library))
+    return result
+
+
+def _unreadable(path: Path, display: str, root: Path | None) -> Finding | None:
+    """A case path that cannot or must not be read, as a finding (never an exception)."""
+    where = Position(display)
+    if not path.exists():
+        return error(where, "no such case file", "case-missing", "check the path or the slug")
+    if path.is_dir():
+        return error(where, "expected a case file, found a folder", "case-missing")
+    if root is not None and path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        return error(
+            where,
+            "the case file links to a file outside the project",
+            "case-outside",
+            "copy the file into cases/ instead of linking to it",
+        )
+    return None
+
+
+def resolve_case(argument: str, root: Path) -> Path:
+    """A case named by path or by slug."""
+    candidate = Path(argument)
+    if candidate.suffix in (".yaml", ".yml") or os.sep in argument or "/" in argument:
+        return candidate
+    for suffix in (".yaml", ".yml"):
+        path = root / CASES_DIR / f"{argument}{suffix}"
+        if path.exists():
+            return path
+    return root / CASES_DIR / f"{argument}.yaml"
+
+
+def errors_in(findings: Iterable[Finding]) -> int:
+    return sum(1 for f in findings if f.level is Level.ERROR)

@@ -1,0 +1,83 @@
+"""The letter as Markdown: what the site shows and `poa render --format markdown` prints."""
+
+from __future__ import annotations
+
+from ..letter import Item, Letter, Section
+from ..richtext import format_value, markdown_escape
+
+
+def letter_markdown(letter: Letter, level: int = 2) -> str:
+    """The whole letter; section headings at `level`."""
+    blocks: list[str] = []
+    for section in letter.sections:
+        blocks.extend(section_blocks(letter, section, level))
+    blocks.append(signature_markdown(letter))
+    return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def section_blocks(letter: Letter, section: Section, level: int = 2) -> list[str]:
+    """A section as Markdown blocks: its heading (if titled) and its body."""
+    if not section.items:
+        return []
+    body = _BODIES.get(section.key, _paragraphs)(letter, section)
+    heading = f"{'#' * level} {section.title}" if section.title else ""
+    return [heading, body]
+
+
+def signature_markdown(letter: Letter) -> str:
+    name, title, business = (markdown_escape(part) for part in letter.signature)
+    return f"{name}  \n{title}, {business}"
+
+
+def _paragraphs(letter: Letter, section: Section) -> str:
+    return "\n\n".join(item.text.markdown() for item in section.items)
+
+
+def _root_causes(letter: Letter, section: Section) -> str:
+    lines = []
+    for number, item in enumerate(section.items, start=1):
+        label = f"**{markdown_escape(item.label)}.** " if item.label else ""
+        lines.append(_list_item(f"{number}.", label + item.text.markdown()))
+    return "\n".join(lines)
+
+
+def _measures(letter: Letter, section: Section) -> str:
+    return "\n".join(
+        _list_item("-", item.text.markdown() + _note(letter, item)) for item in section.items
+    )
+
+
+def _note(letter: Letter, item: Item) -> str:
+    note = letter.answer_note(item)
+    return f" *({note})*" if note else ""
+
+
+def _evidence(letter: Letter, section: Section) -> str:
+    rows = ["| Document | Date | Covers | File |", "|---|---|---|---|"]
+    for item in section.items:
+        doc = item.entry
+        covers = ", ".join([*doc.asins, *doc.orders, *doc.complaints])
+        cells = [
+            item.text.markdown(),
+            markdown_escape(format_value(doc.date)) if doc.date else "",
+            markdown_escape(covers),
+            markdown_escape(doc.file) if doc.file else "",
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def _list_item(marker: str, text: str) -> str:
+    """A list item whose following lines are indented to stay inside the item."""
+    first, *rest = text.splitlines() or [""]
+    indent = " " * 4
+    tail = "".join(f"\n{indent}{line}" if line.strip() else "\n" for line in rest)
+    return f"{marker} {first}{tail}"
+
+
+_BODIES = {
+    "root_causes": _root_causes,
+    "corrective_actions": _measures,
+    "preventive_measures": _measures,
+    "evidence": _evidence,
+}

@@ -1,0 +1,129 @@
+"""Letter text that keeps the snippet's own markup apart from the case's values.
+
+A snippet is trusted Markdown written by the library's authors; a case value is data typed by
+whoever filled in the case. Rendering a snippet leaves a *skeleton* in which each value stands
+as a private-use marker, and the values beside it. Each output format then treats the two
+differently: the skeleton's Markdown is kept (site) or stripped (plain text), and the values
+are escaped for that format only. So `{{ 7*7 }}`, `**bold**` or `<script>` typed into a case
+always comes out exactly as typed, and never as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+OPEN, CLOSE = "\ue000", "\ue001"
+_MARKER = re.compile(f"{OPEN}(\\d+){CLOSE}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Characters Python-Markdown (with tables, attr_list and footnotes) would read as markup.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def format_date(value: dt.date | None) -> str:
+    """'4 October 2026': unambiguous in every marketplace."""
+    if value is None:
+        return format_value(None)
+    return f"{value.day} {value:%B %Y}"
+
+
+def join_and(values: Iterable[Any]) -> str:
+    items = [format_value(v) for v in values]
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def format_value(value: Any) -> str:
+    """How a case value reads in a letter."""
+    if value is None:
+        return "[TBD]"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(format_value(v) for v in value)
+    return str(value)
+
+
+def visible(value: str) -> str:
+    """Control characters shown as their Unicode pictures instead of being dropped or run."""
+    return _CONTROL.sub(
+        lambda m: chr(0x2421 if m.group() == "\x7f" else 0x2400 + ord(m.group())), value
+    )
+
+
+def markdown_escape(value: str) -> str:
+    """A value as Markdown that renders to exactly its text, on one logical line."""
+    value = visible(value)
+    value = html.escape(value, quote=False)
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    return re.sub(r"\s*\n\s*", " ", value)
+
+
+@dataclass(frozen=True)
+class RichText:
+    """A rendered snippet: trusted Markdown `skeleton` plus untrusted `values`."""
+
+    skeleton: str
+    values: tuple[str, ...] = ()
+
+    @classmethod
+    def literal(cls, value: str) -> RichText:
+        """Text that is all case data (a `text:` written in the case)."""
+        return cls(f"{OPEN}0{CLOSE}", (value,))
+
+    def fill(self, escape: Callable[[str], str]) -> str:
+        return _MARKER.sub(lambda m: escape(self.values[int(m.group(1))]), self.skeleton)
+
+    def markdown(self) -> str:
+        return self.fill(markdown_escape).strip()
+
+    def plain(self) -> str:
+        """The text a reader sees: markup of the skeleton removed, values as typed."""
+        return strip_markdown_keeping_markers(self.skeleton, self)
+
+    def __str__(self) -> str:
+        return self.plain()
+
+
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_CODE = re.compile(r"`([^`]*)`")
+
+
+def strip_markdown_keeping_markers(skeleton: str, text: RichText) -> str:
+    """Plain text of a skeleton: emphasis, links and code marks removed, values filled in.
+
+    Only the skeleton is stripped, so a value keeps any asterisks it really contains.
+    """
+    lines = []
+    for line in skeleton.strip().splitlines():
+        line = _LINK.sub(r"\1", line)
+        line = _CODE.sub(r"\1", line)
+        line = _EMPHASIS.sub(r"\2", line)
+        line = re.sub(r"^(\s*)[*+]\s", r"\1- ", line)
+        line = re.sub(r"^#+\s*", "", line)
+        lines.append(line.rstrip())
+    stripped = "\n".join(_reflow(lines))
+    return _MARKER.sub(lambda m: visible(text.values[int(m.group(1))]), stripped)
+
+
+_BLOCK_START = re.compile(r"^\s*(-|\d+\.)\s")
+
+
+def _reflow(lines: list[str]) -> list[str]:
+    """Join soft-wrapped lines of a paragraph; keep blank lines and list items apart."""
+    out: list[str] = []
+    for line in lines:
+        joins = out and out[-1].strip() and line.strip() and not _BLOCK_START.match(line)
+        if joins:
+            out[-1] = f"{out[-1]} {line.strip()}"
+        else:
+            out.append(line)
+    return out
