@@ -31,7 +31,8 @@ def on_files(files: Files, config: Any) -> Files:
     previewing = _state["command"] == "serve"
     include_private = previewing or bool(config.extra.get("poakit", {}).get("include_private"))
     project = load_project(root, base=root)
-    published = [c for c in project.cases if include_private or c.public]
+    # A case that cannot be read might be meant to be public: it blocks a build either way.
+    published = [c for c in project.cases if include_private or c.public or c.file is None]
     problems = [*project.library.findings, *(f for c in published for f in c.findings)]
     blocking = [f for f in problems if f.level is Level.ERROR]
     if blocking and not previewing:

@@ -252,11 +252,30 @@ def load_case(path: Path, display: str) -> CaseFile:
     try:
         case = Case.model_validate(document.data)
     except ValidationError as exc:
-        problems.extend(_finding(detail, document) for detail in exc.errors())
+        details = _without_misspelt_missing(exc.errors())
+        problems.extend(_finding(detail, document) for detail in details)
         raise InputError(problems) from None
     if problems:
         raise InputError(problems)
     return CaseFile(slug, path, document, case)
+
+
+def _without_misspelt_missing(details: list[ErrorDetails]) -> list[ErrorDetails]:
+    """Drop "missing 'received'" when the same mapping has an unknown key like 'recieved'.
+
+    The unknown key's "did you mean" already says everything; two findings would be noise.
+    """
+    extra = {
+        (tuple(d["loc"][:-1]), str(d["loc"][-1])) for d in details if d["type"] == "extra_forbidden"
+    }
+
+    def misspelt(detail: ErrorDetails) -> bool:
+        parent, key = tuple(detail["loc"][:-1]), str(detail["loc"][-1])
+        return any(
+            p == parent and did_you_mean(k, [key]) == f"did you mean '{key}'?" for p, k in extra
+        )
+
+    return [d for d in details if not (d["type"] == "missing" and misspelt(d))]
 
 
 def _finding(detail: ErrorDetails, document: yamlsource.Document) -> Finding:
@@ -314,10 +333,10 @@ def _expected(kind: str, detail: ErrorDetails, loc: tuple[Any, ...]) -> tuple[st
         if isinstance(detail["input"], bool):
             fix = "YAML reads yes/no/on/off/true/false as a yes-or-no value: put the text in quotes"
         return "text", fix
-    if kind in ("list_type", "too_short") and field in _LIST_FIELDS:
-        return "a list with at least one entry", f"write {field}: [first, second]"
+    if kind == "too_short":
+        return "a list with at least one entry", None
     if kind == "list_type":
-        return "a list", "write a list as [a, b] or one '- item' per line"
+        return "a list", f"write {field or 'a list'}: [first, second], or one '- item' per line"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return "a mapping of keys to values", None
     if kind.startswith("int") or kind.startswith("greater") or kind.startswith("less"):
@@ -335,7 +354,6 @@ _PATTERN_WORDS: dict[str, tuple[str, str | None]] = {
     ASIN_PATTERN: ("an ASIN of 10 capital letters or digits", "e.g. B0C1234567"),
     ORDER_PATTERN: ("an order ID of the form 123-1234567-1234567", None),
 }
-_LIST_FIELDS = {"issues", "root_causes"}
 
 
 def _bounds(ctx: dict[str, Any]) -> str:

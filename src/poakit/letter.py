@@ -224,12 +224,17 @@ class _Builder:
 
     # -- snippets ------------------------------------------------------------------------------
     def _label(self, issues: Sequence[NoticeIssue]) -> str:
-        parts = []
+        """What a root cause explains: each reason's title once, with all its ASINs."""
+        asins: dict[str, list[str]] = {}
         for issue in issues:
-            reason = self.library.reasons.get(issue.reason)
-            title = reason.meta.title if reason else issue.reason
-            parts.append(f"{title} ({', '.join(issue.asins)})" if issue.asins else title)
-        return "; ".join(dict.fromkeys(parts))
+            asins.setdefault(issue.reason, []).extend(issue.asins)
+        parts = []
+        for rid, listed in asins.items():
+            reason = self.library.reasons.get(rid)
+            title = reason.meta.title if reason else rid
+            unique = list(dict.fromkeys(listed))
+            parts.append(f"{title} ({', '.join(unique)})" if unique else title)
+        return "; ".join(parts)
 
     def _used(self, entry: Any, kind: Kind) -> Snippet | None:
         return self.library.of(kind).get(entry.snippet) if entry.snippet else None

@@ -102,7 +102,7 @@ def load(text: str, path: str, *, first_line: int = 1) -> Document:
             raise InputError(problems)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        raise InputError([_syntax_finding(exc, path, first_line)]) from None
+        raise InputError([_syntax_finding(exc, text, path, first_line)]) from None
     except yaml.YAMLError as exc:  # e.g. a reader error on a control character
         raise InputError(
             [error(Position(path, first_line, 1), f"YAML error: {exc}", "yaml-syntax")]
@@ -116,20 +116,30 @@ def load(text: str, path: str, *, first_line: int = 1) -> Document:
     return Document(path, data, values, keys)
 
 
-def _syntax_finding(exc: yaml.MarkedYAMLError, path: str, first_line: int) -> Finding:
+def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Finding:
     mark = exc.problem_mark or exc.context_mark
-    line = (mark.line if mark else 0) + first_line
-    column = (mark.column if mark else 0) + 1
+    line = mark.line if mark else 0
+    column = mark.column if mark else 0
+    where = Position(path, line + first_line, column + 1)
+    source_line = (text.splitlines() or [""])[min(line, max(len(text.splitlines()) - 1, 0))]
+    if "\t" in source_line[: column + 1]:
+        return error(
+            where,
+            "invalid YAML: a tab character in the indentation",
+            "yaml-syntax",
+            "indent with spaces, not tabs",
+        )
     problem = exc.problem or "invalid YAML"
     context = f" {exc.context}" if exc.context else ""
+    if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+        start = exc.context_mark
+        context += f" started on line {start.line + first_line}, column {start.column + 1}"
     fix = None
-    if "\t" in problem or "'\\t'" in problem:
-        fix = "indent with spaces, not tabs"
-    elif "mapping values are not allowed" in problem:
-        fix = "quote a value that contains ': '"
-    return error(
-        Position(path, line, column), f"invalid YAML: {problem}{context}", "yaml-syntax", fix
-    )
+    if "mapping values are not allowed" in problem:
+        fix = "put quotes around a value that contains ': '"
+    elif "expected ',' or ']'" in problem:
+        fix = "close the list with ]"
+    return error(where, f"invalid YAML: {problem}{context}", "yaml-syntax", fix)
 
 
 def _walk(

@@ -1,0 +1,36 @@
+"""Shared fixtures: a small project copied to a temporary folder, and the repository root."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "true")
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A copy of tests/fixtures/mini: one reason, three snippets, one public case."""
+    root = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", root)
+    return root
+
+
+@pytest.fixture
+def site_project(tmp_path: Path) -> Path:
+    """A copy of the repository's site sources (config, hooks, docs, library, cases)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    for name in ("mkdocs.yml", "hooks", "docs", "snippets", "cases"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy(source, root / name)
+    return root

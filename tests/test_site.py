@@ -1,0 +1,132 @@
+"""Real MkDocs builds of the site: generated pages, failures, the preview, literal case data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+pytestmark = pytest.mark.site
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "true"}
+
+
+def build(root: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*MKDOCS, "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(out), *extra],
+        capture_output=True, text=True, env=ENV, timeout=300, check=False,
+    )
+
+
+def serve_build(root: Path, out: Path) -> None:
+    """Build in-process as `mkdocs serve` would (private cases and error pages included)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(out), strict=False)
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        mkdocs_build(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    before = sorted(p for p in (REPO / "docs").rglob("*"))
+    result = build(REPO, out)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p for p in (REPO / "docs").rglob("*")) == before, "the build wrote into docs/"
+    return out
+
+
+def _html(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_case_has_a_page_with_its_letter(built: Path) -> None:
+    cases = sorted(p.stem for p in (REPO / "cases").glob("*.yaml"))
+    assert len(cases) >= 3
+    for slug in cases:
+        html = _html(built, f"cases/{slug}")
+        assert "Plan of Action" in html and "Root causes" in html and "Preventive measures" in html
+
+
+def test_acme_page_shows_letter_text_and_header(built: Path) -> None:
+    html = _html(built, "cases/acme-home-inauthentic")
+    assert "Acme Home Goods LLC" in html
+    assert 'href="../../reasons/inauthentic/"' in html
+    assert "QuickWholesale" in html
+
+
+def test_cases_index_lists_every_case_with_status(built: Path) -> None:
+    html = _html(built, "cases")
+    for path in (REPO / "cases").glob("*.yaml"):
+        assert f'href="{path.stem}/"' in html
+    assert "reinstated" in html
+
+
+def test_catalogue_has_a_page_per_reason_and_measure(built: Path) -> None:
+    for kind in ("reasons", "measures"):
+        for path in (REPO / "snippets" / kind).glob("*.md"):
+            assert (built / kind / path.stem / "index.html").exists(), path
+
+
+def test_invalid_public_case_fails_the_build_listing_every_error(site_project: Path, tmp_path: Path) -> None:
+    bad = site_project / "cases" / "broken.yaml"
+    bad.write_text(
+        "visibility: public\nseller: {name: X, signatory: {name: A, title: B}}\n"
+        "notice: {received: soon, action: warning, issues: [{id: a, reason: inauthentc}]}\n"
+    )
+    result = build(site_project, tmp_path / "out")
+    assert result.returncode == 1
+    assert "cases/broken.yaml:3:20: error: notice.received: expected a date" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_private_case_is_left_out_of_a_build(site_project: Path, tmp_path: Path) -> None:
+    source = (site_project / "cases" / "acme-home-inauthentic.yaml").read_text()
+    private = source.replace("visibility: public", "visibility: private").replace(
+        "Acme Home Goods LLC", "Zyxwv Secret Trading Ltd"
+    )
+    (site_project / "cases" / "secret-case.yaml").write_text(private)
+    out = tmp_path / "out"
+    assert build(site_project, out).returncode == 0
+    assert not (out / "cases" / "secret-case").exists()
+    leaks = [p for p in out.rglob("*") if p.is_file() and b"Zyxwv" in p.read_bytes()]
+    assert leaks == []
+
+
+def test_preview_shows_private_cases_and_error_pages(site_project: Path, tmp_path: Path) -> None:
+    source = (site_project / "cases" / "acme-home-inauthentic.yaml").read_text()
+    (site_project / "cases" / "draft.yaml").write_text(source.replace("visibility: public", "visibility: private"))
+    (site_project / "cases" / "broken.yaml").write_text("seller: [\n")
+    out = tmp_path / "out"
+    serve_build(site_project, out)
+    assert "Private case: not published" in _html(out, "cases/draft")
+    error_page = _html(out, "cases/broken")
+    assert "case file has errors" in error_page
+    assert "cases/broken.yaml:2:1: error: invalid YAML" in error_page
+    assert "Plan of Action" in _html(out, "cases/acme-home-inauthentic")
+
+
+def test_case_text_appears_literally_on_the_page(site_project: Path, tmp_path: Path) -> None:
+    source = (site_project / "cases" / "acme-home-inauthentic.yaml").read_text()
+    hostile = source.replace(
+        "name: Acme Home Goods LLC", 'name: "Evil {{ 7*7 }} {% raw %}x{% endraw %} <script>alert(1)</script>"'
+    )
+    assert hostile != source
+    (site_project / "cases" / "hostile.yaml").write_text(hostile)
+    out = tmp_path / "out"
+    assert build(site_project, out).returncode == 0
+    html = _html(out, "cases/hostile")
+    assert "Evil {{ 7*7 }} {% raw %}x{% endraw %} &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert "Evil 49" not in html
