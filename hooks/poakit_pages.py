@@ -40,8 +40,6 @@ def on_files(files: Files, config: Any) -> Files:
     for finding in problems:
         log.info(str(finding))
     for page in site_pages(project, include_private=include_private):
-        inclusion = (
-            InclusionLevel.INCLUDED if page.path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
-        )
-        files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
+        inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
     return files

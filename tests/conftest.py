@@ -34,3 +34,12 @@ def site_project(tmp_path: Path) -> Path:
         else:
             shutil.copy(source, root / name)
     return root
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """One Chromium for the whole session (see tests/browser.py)."""
+    from browser import chromium
+
+    with chromium() as instance:
+        yield instance

@@ -40,8 +40,16 @@ def test_bad_case_gives_exact_findings(source: Path, library, tmp_path: Path) ->
 def test_corpus_covers_the_error_kinds_the_spine_names() -> None:
     names = {p.name.removesuffix(".case.yaml") for p in CASES}
     required = {
-        "broken-yaml", "wrong-type", "missing-field", "unknown-reason", "unknown-snippet",
-        "unknown-variable", "unknown-issue", "duplicate-ids", "non-utf8", "empty",
+        "broken-yaml",
+        "wrong-type",
+        "missing-field",
+        "unknown-reason",
+        "unknown-snippet",
+        "unknown-variable",
+        "unknown-issue",
+        "duplicate-ids",
+        "non-utf8",
+        "empty",
     }
     assert required <= names
     assert len(names) >= 10

@@ -69,8 +69,15 @@ def test_fixture_library_loads_clean(mini: Path) -> None:
             "block that needs to be closed is 'if'. [snippet-syntax]",
         ),
     ],
-    ids=["no-front-matter", "unclosed", "no-title", "unknown-key", "unknown-reason",
-         "variable-without-description", "template-syntax"],
+    ids=[
+        "no-front-matter",
+        "unclosed",
+        "no-title",
+        "unknown-key",
+        "unknown-reason",
+        "variable-without-description",
+        "template-syntax",
+    ],
 )
 def test_bad_snippet_gives_exact_finding(mini: Path, text: str, expected: str) -> None:
     _write(mini, "root-causes/bad.md", text)
@@ -79,10 +86,15 @@ def test_bad_snippet_gives_exact_finding(mini: Path, text: str, expected: str) -
 
 def test_reason_suggesting_a_missing_snippet_is_reported(mini: Path) -> None:
     reason = mini / "snippets" / "reasons" / "inauthentic.md"
-    reason.write_text(reason.read_text().replace("[supplier-vetting]", "[supplier-vetting, nope]")
-                      .replace("supplier-vetting]", "supplier-vetting, supplier-vettin]"))
-    assert any("unknown measure 'supplier-vettin' in 'measures' (did you mean 'supplier-vetting'?)"
-               in m for m in _messages(mini))
+    reason.write_text(
+        reason.read_text()
+        .replace("[supplier-vetting]", "[supplier-vetting, nope]")
+        .replace("supplier-vetting]", "supplier-vetting, supplier-vettin]")
+    )
+    assert any(
+        "unknown measure 'supplier-vettin' in 'measures' (did you mean 'supplier-vetting'?)" in m
+        for m in _messages(mini)
+    )
 
 
 def test_undeclared_variable_names_snippet_line_and_case(mini: Path) -> None:

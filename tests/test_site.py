@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 pytestmark = pytest.mark.site
@@ -20,7 +19,11 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "true"}
 def build(root: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(out), *extra],
-        capture_output=True, text=True, env=ENV, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+        check=False,
     )
 
 
@@ -79,7 +82,9 @@ def test_catalogue_has_a_page_per_reason_and_measure(built: Path) -> None:
             assert (built / kind / path.stem / "index.html").exists(), path
 
 
-def test_invalid_public_case_fails_the_build_listing_every_error(site_project: Path, tmp_path: Path) -> None:
+def test_invalid_public_case_fails_the_build_listing_every_error(
+    site_project: Path, tmp_path: Path
+) -> None:
     bad = site_project / "cases" / "broken.yaml"
     bad.write_text(
         "visibility: public\nseller: {name: X, signatory: {name: A, title: B}}\n"
@@ -106,7 +111,9 @@ def test_private_case_is_left_out_of_a_build(site_project: Path, tmp_path: Path)
 
 def test_preview_shows_private_cases_and_error_pages(site_project: Path, tmp_path: Path) -> None:
     source = (site_project / "cases" / "acme-home-inauthentic.yaml").read_text()
-    (site_project / "cases" / "draft.yaml").write_text(source.replace("visibility: public", "visibility: private"))
+    (site_project / "cases" / "draft.yaml").write_text(
+        source.replace("visibility: public", "visibility: private")
+    )
     (site_project / "cases" / "broken.yaml").write_text("seller: [\n")
     out = tmp_path / "out"
     serve_build(site_project, out)
@@ -120,7 +127,8 @@ def test_preview_shows_private_cases_and_error_pages(site_project: Path, tmp_pat
 def test_case_text_appears_literally_on_the_page(site_project: Path, tmp_path: Path) -> None:
     source = (site_project / "cases" / "acme-home-inauthentic.yaml").read_text()
     hostile = source.replace(
-        "name: Acme Home Goods LLC", 'name: "Evil {{ 7*7 }} {% raw %}x{% endraw %} <script>alert(1)</script>"'
+        "name: Acme Home Goods LLC",
+        'name: "Evil {{ 7*7 }} {% raw %}x{% endraw %} <script>alert(1)</script>"',
     )
     assert hostile != source
     (site_project / "cases" / "hostile.yaml").write_text(hostile)

@@ -10,8 +10,8 @@ from functools import cached_property
 from pathlib import Path
 
 from . import __version__
+from .catalogue import measures_table, reasons_table
 from .project import Project, load_project
-from .site import measures_table, reasons_table
 
 MACROS = (
     "reason_table",

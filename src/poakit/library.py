@@ -189,6 +189,11 @@ class Library:
     def letter_parts(self) -> dict[str, Snippet]:
         return self.of(Kind.LETTER)
 
+    def reason_title(self, rid: str) -> str:
+        """The reason's title, or its id where the library has no such reason."""
+        reason = self.reasons.get(rid)
+        return str(reason.meta.title) if reason else rid
+
     def signals(self) -> dict[str, list[str]]:
         return {rid: list(s.meta.signals) for rid, s in self.reasons.items()}
 

@@ -172,10 +172,12 @@ def _compile_all(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(pattern) for pattern in patterns)
 
 
-def _matches(patterns: Iterable[re.Pattern[str]], text: str) -> list[re.Match[str]]:
-    """The matches of all `patterns`, in order of position."""
-    found = [match for pattern in patterns for match in pattern.finditer(text)]
-    return sorted(found, key=lambda match: match.start())
+def _matches(
+    patterns: Iterable[re.Pattern[str]], text: str, limit: int | None = None
+) -> list[re.Match[str]]:
+    """The first `limit` matches of all `patterns` together, in order of position."""
+    found = [match for pattern in patterns for match in islice(pattern.finditer(text), limit)]
+    return sorted(found, key=lambda match: match.start())[:limit]
 
 
 # --- ids ----------------------------------------------------------------------------------
@@ -225,16 +227,17 @@ def _listed(low: str, label: re.Pattern[str], item: re.Pattern[str], kind: str) 
 
 # --- stated types, policy pages, marketplace ----------------------------------------------
 
-_INFRINGEMENT_TYPE = re.compile(_word("infringement") + r"[ \t]+type[ \t]*:[ \t]*")
-_COMPLAINT_TYPE = re.compile(_word("complaint") + r"[ \t]+type[ \t]*:[ \t]*")
-_TYPE_VALUE = re.compile(r"[^\n|;\t.]{1,60}(?=[\n|;\t.]|\Z)")
+_TYPE_VALUE = r"([^\n|;\t.]{1,60})(?=[\n|;\t.]|\Z)"
+_INFRINGEMENT_TYPE = re.compile(_word("infringement") + r"[ \t]+type[ \t]*:[ \t]*" + _TYPE_VALUE)
+_COMPLAINT_TYPE = re.compile(_word("complaint") + r"[ \t]+type[ \t]*:[ \t]*" + _TYPE_VALUE)
 
 
 def _stated_types(notice: _Notice, label: re.Pattern[str]) -> Iterator[str]:
+    """The values of a "Type: value" label, as written."""
     for match in label.finditer(notice.low):
-        value = _TYPE_VALUE.match(notice.raw, match.end())
-        if value and value.group().strip():
-            yield _squash(value.group())
+        value = _squash(notice.raw[match.start(1) : match.end(1)])
+        if value:
+            yield value
 
 
 _PAGE_ID = r"([a-z0-9]{3,24})(?![a-z0-9])"
@@ -249,21 +252,20 @@ _POLICY_PAGES = _compile_all(
 
 def _policy_pages(low: str) -> tuple[str, ...]:
     """Help-page ids of Seller Central links (a page id has a digit: "help.html" is none)."""
-    ids = (m.group(1).upper() for m in _matches(_POLICY_PAGES, low))
-    return _unique(page for page in ids if any(c.isdigit() for c in page))
+    ids = _unique(m.group(1) for m in _matches(_POLICY_PAGES, low))
+    return tuple(page.upper() for page in ids if any(c.isdigit() for c in page))
 
 
 _TLD = r"(?:com\.(?:au|br|mx|tr|be)|co\.(?:uk|jp|za)|com|ca|de|fr|it|es|in|nl|se|pl|sg|ae|sa|eg|ie)"
 _END = r"(?![\w-])(?!\.[a-z0-9])"
 # In prose: not part of a host name (www.amazon.com) or of an e-mail address.
-_MARKETPLACE = re.compile(rf"amazon(?<![\w.@-]amazon)\.{_TLD}{_END}")
+_MARKETPLACE = re.compile(rf"amazon(?<![\w.@-]amazon)\.{_TLD}{_END}")  # no group: findall
 _SELLER_CENTRAL = re.compile(rf"sellercentral\.(amazon\.{_TLD}){_END}")
 
 
 def _marketplaces(low: str) -> tuple[str, ...]:
     """Marketplaces named in prose, else those of Seller Central links; first named first."""
-    named = _unique(m.group() for m in _MARKETPLACE.finditer(low))
-    return named or _unique(m.group(1) for m in _SELLER_CENTRAL.finditer(low))
+    return _unique(_MARKETPLACE.findall(low)) or _unique(_SELLER_CENTRAL.findall(low))
 
 
 # --- rights owner -------------------------------------------------------------------------
@@ -475,7 +477,7 @@ def _metrics_at(low: str) -> Iterator[tuple[int, Metric]]:
     """Each metric with a value, with the position of the name it was read after."""
     for name, aliases in _METRIC_NAMES:
         patterns = (_phrase_pattern(alias) for alias in aliases)
-        for match in islice(_matches(patterns, low), _METRIC_NAMES_TRIED):
+        for match in _matches(patterns, low, _METRIC_NAMES_TRIED):
             value = _metric_value(low[match.end() : match.end() + _METRIC_REACH])
             if value is not None:
                 yield match.start(), Metric(name, value)
@@ -485,7 +487,7 @@ def _metrics_at(low: str) -> Iterator[tuple[int, Metric]]:
 def _metric_value(after: str) -> float | None:
     """The first percentage after a metric name that is not a target ("under 1%")."""
     names = (_phrase_pattern(alias) for _, aliases in _METRIC_NAMES for alias in aliases)
-    stop = min([_end_of(after, "\n\n"), *(m.start() for m in _matches(names, after)[:1])])
+    stop = min([_end_of(after, "\n\n"), *(m.start() for m in _matches(names, after, 1))])
     after = after[:stop]
     for match in _PERCENT.finditer(after):
         if not _TARGET_WORD.search(after, max(0, match.start() - 30), match.start()):
@@ -539,55 +541,66 @@ def _ranked(scores: Iterable[ReasonScore]) -> tuple[ReasonScore, ...]:
 
 # --- issues -------------------------------------------------------------------------------
 
-_LABEL_LINE = re.compile(
+_LABEL_LINE = (
     r"^[ \t]*+(?:[-*\u2022][ \t]*+)?([A-Za-z][A-Za-z0-9 '\u2019()/#-]{0,40}?)[ \t]*:(?!//)"
-    r"[ \t]*\S[^\n]*$",
-    re.MULTILINE,
+    r"[ \t]*\S[^\n]*+"
 )
-_TYPE_LABELS = ("infringement type", "complaint type")
+_LABEL_RUN = re.compile(rf"(?:{_LABEL_LINE}(?:\n|\Z))++", re.MULTILINE)
+_FIRST_LABEL = re.compile(_LABEL_LINE, re.MULTILINE)
+_STATED_VALUE = re.compile(_TYPE_VALUE)
+_STATED_LINE = re.compile(
+    r"^[ \t]*+(?:[-*\u2022][ \t]*+)?(?:infringement|complaint)[ \t]+type[ \t]*:[ \t]*",
+    re.MULTILINE | re.IGNORECASE,
+)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Block:
     """A run of adjacent "Label: value" lines: one issue as Amazon lists it."""
 
     start: int
     end: int
-    labels: set[str] = field(default_factory=set)
-    stated: str | None = None  # the block's infringement or complaint type
 
 
-def _blocks(notice: _Notice) -> list[_Block]:
-    blocks: list[_Block] = []
-    for line in _LABEL_LINE.finditer(notice.raw):
-        label = _squash(line.group(1).lower())
-        last = blocks[-1] if blocks else None
-        if last is None or last.end + 1 != line.start() or label in last.labels:
-            last = _Block(line.start(), line.end())
-            blocks.append(last)
-        last.end = line.end()
-        last.labels.add(label)
-        if label in _TYPE_LABELS and last.stated is None:
-            last.stated = _stated_value(notice.raw[line.start() : line.end()])
-    return blocks
+def _blocks(raw: str, ids: list[_Id]) -> list[_Block]:
+    """The issue blocks that hold an id, in order."""
+    runs = (run.span() for run in _LABEL_RUN.finditer(raw))
+    return [
+        block
+        for start, end in runs
+        if _holds_id(start, end, ids)
+        for block in _split_run(raw, start, end)
+        if _holds_id(block.start, block.end, ids)
+    ]
 
 
-def _stated_value(line: str) -> str | None:
-    value = _TYPE_VALUE.match(line, line.index(":") + 1)
-    return _squash(value.group()) or None if value else None
+def _split_run(raw: str, start: int, end: int) -> Iterator[_Block]:
+    """Split a run of label lines wherever the label that opened it comes again."""
+    first = _FIRST_LABEL.match(raw, start, end)
+    label = first.group(1) if first else ""
+    opener = re.compile(rf"^[ \t]*+(?:[-*\u2022][ \t]*+)?{re.escape(label)}[ \t]*:", re.M | re.I)
+    starts = [m.start() for m in opener.finditer(raw, start, end)] or [start]
+    for block_start, block_end in zip(starts, [*starts[1:], end], strict=True):
+        yield _Block(block_start, block_end)
+
+
+def _stated(raw: str, block: _Block) -> str | None:
+    """The block's infringement or complaint type, as written."""
+    line = _STATED_LINE.search(raw, block.start, block.end)
+    value = _STATED_VALUE.match(raw, line.end(), block.end) if line else None
+    return _squash(value.group(1)) or None if value else None
 
 
 def _issues(
     notice: _Notice, ids: list[_Id], signals: _Signals, ranked: tuple[ReasonScore, ...]
 ) -> tuple[NoticeIssue, ...]:
     top = ranked[0].reason if ranked else None
-    layout = _Layout([b for b in _blocks(notice) if _holds_id(b, ids)])
+    layout = _Layout(_blocks(notice.raw, ids))
     reasons = _block_reasons(notice.low, layout, signals, top)
     groups: dict[str | None, _Group] = {}
-    for position, kind, value in _deciding(ids, layout):
-        index = layout.index_at(position)
+    for _, kind, value, index in _deciding(ids, layout):
         key = top if index is None else reasons[index]
-        stated = None if index is None else layout.blocks[index].stated
+        stated = None if index is None else _stated(notice.raw, layout.blocks[index])
         groups.setdefault(key, _Group()).add(kind, value, stated)
     if not groups and top is not None:
         groups[top] = _Group()
@@ -609,24 +622,24 @@ class _Layout:
         return None
 
 
-def _deciding(ids: list[_Id], layout: _Layout) -> list[_Id]:
-    """One occurrence per id, the one that decides its issue, in order of position.
+def _deciding(ids: list[_Id], layout: _Layout) -> list[tuple[int, str, str, int | None]]:
+    """One occurrence per id, the one that decides its issue, with the block holding it.
 
     That is the id's first occurrence inside a block, or its first occurrence at all when it
-    appears in no block.
+    appears in no block. In order of position.
     """
-    chosen: dict[tuple[str, str], _Id] = {}
-    for found in ids:
-        key = found[1:]
-        inside = layout.index_at(found[0]) is not None
-        if key not in chosen or (inside and layout.index_at(chosen[key][0]) is None):
-            chosen[key] = found
-    return sorted(chosen.values())
+    chosen: dict[tuple[str, str], tuple[int, str, str, int | None]] = {}
+    for position, kind, value in ids:
+        index = layout.index_at(position)
+        earlier = chosen.get((kind, value))
+        if earlier is None or (index is not None and earlier[3] is None):
+            chosen[(kind, value)] = (position, kind, value, index)
+    return sorted(chosen.values(), key=lambda found: found[0])
 
 
-def _holds_id(block: _Block, ids: list[_Id]) -> bool:
-    at = bisect_left(ids, (block.start, "", ""))
-    return at < len(ids) and ids[at][0] < block.end
+def _holds_id(start: int, end: int, ids: list[_Id]) -> bool:
+    at = bisect_left(ids, (start, "", ""))
+    return at < len(ids) and ids[at][0] < end
 
 
 def _block_reasons(

@@ -1,0 +1,145 @@
+"""Case pages and the cases index, as Markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .case import Case
+from .errors import Finding, Level
+from .library import Library
+from .mdutil import fence_safe, table
+from .project import CaseResult
+from .render.markdown import letter_markdown
+from .richtext import format_date, markdown_escape
+
+CASES, REASONS = "cases", "reasons"
+
+
+def case_page(result: CaseResult, library: Library) -> str:
+    if result.file is None or result.letter is None:
+        return error_page(result)
+    case = result.file.case
+    blocks = [
+        f"# {markdown_escape(case.seller.name)}: {markdown_escape(_reasons_text(case, library))}",
+        *([_PRIVATE_BANNER] if not case.public else []),
+        _case_header(case, library),
+        *_review_panel(result.findings),
+        "## Plan of Action",
+        letter_markdown(result.letter, level=3),
+        *_investigation(case),
+        *_follow_up(case),
+        *_lessons(case),
+    ]
+    return "\n\n".join(blocks) + "\n"
+
+
+_PRIVATE_BANNER = (
+    '!!! warning "Private case: not published"\n'
+    "    This case is shown only in your local preview. Built and published sites leave it out."
+)
+
+
+def error_page(result: CaseResult) -> str:
+    """What the preview shows for a case that cannot be read: every problem, with position."""
+    problems = "\n".join(str(f) for f in result.findings)
+    return (
+        f"# {markdown_escape(result.slug)}: case file has errors\n\n"
+        '!!! failure "This case could not be read"\n'
+        f"    Fix these problems in `{result.display}`; the page updates when you save.\n\n"
+        f"```text\n{fence_safe(problems)}\n```\n"
+    )
+
+
+def _reasons_text(case: Case, library: Library) -> str:
+    titles = [library.reason_title(i.reason) for i in case.notice.issues]
+    return ", ".join(dict.fromkeys(titles))
+
+
+def _reason_links(case: Case, library: Library, prefix: str) -> str:
+    links = dict.fromkeys(
+        f"[{markdown_escape(library.reason_title(i.reason))}]({prefix}{REASONS}/{i.reason}.md)"
+        for i in case.notice.issues
+        if i.reason in library.reasons
+    )
+    return ", ".join(links)
+
+
+def _case_header(case: Case, library: Library) -> str:
+    seller = case.seller
+    store = f" ({markdown_escape(seller.store)})" if seller.store else ""
+    rows = [
+        ("Seller", markdown_escape(seller.name) + store),
+        ("Marketplace", markdown_escape(seller.marketplace)),
+        ("Notice", f"{format_date(case.notice.received)}, {case.notice.action.replace('-', ' ')}"),
+        ("Reasons", _reason_links(case, library, "../")),
+        ("Status", case.status),
+    ]
+    return table(("", ""), rows)
+
+
+def _review_panel(findings: Sequence[Finding]) -> list[str]:
+    if not findings:
+        return []
+    errors = sum(1 for f in findings if f.level is Level.ERROR)
+    kind = "failure" if errors else "warning"
+    title = f"Review: {errors} error(s), {len(findings) - errors} warning(s)"
+    lines = [f'!!! {kind} "{title}"']
+    for finding in findings:
+        fix = f" {markdown_escape(finding.fix)}" if finding.fix else ""
+        lines.append(
+            f"    - **{finding.level}** `{finding.rule}` line {finding.position.line}: "
+            f"{markdown_escape(finding.message)}.{fix}"
+        )
+    return ["\n".join(lines)]
+
+
+def _investigation(case: Case) -> list[str]:
+    if not case.investigation:
+        return []
+    rows = [(markdown_escape(s.source), markdown_escape(s.finding)) for s in case.investigation]
+    return ["## Investigation", table(("What we reviewed", "What we found"), rows)]
+
+
+def _follow_up(case: Case) -> list[str]:
+    if not case.follow_up:
+        return []
+    lines = [
+        f"- **{format_date(e.date)}**: {e.event.replace('-', ' ')}"
+        + (f": {markdown_escape(e.note)}" if e.note else "")
+        for e in sorted(case.follow_up, key=lambda e: e.date)
+    ]
+    return ["## Follow-up", "\n".join(lines)]
+
+
+def _lessons(case: Case) -> list[str]:
+    if not case.lessons:
+        return []
+    return ["## Lessons", "\n".join(f"- {markdown_escape(lesson)}" for lesson in case.lessons)]
+
+
+def cases_index(cases: Sequence[CaseResult], library: Library) -> str:
+    rows = []
+    for result in cases:
+        link = f"[{markdown_escape(result.slug)}]({result.slug}.md)"
+        if result.file is None:
+            rows.append((link, "*case file has errors*", "", "", "", ""))
+            continue
+        case = result.file.case
+        rows.append(
+            (
+                link,
+                markdown_escape(case.seller.name),
+                _reason_links(case, library, "../"),
+                markdown_escape(case.seller.marketplace),
+                case.notice.received.isoformat(),
+                case.status,
+            )
+        )
+    header = ("Case", "Seller", "Reasons", "Marketplace", "Notice", "Status")
+    intro = (
+        "# Cases\n\nEvery case file in `cases/` becomes a Plan of Action page. "
+        "See [How to add a case](../guide/add-a-case.md)."
+    )
+    if not rows:
+        return intro + "\n\nNo cases yet.\n"
+    return f"{intro}\n\n{table(header, rows)}\n"
