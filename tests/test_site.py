@@ -133,8 +133,11 @@ def test_case_text_appears_literally_on_the_page(site_project: Path, tmp_path: P
     assert hostile != source
     (site_project / "cases" / "hostile.yaml").write_text(hostile)
     out = tmp_path / "out"
-    assert build(site_project, out).returncode == 0
+    # The review flags "{{ 7*7 }}" as an unfilled placeholder, which blocks a build of a public
+    # case; the preview shows the page with its findings.
+    serve_build(site_project, out)
     html = _html(out, "cases/hostile")
+    assert "unfilled-placeholder" in html
     assert "Evil {{ 7*7 }} {% raw %}x{% endraw %} &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
     assert "Evil 49" not in html

@@ -152,13 +152,43 @@ class Evidence(Model):
 
 class FollowUp(Model):
     date: dt.date = Field(description="When it happened (YYYY-MM-DD).")
-    event: Event = Field(description="What happened.")
-    note: str | None = Field(None, description="Details: what Amazon asked, what was sent.")
+    event: Event = Field(
+        description="What happened: submitted, replied (Amazon answered without deciding), "
+        "info-requested, resubmitted, reinstated, denied, or note (your own remark)."
+    )
+    note: str | None = Field(None, description="Details: what Amazon asked, what was decided.")
+    sent: Text | None = Field(
+        None,
+        description="On submitted or resubmitted: what was sent, e.g. 'Letter v2 "
+        "(poa-v2.txt) with the gift card ledger'.",
+    )
+    changes: list[Text] = Field(
+        default_factory=list,
+        description="On resubmitted: what changed since the last submission, one item each.",
+    )
+
+    @model_validator(mode="after")
+    def _sent_with_a_submission(self) -> FollowUp:
+        if self.sent is not None and self.event not in SUBMISSIONS:
+            raise ValueError(
+                f"'sent' goes with event 'submitted' or 'resubmitted', not '{self.event}'"
+            )
+        if self.changes and self.event is not Event.RESUBMITTED:
+            raise ValueError(f"'changes' goes with event 'resubmitted', not '{self.event}'")
+        return self
+
+
+SUBMISSIONS = frozenset({Event.SUBMITTED, Event.RESUBMITTED})
 
 
 class LetterParts(Model):
     opening: Slug = Field("opening", description="A snippet id in snippets/letter/.")
     closing: Slug = Field("closing", description="A snippet id in snippets/letter/.")
+
+
+class Silence(Model):
+    rule: Slug = Field(description="The id of the check or tone rule to silence for this case.")
+    reason: Text = Field(description="Why the finding does not apply here (kept for review).")
 
 
 class Case(Model):
@@ -177,6 +207,9 @@ class Case(Model):
     follow_up: list[FollowUp] = Field(default_factory=list)
     lessons: list[Text] = Field(default_factory=list)
     letter: LetterParts = Field(default_factory=LetterParts)
+    silence: list[Silence] = Field(
+        default_factory=list, description="Checks silenced for this case, each with a reason."
+    )
 
     @property
     def public(self) -> bool:
@@ -184,24 +217,10 @@ class Case(Model):
 
     @property
     def status(self) -> str:
-        """Derived from the follow-up timeline: the latest event that is not a note."""
-        events = sorted(
-            (entry for entry in self.follow_up if entry.event is not Event.NOTE),
-            key=lambda entry: entry.date,
-        )
-        if not events:
-            return "draft"
-        return _STATUS[events[-1].event]
+        """Derived from the follow-up timeline (see `tracker.status_of`), never stored."""
+        from .tracker import status_of  # tracker builds on this module: import at use
 
-
-_STATUS = {
-    Event.SUBMITTED: "submitted",
-    Event.RESUBMITTED: "submitted",
-    Event.REPLIED: "in-review",
-    Event.INFO_REQUESTED: "info-requested",
-    Event.REINSTATED: "reinstated",
-    Event.DENIED: "denied",
-}
+        return str(status_of(self.follow_up))
 
 
 @dataclass(frozen=True)
@@ -298,7 +317,7 @@ def _finding(detail: ErrorDetails, document: yamlsource.Document) -> Finding:
             "case-schema",
             did_you_mean(str(loc[-1]), known),
         )
-    if kind == "value_error" and "snippet" in detail["msg"]:
+    if kind == "value_error":
         return error(
             document.position(loc),
             f"{where}: {detail['msg'].removeprefix('Value error, ')}",

@@ -23,7 +23,7 @@ def case_page(result: CaseResult, library: Library) -> str:
         f"# {markdown_escape(case.seller.name)}: {markdown_escape(_reasons_text(case, library))}",
         *([_PRIVATE_BANNER] if not case.public else []),
         _case_header(case, library),
-        *_review_panel(result.findings),
+        *_review_panel(result.findings, case, result.display),
         "## Plan of Action",
         letter_markdown(result.letter, level=3),
         *_investigation(case),
@@ -77,20 +77,31 @@ def _case_header(case: Case, library: Library) -> str:
     return table(("", ""), rows)
 
 
-def _review_panel(findings: Sequence[Finding]) -> list[str]:
-    if not findings:
-        return []
+def _review_panel(findings: Sequence[Finding], case: Case, display: str) -> list[str]:
+    """The checks' verdict above the letter: counts per level, each finding with its fix."""
     errors = sum(1 for f in findings if f.level is Level.ERROR)
-    kind = "failure" if errors else "warning"
-    title = f"Review: {errors} error(s), {len(findings) - errors} warning(s)"
+    warnings = len(findings) - errors
+    kind = "failure" if errors else "warning" if warnings else "success"
+    title = f"Review: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
     lines = [f'!!! {kind} "{title}"']
+    if not findings:
+        lines.append("    Every check passed.")
     for finding in findings:
-        fix = f" {markdown_escape(finding.fix)}" if finding.fix else ""
+        where = finding.position
+        place = f"line {where.line}" if where.path == display else f"{where.path} line {where.line}"
+        fix = f" *{markdown_escape(finding.fix)}*" if finding.fix else ""
         lines.append(
-            f"    - **{finding.level}** `{finding.rule}` line {finding.position.line}: "
+            f"    - **{finding.level}** ({place}, `{finding.rule}`): "
             f"{markdown_escape(finding.message)}.{fix}"
         )
+    if case.silence:
+        lines.append("\n    Silenced for this case:\n")
+        lines += [f"    - `{s.rule}`: {markdown_escape(s.reason)}" for s in case.silence]
     return ["\n".join(lines)]
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _investigation(case: Case) -> list[str]:

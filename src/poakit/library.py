@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import yamlsource
+from .checks.tone import ToneRule, check_examples, load_tone_rules
 from .errors import Finding, InputError, Position, did_you_mean, error
 from .richtext import CLOSE, OPEN, RichText, format_date, format_value, join_and
 
@@ -82,6 +83,8 @@ class ReasonMeta(SnippetMeta):
     root_causes: list[str] = Field(default_factory=list)
     measures: list[str] = Field(default_factory=list)
     document_only: bool = False
+    requires_evidence: bool = False  # every ASIN under review needs a supporting document
+    accepted_files: list[str] | None = None  # file types, where the notices name their own
 
 
 class RootCauseMeta(SnippetMeta):
@@ -167,6 +170,7 @@ class Library:
     snippets: dict[Kind, dict[str, Snippet]] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
     findings: list[Finding] = field(default_factory=list)
+    tone_rules: tuple[ToneRule, ...] = ()
     _env: SandboxedEnvironment | None = None
 
     # -- lookup -----------------------------------------------------------------------------
@@ -326,6 +330,7 @@ def load_library(root: Path, display_root: str = "snippets") -> Library:
                 library.findings.extend(exc.findings)
                 continue
             library.of(kind)[snippet.id] = snippet
+    library.tone_rules = _load_tone_rules(root / "tone-rules.yaml", f"{display_root}/tone-rules.yaml", library)
     library.findings.extend(_cross_references(library))
     library.findings.extend(_syntax_problems(library))
     return library
@@ -349,6 +354,22 @@ def _load_settings(path: Path, display: str, library: Library) -> Settings:
             for d in exc.errors()
         )
     return Settings()
+
+
+def _load_tone_rules(path: Path, display: str, library: Library) -> tuple[ToneRule, ...]:
+    if not path.exists():
+        return ()
+    try:
+        rules = load_tone_rules(path, display)
+    except InputError as exc:
+        library.findings.extend(exc.findings)
+        return ()
+    library.findings.extend(
+        error(rule.position, problem.removeprefix(f"{rule.position}: "), "tone-rule-example")
+        for rule in rules
+        for problem in check_examples((rule,))
+    )
+    return rules
 
 
 def split_front_matter(text: str, display: str) -> tuple[str, str, int]:

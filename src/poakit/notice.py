@@ -227,7 +227,7 @@ def _listed(low: str, label: re.Pattern[str], item: re.Pattern[str], kind: str) 
 
 # --- stated types, policy pages, marketplace ----------------------------------------------
 
-_TYPE_VALUE = r"([^\n|;\t.]{1,60})(?=[\n|;\t.]|\Z)"
+_TYPE_VALUE = r"([^\n|;\t.]{1,60}+)(?=[\n|;\t.]|\Z)"
 _INFRINGEMENT_TYPE = re.compile(_word("infringement") + r"[ \t]+type[ \t]*:[ \t]*" + _TYPE_VALUE)
 _COMPLAINT_TYPE = re.compile(_word("complaint") + r"[ \t]+type[ \t]*:[ \t]*" + _TYPE_VALUE)
 
@@ -333,13 +333,14 @@ def _is_amazon(email: str) -> bool:
 
 
 def _looks_like_name(text: str) -> bool:
-    """Short, one line, not a sentence, not an address."""
+    """Short, one line, not an address, not a sentence (a final "Inc." or "Ltd." is fine)."""
     words = text.split()
     if not words or len(text) > 80 or len(words) > 6 or "@" in text or "://" in text:
         return False
-    if not any(c.isalpha() for c in text):
+    if not any(c.isalpha() for c in text) or text.endswith(("?", "!", ":", ",", ";")):
         return False
-    return not (text.endswith((".", "?", "!", ":")) and len(words) > 3)
+    last = words[-1]
+    return not last.endswith(".") or (last[0].isupper() and len(last) <= 6)
 
 
 # --- evidence window, deadlines, action ---------------------------------------------------
@@ -548,46 +549,61 @@ _LABEL_LINE = (
 _LABEL_RUN = re.compile(rf"(?:{_LABEL_LINE}(?:\n|\Z))++", re.MULTILINE)
 _FIRST_LABEL = re.compile(_LABEL_LINE, re.MULTILINE)
 _STATED_VALUE = re.compile(_TYPE_VALUE)
+_STATED_BLOCKS_TRIED = 10
 _STATED_LINE = re.compile(
     r"^[ \t]*+(?:[-*\u2022][ \t]*+)?(?:infringement|complaint)[ \t]+type[ \t]*:[ \t]*",
     re.MULTILINE | re.IGNORECASE,
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Block:
-    """A run of adjacent "Label: value" lines: one issue as Amazon lists it."""
+class _Layout:
+    """The issue blocks of a notice that hold an id: sorted, disjoint spans of the text.
 
-    start: int
-    end: int
+    A block is a run of adjacent "Label: value" lines, split wherever the label that opened
+    it comes again ("ASIN: …", "Complaint ID: …", "ASIN: …" is two blocks).
+    """
+
+    def __init__(self, raw: str, ids: list[_Id]) -> None:
+        self._positions = [position for position, _, _ in ids]
+        runs = (run.span() for run in _LABEL_RUN.finditer(raw))
+        spans = [
+            span
+            for start, end in runs
+            if self._holds_id(start, end)
+            for span in _split_run(raw, start, end)
+            if self._holds_id(*span)
+        ]
+        self.starts = [start for start, _ in spans]
+        self.ends = [end for _, end in spans]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def index_at(self, position: int) -> int | None:
+        """Index of the block holding `position`, if any."""
+        index = bisect_right(self.starts, position) - 1
+        if index >= 0 and position < self.ends[index]:
+            return index
+        return None
+
+    def _holds_id(self, start: int, end: int) -> bool:
+        at = bisect_left(self._positions, start)
+        return at < len(self._positions) and self._positions[at] < end
 
 
-def _blocks(raw: str, ids: list[_Id]) -> list[_Block]:
-    """The issue blocks that hold an id, in order."""
-    runs = (run.span() for run in _LABEL_RUN.finditer(raw))
-    return [
-        block
-        for start, end in runs
-        if _holds_id(start, end, ids)
-        for block in _split_run(raw, start, end)
-        if _holds_id(block.start, block.end, ids)
-    ]
-
-
-def _split_run(raw: str, start: int, end: int) -> Iterator[_Block]:
-    """Split a run of label lines wherever the label that opened it comes again."""
+def _split_run(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     first = _FIRST_LABEL.match(raw, start, end)
-    label = first.group(1) if first else ""
-    opener = re.compile(rf"^[ \t]*+(?:[-*\u2022][ \t]*+)?{re.escape(label)}[ \t]*:", re.M | re.I)
+    label = re.escape(first.group(1) if first else "")
+    opener = re.compile(rf"^[ \t]*+(?:[-*\u2022][ \t]*+)?{label}[ \t]*:", re.M | re.I)
     starts = [m.start() for m in opener.finditer(raw, start, end)] or [start]
-    for block_start, block_end in zip(starts, [*starts[1:], end], strict=True):
-        yield _Block(block_start, block_end)
+    return list(zip(starts, [*starts[1:], end], strict=True))
 
 
-def _stated(raw: str, block: _Block) -> str | None:
+def _stated(raw: str, layout: _Layout, index: int) -> str | None:
     """The block's infringement or complaint type, as written."""
-    line = _STATED_LINE.search(raw, block.start, block.end)
-    value = _STATED_VALUE.match(raw, line.end(), block.end) if line else None
+    start, end = layout.starts[index], layout.ends[index]
+    line = _STATED_LINE.search(raw, start, end)
+    value = _STATED_VALUE.match(raw, line.end(), end) if line else None
     return _squash(value.group(1)) or None if value else None
 
 
@@ -595,31 +611,24 @@ def _issues(
     notice: _Notice, ids: list[_Id], signals: _Signals, ranked: tuple[ReasonScore, ...]
 ) -> tuple[NoticeIssue, ...]:
     top = ranked[0].reason if ranked else None
-    layout = _Layout(_blocks(notice.raw, ids))
+    layout = _Layout(notice.raw, ids)
     reasons = _block_reasons(notice.low, layout, signals, top)
     groups: dict[str | None, _Group] = {}
     for _, kind, value, index in _deciding(ids, layout):
         key = top if index is None else reasons[index]
-        stated = None if index is None else _stated(notice.raw, layout.blocks[index])
-        groups.setdefault(key, _Group()).add(kind, value, stated)
+        groups.setdefault(key, _Group()).add(kind, value, index)
     if not groups and top is not None:
         groups[top] = _Group()
-    return tuple(group.issue(reason) for reason, group in groups.items())
+    return tuple(
+        group.issue(reason, _first_stated(notice.raw, layout, group.blocks))
+        for reason, group in groups.items()
+    )
 
 
-class _Layout:
-    """The issue blocks of a notice, sorted and disjoint, and where each one starts."""
-
-    def __init__(self, blocks: list[_Block]) -> None:
-        self.blocks = blocks
-        self.starts = [b.start for b in blocks]
-
-    def index_at(self, position: int) -> int | None:
-        """Index of the block holding `position`, if any."""
-        index = bisect_right(self.starts, position) - 1
-        if index >= 0 and position < self.blocks[index].end:
-            return index
-        return None
+def _first_stated(raw: str, layout: _Layout, blocks: Iterable[int]) -> str | None:
+    """The type the issue's first blocks state (a few are enough: they share a reason)."""
+    stated = (_stated(raw, layout, index) for index in islice(blocks, _STATED_BLOCKS_TRIED))
+    return next((value for value in stated if value), None)
 
 
 def _deciding(ids: list[_Id], layout: _Layout) -> list[tuple[int, str, str, int | None]]:
@@ -630,36 +639,36 @@ def _deciding(ids: list[_Id], layout: _Layout) -> list[tuple[int, str, str, int 
     """
     chosen: dict[tuple[str, str], tuple[int, str, str, int | None]] = {}
     for position, kind, value in ids:
-        index = layout.index_at(position)
         earlier = chosen.get((kind, value))
-        if earlier is None or (index is not None and earlier[3] is None):
+        if earlier is not None and earlier[3] is not None:
+            continue
+        index = layout.index_at(position)
+        if earlier is None or index is not None:
             chosen[(kind, value)] = (position, kind, value, index)
     return sorted(chosen.values(), key=lambda found: found[0])
-
-
-def _holds_id(start: int, end: int, ids: list[_Id]) -> bool:
-    at = bisect_left(ids, (start, "", ""))
-    return at < len(ids) and ids[at][0] < end
 
 
 def _block_reasons(
     low: str, layout: _Layout, signals: _Signals, top: str | None
 ) -> list[str | None]:
     """Each block's best reason, from the signal phrases that start inside it."""
-    found: list[set[str]] = [set() for _ in layout.blocks]
-    if layout.blocks:
-        span = (layout.blocks[0].start, layout.blocks[-1].end)
+    found: dict[int, set[str]] = {}
+    if layout:
+        span = (layout.starts[0], layout.ends[-1])
         for _, phrases in signals:
             for phrase, pattern in phrases:
                 for match in pattern.finditer(low, *span):
                     index = layout.index_at(match.start())
                     if index is not None:
-                        found[index].add(phrase)
-    best: dict[frozenset[str], str | None] = {frozenset(): None}
-    for phrases_found in map(frozenset, found):
-        if phrases_found not in best:
-            best[phrases_found] = _best(phrases_found, signals)
-    return [best[frozenset(phrases_found)] or top for phrases_found in found]
+                        found.setdefault(index, set()).add(phrase)
+    reasons: list[str | None] = [top] * len(layout)
+    best: dict[frozenset[str], str | None] = {}
+    for index, phrases_found in found.items():
+        key = frozenset(phrases_found)
+        if key not in best:
+            best[key] = _best(key, signals)
+        reasons[index] = best[key] or top
+    return reasons
 
 
 def _best(found: frozenset[str], signals: _Signals) -> str | None:
@@ -674,20 +683,21 @@ def _best(found: frozenset[str], signals: _Signals) -> str | None:
 
 @dataclass
 class _Group:
-    """The ids of one issue as they are collected; its label is the first stated type."""
+    """The ids of one issue as they are collected, and the blocks they came from."""
 
-    stated: str | None = None
     ids: dict[str, dict[str, None]] = field(
         default_factory=lambda: {ASIN: {}, ORDER: {}, COMPLAINT: {}}
     )
+    blocks: dict[int, None] = field(default_factory=dict)
 
-    def add(self, kind: str, value: str, stated: str | None) -> None:
+    def add(self, kind: str, value: str, block: int | None) -> None:
         self.ids[kind][value] = None
-        self.stated = self.stated or stated
+        if block is not None:
+            self.blocks[block] = None
 
-    def issue(self, reason: str | None) -> NoticeIssue:
+    def issue(self, reason: str | None, stated: str | None) -> NoticeIssue:
         asins, orders, complaints = (tuple(self.ids[k]) for k in (ASIN, ORDER, COMPLAINT))
-        return NoticeIssue(reason, _label(reason, self.stated), asins, orders, complaints)
+        return NoticeIssue(reason, _label(reason, stated), asins, orders, complaints)
 
 
 def _label(reason: str | None, stated: str | None) -> str:
@@ -730,6 +740,9 @@ def _unknown(
 # --- summary ------------------------------------------------------------------------------
 
 
+_IDS_SHOWN = 6
+
+
 def format_summary(reading: NoticeReading) -> str:
     """A few lines for a person: what the notice says, and what could not be told."""
     lines = [_headline(reading)]
@@ -761,8 +774,10 @@ def _score_text(score: ReasonScore) -> str:
 
 
 def _issue_text(issue: NoticeIssue) -> str:
-    ids = ", ".join((*issue.asins, *issue.orders, *issue.complaints)) or "no ids"
-    return f"{issue.label} [{issue.reason or 'no reason'}]: {ids}"
+    ids = (*issue.asins, *issue.orders, *issue.complaints)
+    shown = ", ".join(ids[:_IDS_SHOWN]) or "no ids"
+    more = f" and {len(ids) - _IDS_SHOWN} more" if len(ids) > _IDS_SHOWN else ""
+    return f"{issue.label} [{issue.reason or 'no reason'}]: {shown}{more}"
 
 
 def _detail_lines(reading: NoticeReading) -> list[str]:

@@ -50,7 +50,9 @@ class Project:
     @property
     def findings(self) -> list[Finding]:
         everything = [*self.library.findings, *(f for c in self.cases for f in c.findings)]
-        return sorted(everything, key=lambda f: (f.position, f.rule))
+        # a snippet's own wording is reported once, however many cases use it
+        unique = {str(f): f for f in everything}
+        return sorted(unique.values(), key=lambda f: (f.position, f.rule))
 
     def case(self, slug: str) -> CaseResult | None:
         return next((c for c in self.cases if c.slug == slug), None)

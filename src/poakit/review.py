@@ -1,13 +1,75 @@
-"""The review of an assembled letter: every check, findings in one list."""
+"""The review of an assembled letter: every check, findings in one list.
+
+Structure checks (`checks.structure`) look at the case and the letter's shape; tone rules
+(`checks.tone`, data in `snippets/tone-rules.yaml`) look at the words. A finding about words
+points at the case entry when the words came from the case, or at the snippet when they came
+from the library. A case may silence a rule with `silence: [{rule: ID, reason: ...}]`.
+"""
 
 from __future__ import annotations
 
-from .errors import Finding
-from .letter import Letter
+import datetime as dt
+import os
+from collections.abc import Iterator
+
+from .checks.structure import CHECKS, RULES, Review
+from .checks.tone import ToneMatch, apply_limits, scan
+from .errors import Finding, Position, did_you_mean, error
+from .letter import Item, Letter
 from .library import Library
 
 
-def review(letter: Letter, library: Library) -> list[Finding]:
+def today() -> dt.date:
+    """The review date: POAKIT_TODAY (YYYY-MM-DD) when set, so runs can be reproduced."""
+    override = os.environ.get("POAKIT_TODAY")
+    return dt.date.fromisoformat(override) if override else dt.date.today()
+
+
+def review(letter: Letter, library: Library, on: dt.date | None = None) -> list[Finding]:
     """Run every check on `letter`; findings sorted by position."""
-    findings: list[Finding] = []
+    context = Review(letter, library, on or today())
+    findings = [f for check in CHECKS for f in check(context)]
+    findings += tone_findings(letter, library)
+    findings = list(_silenced(findings, letter, library))
     return sorted(findings, key=lambda f: (f.position, f.rule))
+
+
+def tone_findings(letter: Letter, library: Library) -> list[Finding]:
+    located: list[tuple[ToneMatch, Item]] = []
+    for section in letter.sections:
+        for item in section.items:
+            text = item.text.plain()
+            located += [(m, item) for m in scan(library.tone_rules, text, section.key)]
+    kept = {id(m) for m in apply_limits([m for m, _ in located])}
+    return [_tone_finding(m, item) for m, item in located if id(m) in kept]
+
+
+def _tone_finding(match: ToneMatch, item: Item) -> Finding:
+    rule = match.rule
+    from_case = item.snippet is None or any(match.text in value for value in item.text.values)
+    where = item.position if from_case else _snippet_position(item, match.text)
+    return Finding(where, rule.level, f'{rule.message}: "{match.text}"', rule.id, rule.fix)
+
+
+def _snippet_position(item: Item, words: str) -> Position:
+    """The line of the snippet body holding `words` (or the body's first line)."""
+    assert item.snippet is not None
+    for number, line in enumerate(item.snippet.body.splitlines(), start=1):
+        if words.lower() in line.lower():
+            return item.snippet.position(number)
+    return item.snippet.position()
+
+
+def _silenced(findings: list[Finding], letter: Letter, library: Library) -> Iterator[Finding]:
+    silences = letter.case.silence
+    known = set(RULES) | {rule.id for rule in library.tone_rules}
+    quiet = {s.rule for s in silences}
+    for n, silence in enumerate(silences):
+        if silence.rule not in known:
+            yield error(
+                letter.case_file.position("silence", n, "rule"),
+                f"unknown rule '{silence.rule}' in silence",
+                "unknown-rule",
+                did_you_mean(silence.rule, known),
+            )
+    yield from (f for f in findings if f.rule not in quiet)

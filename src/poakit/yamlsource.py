@@ -7,6 +7,9 @@ the line and column of the value and of its key, so any later error can point at
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +29,17 @@ Loc = tuple[str | int, ...]
 MAX_BYTES = 1_000_000
 #: Most nodes a document may expand to, counting every alias use: stops "billion laughs".
 MAX_NODES = 50_000
+#: Deepest nesting of lists and mappings; a case needs a handful of levels, and walking, pydantic
+#: and Jinja all recurse, so a deeper document is refused before any of them sees it.
+MAX_DEPTH = 100
+
+_CORE = "tag:yaml.org,2002:"
+#: The only types a case or snippet file may hold; `!!python/...`, `!!binary`, `!!set` and
+#: custom tags are refused by name rather than by PyYAML's "could not determine a constructor".
+_TAGS = frozenset(
+    _CORE + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+)
 
 
 @dataclass(frozen=True)
@@ -72,8 +86,26 @@ def decode(raw: bytes, path: str) -> str:
 
 def read_text(file: Any, path: str, limit: int = MAX_BYTES) -> str:
     """Read and decode a file, refusing one larger than `limit` bytes."""
-    with open(file, "rb") as handle:
-        raw = handle.read(limit + 1)
+    try:
+        mode = os.stat(file).st_mode
+        if not stat.S_ISREG(mode):  # opening a pipe or a device would block or never end
+            kind = "a folder" if stat.S_ISDIR(mode) else "a special file (a pipe or a device)"
+            raise InputError(
+                [error(Position(path), f"expected a text file, found {kind}", "unreadable")]
+            )
+        with open(file, "rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(
+            [
+                error(
+                    Position(path),
+                    f"cannot read the file: {exc.strerror or exc}",
+                    "unreadable",
+                    "check that the file exists and that you may read it",
+                )
+            ]
+        ) from None
     if len(raw) > limit:
         raise InputError(
             [
@@ -97,23 +129,170 @@ def load(text: str, path: str, *, first_line: int = 1) -> Document:
             return Document(path, None)
         values: dict[Loc, tuple[int, int]] = {}
         keys: dict[Loc, tuple[int, int]] = {}
-        problems = list(_walk(node, (), values, keys, path, first_line, [0]))
+        shape = _shape_problem(node, text, path, first_line)
+        problems = [shape] if shape else list(_walk(node, (), values, keys, path, first_line))
         if problems:
             raise InputError(problems)
-        data = loader.construct_document(node)
+        data = _construct(loader, node, path, first_line)
     except yaml.MarkedYAMLError as exc:
         raise InputError([_syntax_finding(exc, text, path, first_line)]) from None
-    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+    except yaml.reader.ReaderError as exc:
+        raise InputError([_reader_finding(exc, text, path, first_line)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every YAMLError above has a mark
         raise InputError(
             [error(Position(path, first_line, 1), f"YAML error: {exc}", "yaml-syntax")]
         ) from None
-    except RecursionError:
+    except RecursionError:  # pragma: no cover - MAX_DEPTH stops deep documents first
         raise InputError(
             [error(Position(path, first_line, 1), "the YAML is nested too deeply", "yaml-syntax")]
         ) from None
     finally:
         loader.dispose()
     return Document(path, data, values, keys)
+
+
+def _construct(loader: Any, node: yaml.Node, path: str, first_line: int) -> Any:
+    """The Python data of a checked node tree; a scalar Python cannot hold is a finding."""
+    try:
+        return loader.construct_document(node)
+    except (ValueError, OverflowError) as exc:  # 2026-02-30, or an integer of 5,000 digits
+        bad = _unconstructible(loader, node)
+        if bad is None:  # pragma: no cover - construct_document failed on some scalar
+            raise InputError(
+                [error(Position(path, first_line, 1), f"invalid value: {exc}", "yaml-value")]
+            ) from None
+        scalar, problem = bad
+        where = Position(path, scalar.start_mark.line + first_line, scalar.start_mark.column + 1)
+        raise InputError([_value_finding(where, scalar, problem)]) from None
+
+
+def _unconstructible(loader: Any, root: yaml.Node) -> tuple[yaml.ScalarNode, Exception] | None:
+    """The first scalar whose value cannot be built (only looked for once building failed)."""
+    for node in _nodes(root):
+        if isinstance(node, yaml.ScalarNode) and node.tag in (_CORE + "int", _CORE + "timestamp"):
+            try:
+                loader.yaml_constructors[node.tag](loader, node)
+            except (ValueError, OverflowError) as exc:
+                return node, exc
+    return None
+
+
+def _value_finding(where: Position, node: yaml.ScalarNode, problem: Exception) -> Finding:
+    if node.tag == _CORE + "timestamp":
+        return error(
+            where,
+            f"'{node.value}' is not a date of the calendar ({problem})",
+            "yaml-value",
+            "write a real date as YYYY-MM-DD, e.g. 2026-10-04",
+        )
+    return error(
+        where,
+        f"the number is too long ({len(node.value)} characters)",
+        "yaml-value",
+        "put quotes around it if it is an id, or shorten it",
+    )
+
+
+def _nodes(root: yaml.Node) -> Iterator[yaml.Node]:
+    """Every distinct node once, without recursion (the tree is already checked)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        stack.extend(reversed(_children(node)))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _shape_problem(root: yaml.Node, text: str, path: str, first_line: int) -> Finding | None:
+    """A value containing itself, nested too deeply, or expanding too far through aliases.
+
+    Checked without recursion and with each shared (aliased) node measured once, so a
+    "billion laughs" document costs as much as its text, not as much as its expansion.
+    """
+    measured: dict[int, tuple[int, int]] = {}  # id(node) -> (size, height) of its expansion
+    on_path = {id(root)}
+    stack: list[tuple[yaml.Node, int, Iterator[yaml.Node]]] = [(root, 1, iter(_children(root)))]
+    while stack:
+        node, depth, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            on_path.discard(id(node))
+            parts = [measured[id(c)] for c in _children(node)]
+            size = 1 + sum(s for s, _ in parts)
+            if size > MAX_NODES:
+                return _shape_finding(node, path, first_line, "size", text)
+            measured[id(node)] = (size, 1 + max((h for _, h in parts), default=0))
+        elif id(child) in on_path:
+            return _shape_finding(child, path, first_line, "cycle", text)
+        elif id(child) in measured:
+            if depth + measured[id(child)][1] > MAX_DEPTH:
+                return _shape_finding(child, path, first_line, "depth", text)
+        elif depth + 1 > MAX_DEPTH:
+            return _shape_finding(child, path, first_line, "depth", text)
+        else:
+            on_path.add(id(child))
+            stack.append((child, depth + 1, iter(_children(child))))
+    return None
+
+
+_ANCHOR = re.compile(r"(?:!\S*\s+)?&([^\s,\[\]{}]+)")
+
+
+def _shape_finding(node: yaml.Node, path: str, first_line: int, kind: str, text: str) -> Finding:
+    mark = node.start_mark
+    where = Position(path, mark.line + first_line, mark.column + 1)
+    if kind == "cycle":
+        lines = text.splitlines()
+        found = _ANCHOR.match(lines[mark.line][mark.column :]) if mark.line < len(lines) else None
+        name = found.group(1) if found else "..."
+        return error(
+            where,
+            f"the anchor '&{name}' is used inside its own value (by '*{name}'): "
+            "the value would contain itself",
+            "yaml-recursive",
+            "write the inner value out instead of the alias",
+        )
+    if kind == "depth":
+        return error(
+            where,
+            f"the YAML is nested more than {MAX_DEPTH} levels deep",
+            "yaml-too-deep",
+            "a case or snippet needs only a few levels; flatten this value",
+        )
+    return error(
+        where,
+        f"this value expands to more than {MAX_NODES} values (aliases used too often)",
+        "yaml-too-large",
+        "write the values out instead of repeating aliases",
+    )
+
+
+def _reader_finding(exc: yaml.reader.ReaderError, text: str, path: str, first_line: int) -> Finding:
+    """A character YAML does not allow, at its line and column (PyYAML gives a byte offset)."""
+    character = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    # The reader stops at the first such character, so its first occurrence is the one.
+    index = max(text.find(character), 0)
+    before = text[:index]
+    line = before.count("\n") + first_line
+    column = index - (before.rfind("\n") + 1) + 1
+    return error(
+        Position(path, line, column),
+        f"a control character (U+{ord(character):04X}) that YAML does not allow",
+        "yaml-syntax",
+        "delete it: it is invisible in most editors",
+    )
 
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Finding:
