@@ -185,7 +185,7 @@ class _Builder:
                 )
 
     def _measures(self, key: str, use: Literal["corrective", "preventive"]) -> Iterator[Item]:
-        entries: list[CorrectiveAction] | list[PreventiveMeasure] = getattr(self.case, key)
+        entries: Sequence[CorrectiveAction | PreventiveMeasure] = getattr(self.case, key)
         for n, entry in enumerate(entries):
             loc = (key, n)
             self._known_refs(entry.root_causes, self.causes, (*loc, "root_causes"), "root cause")

@@ -227,7 +227,7 @@ class Library:
                     "declare it under 'variables' in the snippet, or use a standard variable",
                 )
             ) from None
-        except jinja2.sandbox.SecurityError as exc:
+        except jinja2.exceptions.SecurityError as exc:
             raise RenderError(
                 error(
                     snippet.position(_template_line(exc, snippet)),
