@@ -79,7 +79,7 @@ class Seller(Model):
     store: Text | None = Field(None, description="The store name buyers see.")
     merchant_token: Text | None = Field(None, description="The merchant token (seller ID).")
     marketplace: Text = Field("amazon.com", description="The marketplace of the account.")
-    signatory: Signatory
+    signatory: Signatory = Field(description="Who signs the letter, and their role.")
 
 
 class NoticeIssue(Model):
@@ -197,16 +197,32 @@ class Case(Model):
     visibility: Literal["public", "private"] = Field(
         "private", description="Only public cases are published; private ones preview locally."
     )
-    seller: Seller
-    notice: Notice
-    investigation: list[InvestigationStep] = Field(default_factory=list)
-    root_causes: list[RootCause] = Field(default_factory=list)
-    corrective_actions: list[CorrectiveAction] = Field(default_factory=list)
-    preventive_measures: list[PreventiveMeasure] = Field(default_factory=list)
-    evidence: list[Evidence] = Field(default_factory=list)
-    follow_up: list[FollowUp] = Field(default_factory=list)
-    lessons: list[Text] = Field(default_factory=list)
-    letter: LetterParts = Field(default_factory=LetterParts)
+    seller: Seller = Field(description="The seller account the notice was sent to.")
+    notice: Notice = Field(description="What Amazon sent: the date, the action, the issues.")
+    investigation: list[InvestigationStep] = Field(
+        default_factory=list, description="What was reviewed and what it showed."
+    )
+    root_causes: list[RootCause] = Field(
+        default_factory=list, description="Why it happened; each explains notice issues."
+    )
+    corrective_actions: list[CorrectiveAction] = Field(
+        default_factory=list, description="What has been done: past tense, dated."
+    )
+    preventive_measures: list[PreventiveMeasure] = Field(
+        default_factory=list, description="What now prevents a repeat: start date and owner."
+    )
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="The supporting documents attached to the letter."
+    )
+    follow_up: list[FollowUp] = Field(
+        default_factory=list, description="What happened after submission; gives the status."
+    )
+    lessons: list[Text] = Field(
+        default_factory=list, description="What this case taught, for the next one."
+    )
+    letter: LetterParts = Field(
+        default_factory=LetterParts, description="The opening and closing snippets to use."
+    )
     silence: list[Silence] = Field(
         default_factory=list, description="Checks silenced for this case, each with a reason."
     )

@@ -15,8 +15,10 @@ from pathlib import Path
 from . import __version__
 from .errors import InputError, Level, PoakitError, UsageError
 from .fileio import write_atomic
-from .project import errors_in, find_root, load_project, resolve_case
-from .render import FORMATS, render_letter
+from .library import load_library
+from .project import SNIPPETS_DIR, errors_in, find_root, load_project, resolve_case
+from .schema import schema_json
+from .render import DEFAULT_WIDTH, FORMATS, render_letter
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,8 +54,35 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--format", choices=FORMATS, default="markdown", help="output format")
     render.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
     render.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    render.add_argument(
+        "--width",
+        type=_width,
+        metavar="N",
+        help=f"text: wrap lines at N characters (default {DEFAULT_WIDTH}; 0: no wrapping)",
+    )
+    render.add_argument(
+        "--sections",
+        action="store_true",
+        help="text: only the three answers (root causes, actions taken, preventive measures), "
+        "each under a label giving its character and word count, for a form with one field "
+        "per question",
+    )
     render.set_defaults(run=run_render)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the case file's JSON Schema",
+        description="Print the JSON Schema of case files (with the library's reason and snippet "
+        "ids), for editor completion. schema/case.schema.json holds a copy.",
+    )
+    schema.set_defaults(run=run_schema)
     return parser
+
+
+def _width(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more: {value!r}")
+    return int(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,7 +140,10 @@ def run_render(args: argparse.Namespace) -> int:
     problems = [*project.library.findings, *result.errors]
     if problems or result.letter is None:
         raise InputError(problems)
-    data = render_letter(result.letter, args.format)
+    if args.width is not None and args.format != "text":
+        raise UsageError(f"--width shapes text only: add --format text (not {args.format})")
+    width = DEFAULT_WIDTH if args.width is None else args.width
+    data = render_letter(result.letter, args.format, width=width, sections=args.sections)
     if args.output is not None:
         write_atomic(args.output, data, overwrite=args.force)
         print(f"wrote {args.output}", file=sys.stderr)
@@ -119,6 +151,14 @@ def run_render(args: argparse.Namespace) -> int:
         raise UsageError("DOCX is a binary format: give --output FILE.docx")
     else:
         sys.stdout.write(data.decode("utf-8"))
+    return 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    library = load_library(_root(args) / SNIPPETS_DIR)
+    if library.findings:
+        raise InputError(library.findings)
+    sys.stdout.write(schema_json(library))
     return 0
 
 
