@@ -83,7 +83,7 @@ def test_clean_case_passes_every_check(toned: Path) -> None:
             ),
             "future-tense-corrective",
         ),
-        (lambda c: c["root_causes"][0]["vars"].update(supplier="TBD"), "unfilled-placeholder"),
+        (lambda c: c["root_causes"][0]["vars"].update(supplier="TBD"), "unfilled-field"),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
@@ -104,6 +104,20 @@ def test_missing_evidence_for_an_asin_when_the_reason_requires_it(toned: Path) -
     assert _findings(toned, data) == []
     data["notice"]["issues"][0]["asins"].append("B0C7654321")
     assert "19:evidence-missing-asin" in _findings(toned, data)  # yaml.safe_dump: one ASIN a line
+
+
+def test_placeholder_printed_by_a_snippet_points_at_the_snippet(toned: Path) -> None:
+    snippet = toned / "snippets" / "measures" / "remove-suspect-inventory.md"
+    snippet.write_text(snippet.read_text().replace("{% if units %}all {{ units }} remaining units{% else %}the remaining units{% endif %}", "{{ units }} units"))
+    data = _case(toned)
+    data["corrective_actions"][0]["vars"] = {}
+    path = toned / "cases" / "acme.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    library = load_library(toned / "snippets", "snippets")
+    result = check_case(path, library, "cases/acme.yaml", toned)
+    assert [(str(f.position), f.rule) for f in result.findings] == [
+        ("snippets/measures/remove-suspect-inventory.md:10:1", "unfilled-placeholder")
+    ]
 
 
 def test_length_limits_come_from_the_library(toned: Path) -> None:
@@ -189,11 +203,7 @@ def test_check_json_output_and_exit_code(toned: Path, capsys: pytest.CaptureFixt
     (toned / "cases" / "acme.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     assert main(["--root", str(toned), "check", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    # the missing date also leaves "[TBD]" in the letter text
-    assert [(f["rule"], f["level"]) for f in report["findings"]] == [
-        ("corrective-undated", "error"),
-        ("unfilled-placeholder", "error"),
-    ]
+    assert [(f["rule"], f["level"]) for f in report["findings"]] == [("corrective-undated", "error")]
     assert set(report["findings"][0]) == {
         "path",
         "line",

@@ -137,7 +137,7 @@ def test_case_text_appears_literally_on_the_page(site_project: Path, tmp_path: P
     # case; the preview shows the page with its findings.
     serve_build(site_project, out)
     html = _html(out, "cases/hostile")
-    assert "unfilled-placeholder" in html
+    assert "unfilled-field" in html
     assert "Evil {{ 7*7 }} {% raw %}x{% endraw %} &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
     assert "Evil 49" not in html

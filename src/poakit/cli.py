@@ -12,13 +12,23 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, skeleton
 from .errors import InputError, Level, PoakitError, UsageError
 from .fileio import write_atomic
 from .library import load_library
-from .project import SNIPPETS_DIR, errors_in, find_root, load_project, resolve_case
-from .schema import schema_json
+from .notice import format_summary, read_notice
+from .project import (
+    CASES_DIR,
+    SNIPPETS_DIR,
+    display_path,
+    errors_in,
+    find_root,
+    load_project,
+    resolve_case,
+)
 from .render import DEFAULT_WIDTH, FORMATS, render_letter
+from .review import today
+from .schema import schema_json
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,6 +78,30 @@ def build_parser() -> argparse.ArgumentParser:
         "per question",
     )
     render.set_defaults(run=run_render)
+
+    new = commands.add_parser(
+        "new",
+        help="start a case file: a commented skeleton, optionally filled from the notice",
+        description="Write cases/SLUG.yaml, a commented skeleton of a case. With --reason, the "
+        "reasons' suggested root causes and measures are listed as choices to keep or delete. "
+        "With --from-notice, the pasted notice (a file, or - for standard input) fills in its "
+        "issues, ASINs, orders, complaint IDs, marketplace and likely reasons. Never overwrites "
+        "an existing file.",
+    )
+    new.add_argument(
+        "slug", metavar="SLUG", help="the case's name: lower-case letters, digits, hyphens"
+    )
+    new.add_argument(
+        "--reason",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a reason id from the catalogue (repeatable)",
+    )
+    new.add_argument(
+        "--from-notice", metavar="FILE", help="the notice text: a file, or - for stdin"
+    )
+    new.set_defaults(run=run_new)
 
     schema = commands.add_parser(
         "schema",
@@ -152,6 +186,48 @@ def run_render(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(data.decode("utf-8"))
     return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    root = _root(args)
+    skeleton.check_slug(args.slug)
+    target = root / CASES_DIR / f"{args.slug}.yaml"
+    if target.exists():
+        raise UsageError(f"{display_path(target)} already exists; poa new never overwrites a case")
+    library = load_library(root / SNIPPETS_DIR)
+    skeleton.check_reasons(args.reason, library)
+    text = _notice_text(args.from_notice) if args.from_notice else None
+    reading = read_notice(text, library.signals()) if text is not None else None
+    issues = skeleton.plan_issues(args.reason, reading)
+    body = skeleton.render_skeleton(args.slug, issues, library, today(), reading, text)
+    target.parent.mkdir(exist_ok=True)
+    write_atomic(target, body.encode("utf-8"))
+    if reading is not None:
+        print(format_summary(reading), file=sys.stderr)
+    print(
+        f"wrote {display_path(target)}: fill in every TBD, then run "
+        f"poa check {display_path(target)}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _notice_text(source: str) -> str:
+    """The pasted notice, from a file or standard input, decoded leniently."""
+    if source == "-":
+        raw = sys.stdin.buffer.read(skeleton.MAX_NOTICE_BYTES + 1)
+    else:
+        try:
+            with open(source, "rb") as handle:
+                raw = handle.read(skeleton.MAX_NOTICE_BYTES + 1)
+        except OSError as exc:
+            raise UsageError(f"cannot read the notice {source}: {exc.strerror}") from None
+    if len(raw) > skeleton.MAX_NOTICE_BYTES:
+        raise UsageError(
+            f"the notice is larger than {skeleton.MAX_NOTICE_BYTES // 1_000_000} MB; "
+            "paste only the notice"
+        )
+    return raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def run_schema(args: argparse.Namespace) -> int:

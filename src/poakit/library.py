@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import yamlsource
@@ -224,26 +224,27 @@ class Library:
                     snippet.position(line),
                     f"{exc.message} in snippet '{snippet.id}' (used by case {case})",
                     "snippet-variable",
-                    "declare it under 'variables' in the snippet, or use a standard variable",
+                    "declare it under 'variables' in the snippet, or use a standard variable"
+                    if "is undefined" in str(exc.message)
+                    else "check the name after the '.'",
                 )
             ) from None
-        except jinja2.exceptions.SecurityError as exc:
+        except SecurityError as exc:
             raise RenderError(
                 error(
                     snippet.position(_template_line(exc, snippet)),
-                    f"unsafe template code in snippet '{snippet.id}': {exc}",
+                    f"unsafe template code in snippet '{snippet.id}' (used by case {case}): {exc}",
                     "snippet-sandbox",
+                    "a letter needs only a few thousand characters"
+                    if isinstance(exc, TooLarge)
+                    else "a snippet may use its variables, the standard variables and filters, "
+                    "nothing of Python's internals",
                 )
             ) from None
-        except RecursionError:
-            raise RenderError(
-                error(
-                    snippet.position(),
-                    f"snippet '{snippet.id}' includes itself",
-                    "snippet-render",
-                    "remove the include cycle",
-                )
-            ) from None
+        except jinja2.TemplateNotFound as exc:
+            raise RenderError(self._missing_include(snippet, exc, case)) from None
+        except RecursionError as exc:
+            raise RenderError(self._include_loop(snippet, exc)) from None
         except Exception as exc:  # snippet code is user-authored: any failure is a finding
             raise RenderError(
                 error(
@@ -253,6 +254,48 @@ class Library:
                 )
             ) from None
         return RichText(skeleton, tuple(values))
+
+    def _template_names(self) -> list[str]:
+        return [s.template_name for kind in FOLDERS for s in self.of(kind).values()]
+
+    def _missing_include(
+        self, snippet: Snippet, exc: jinja2.TemplateNotFound, case: str
+    ) -> Finding:
+        """`{% include %}` (or import, extends) of a name that is not a snippet: a file path,
+        `../x`, a typo. The loader only ever answers with snippets of this library."""
+        return error(
+            snippet.position(_template_line(exc, snippet)),
+            f"snippet '{snippet.id}' includes '{exc.name}', which is not a snippet of the "
+            f"library (used by case {case})",
+            "snippet-include",
+            did_you_mean(str(exc.name), self._template_names())
+            or "name a snippet by its folder and id, e.g. 'measures/supplier-vetting'",
+        )
+
+    def _include_loop(self, snippet: Snippet, exc: RecursionError) -> Finding:
+        """Snippets including each other: the loop, read from the (Jinja-rewritten) traceback."""
+        paths = {s.path: s.template_name for kind in FOLDERS for s in self.of(kind).values()}
+        loop: list[str] = []
+        tb: types.TracebackType | None = exc.__traceback__
+        while tb is not None:
+            name = paths.get(tb.tb_frame.f_code.co_filename)
+            if name is not None and (not loop or loop[-1] != name):
+                if name in loop:
+                    break
+                loop.append(name)
+            tb = tb.tb_next
+        loop = loop or [snippet.template_name]
+        message = (
+            f"snippet '{snippet.id}' includes itself"
+            if len(loop) == 1
+            else "snippets include each other in a loop: " + " -> ".join([*loop, loop[0]])
+        )
+        return error(
+            snippet.position(_template_line(exc, snippet)),
+            message,
+            "snippet-include",
+            "remove one of the includes",
+        )
 
 
 def _declared_defaults(snippet: Snippet) -> dict[str, Any]:
@@ -268,7 +311,7 @@ def _environment(library: Library) -> SandboxedEnvironment:
             return None
         return snippet.body, snippet.path, lambda: True
 
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=jinja2.FunctionLoader(load),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -281,9 +324,52 @@ def _environment(library: Library) -> SandboxedEnvironment:
     return env
 
 
+#: Longest string or list a snippet may build with `*`; letters are a few thousand characters.
+MAX_PRODUCT = 100_000
+#: Largest exponent of `**`: `10 ** 10 ** 10` would keep a build busy for hours.
+MAX_EXPONENT = 1_000
+
+
+class TooLarge(SecurityError):
+    """A snippet computed a value too large to be part of a letter."""
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, immutable (a snippet cannot change the case data it is given), and
+    refusing the arithmetic that would exhaust memory or time (`'x' * 10**10`, `9**9**9`).
+
+    Intercepting `*` and `**` also keeps Jinja from folding them while compiling, so even a
+    constant expression is checked here and never evaluated unchecked.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: jinja2.runtime.Context, op: str, left: Any, right: Any) -> Any:
+        if op == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
+            raise TooLarge(f"the exponent {right} is larger than {MAX_EXPONENT}")
+        if op == "*" and _product_length(left, right) > MAX_PRODUCT:
+            raise TooLarge(f"'*' would build a value longer than {MAX_PRODUCT}")
+        return super().call_binop(context, op, left, right)
+
+
+def _product_length(left: Any, right: Any) -> int:
+    """How long `left * right` would be, for repeated strings and lists (0 for numbers)."""
+    for sequence, count in ((left, right), (right, left)):
+        if isinstance(sequence, str | list | tuple) and isinstance(count, int):
+            return len(sequence) * max(count, 0)
+    return 0
+
+
 @jinja2.pass_context
 def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
-    """Every `{{ ... }}` output becomes a marker; the value itself is kept aside."""
+    """Every `{{ ... }}` output becomes a marker; the value itself is kept aside.
+
+    A missing value (none) prints as a visible placeholder in the snippet's own text: a snippet
+    that prints an optional variable without `{% if %}` is the snippet's fault, and the review
+    says so at the snippet's line.
+    """
+    if value is None:
+        return format_value(None)
     values: list[str] = context["__poakit_values__"]
     values.append(format_value(value))
     return f"{OPEN}{len(values) - 1}{CLOSE}"
@@ -324,6 +410,9 @@ def load_library(root: Path, display_root: str = "snippets") -> Library:
         directory = root / folder
         for path in sorted(directory.glob("*.md")) if directory.is_dir() else []:
             display = f"{display_root}/{folder}/{path.name}"
+            if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+                library.findings.append(_outside(display))
+                continue
             try:
                 snippet = load_snippet(path, display, kind)
             except InputError as exc:
@@ -334,6 +423,16 @@ def load_library(root: Path, display_root: str = "snippets") -> Library:
     library.findings.extend(_cross_references(library))
     library.findings.extend(_syntax_problems(library))
     return library
+
+
+def _outside(display: str) -> Finding:
+    """A snippet that links out of the library: it would publish a file nobody reviewed."""
+    return error(
+        Position(display),
+        "the snippet file links to a file outside the snippet library",
+        "snippet-outside",
+        "copy the file into snippets/ instead of linking to it",
+    )
 
 
 def _load_settings(path: Path, display: str, library: Library) -> Settings:
@@ -411,8 +510,10 @@ def load_snippet(path: Path, display: str, kind: Kind) -> Snippet:
             [
                 error(
                     document.position(),
-                    "expected the front matter to be a mapping",
+                    "expected the front matter to be a mapping of keys to values, found "
+                    + ("a list" if isinstance(data, list) else "a single value"),
                     "snippet-front-matter",
+                    "write one 'key: value' per line, starting with title:",
                 )
             ]
         )

@@ -14,11 +14,12 @@ Rules the reader follows (each one is tested):
   reason id; reasons scoring 0 are left out. `matched` lists the phrases found, in the order
   the signals give them.
 - Issues: an issue block is a run of adjacent "Label: value" lines (no blank line between
-  them) holding at least one ASIN, order ID or complaint ID; a label seen again starts a new
-  block. A block's reason is the best-scoring reason within the block, or the notice's top
-  reason if the block names none. Blocks with the same reason make one issue. Ids outside
+  them) holding at least one ASIN, order ID or complaint ID, split wherever the label that
+  opened it comes again. A block's reason is the best-scoring reason within the block, or
+  the notice's top reason if the block names none. Blocks with the same reason make one
+  issue, labelled with the infringement or complaint type its blocks state. Ids outside
   every block go to the issue of the notice's top reason. Each id lands in exactly one
-  issue: the first block it appears in, else the top reason's issue.
+  issue: that of the first block it appears in, else the top reason's.
 - Evidence window: a "the last/past N days" phrase counts when the nearest document named
   in its sentence (before it, else after it) is a supply-chain document (invoice, receipt,
   letter of authorisation, purchase order). A utility bill, a statement or an identity
@@ -27,6 +28,13 @@ Rules the reader follows (each one is tested):
   rate over the last 60 days") is neither.
 - Marketplace: a marketplace named in prose ("your Amazon.co.uk account") wins; otherwise a
   Seller Central link (sellercentral.amazon.de); e-mail addresses never count.
+- Rights owner: read from the few lines after "rights owner's contact details:" (or
+  "Rights owner:", "Copyright owner name:" and the like); Amazon's own mailboxes, any
+  address at an amazon.* domain, are skipped.
+- Action: the strongest one stated: an account deactivated, then listings removed, then a
+  warning ("at risk of deactivation", "may result in the suspension").
+- Metrics: the first percentage after a metric name, before the next name or blank line,
+  that is not a target ("under 1%", "target: at least 95%").
 
 Every pattern here runs in linear time: no nested unbounded repeats, bounded windows after
 each anchor, and a cap on how many anchors a slow step looks at.
@@ -40,6 +48,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
+
+__all__ = [
+    "Metric",
+    "NoticeIssue",
+    "NoticeReading",
+    "ReasonScore",
+    "RightsOwner",
+    "format_summary",
+    "read_notice",
+]
 
 # --- the reading ------------------------------------------------------------------------
 
@@ -62,6 +80,8 @@ class Metric:
 
 @dataclass(frozen=True)
 class ReasonScore:
+    """How strongly the notice points at a reason: `score` distinct signal phrases found."""
+
     reason: str
     score: int
     matched: tuple[str, ...]
@@ -80,6 +100,8 @@ class NoticeIssue:
 
 @dataclass(frozen=True)
 class NoticeReading:
+    """Everything read from one notice; `unknown` says what could not be told."""
+
     asins: tuple[str, ...]
     orders: tuple[str, ...]
     complaints: tuple[str, ...]
@@ -106,9 +128,9 @@ def read_notice(text: str, signals: Mapping[str, Sequence[str]]) -> NoticeReadin
     marketplaces = _marketplaces(notice.low)
     windows = _evidence_windows(notice)
     reading = NoticeReading(
-        asins=_unique(value for _, kind, value in ids if kind == ASIN),
-        orders=_unique(value for _, kind, value in ids if kind == ORDER),
-        complaints=_unique(value for _, kind, value in ids if kind == COMPLAINT),
+        asins=_unique(value for _, kind, value in ids if kind == _KIND_ASIN),
+        orders=_unique(value for _, kind, value in ids if kind == _KIND_ORDER),
+        complaints=_unique(value for _, kind, value in ids if kind == _KIND_COMPLAINT),
         infringement_types=_unique_folded(_stated_types(notice, _INFRINGEMENT_TYPE)),
         complaint_types=_unique_folded(_stated_types(notice, _COMPLAINT_TYPE)),
         rights_owner=_rights_owner(notice),
@@ -182,9 +204,9 @@ def _matches(
 
 # --- ids ----------------------------------------------------------------------------------
 
-ASIN = "asin"
-ORDER = "order"
-COMPLAINT = "complaint"
+_KIND_ASIN = "asin"
+_KIND_ORDER = "order"
+_KIND_COMPLAINT = "complaint"
 
 _Id = tuple[int, str, str]  # position, kind, value
 
@@ -205,13 +227,13 @@ _DIGITS = re.compile(r"[0-9]+")
 
 def _find_ids(notice: _Notice) -> list[_Id]:
     """Every ASIN, order ID and complaint ID occurrence, in order of position."""
-    found: list[_Id] = [(m.start(), ASIN, m.group()) for m in _B0_ASIN.finditer(notice.raw)]
-    found += _listed(notice.low, _ISBN_ASINS, _ISBN, ASIN)
+    found: list[_Id] = [(m.start(), _KIND_ASIN, m.group()) for m in _B0_ASIN.finditer(notice.raw)]
+    found += _listed(notice.low, _ISBN_ASINS, _ISBN, _KIND_ASIN)
     found += [
-        (m.start() - _ORDER_HEAD, ORDER, notice.raw[m.start() - _ORDER_HEAD : m.end()])
+        (m.start() - _ORDER_HEAD, _KIND_ORDER, notice.raw[m.start() - _ORDER_HEAD : m.end()])
         for m in _ORDER.finditer(notice.raw)
     ]
-    found += _listed(notice.low, _COMPLAINT_IDS, _DIGITS, COMPLAINT)
+    found += _listed(notice.low, _COMPLAINT_IDS, _DIGITS, _KIND_COMPLAINT)
     found.sort()
     return found
 
@@ -270,8 +292,11 @@ def _marketplaces(low: str) -> tuple[str, ...]:
 
 # --- rights owner -------------------------------------------------------------------------
 
-_OWNER = _word("right") + r"s?[ \t-]+(?:owner|holder)"
-_OWNER_ANCHOR = re.compile(_OWNER + r"[^\n:]{0,40}:")
+_OWNERS = tuple(
+    _word(word) + r"[ \t-]+(?:owner|holder)"
+    for word in ("right", "rights", "copyright", "trademark", "patent", "brand")
+)
+_OWNER_ANCHORS = _compile_all(owner + r"[^\n:]{0,40}:" for owner in _OWNERS)
 _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6}")
 _FIELD_LABEL = re.compile(r"([A-Za-z][A-Za-z' -]{0,30}):[ \t]*")
 _AMAZON_DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)*amazon\.")
@@ -282,7 +307,7 @@ _OWNER_WINDOW = 600  # characters read after an anchor
 
 def _rights_owner(notice: _Notice) -> RightsOwner | None:
     """The first "rights owner's contact details:" (or similar) followed by a name or e-mail."""
-    for anchor in islice(_OWNER_ANCHOR.finditer(notice.low), _OWNER_ANCHORS_TRIED):
+    for anchor in _matches(_OWNER_ANCHORS, notice.low, _OWNER_ANCHORS_TRIED):
         owner = _owner_after(notice.raw[anchor.end() : anchor.end() + _OWNER_WINDOW])
         if owner:
             return owner
@@ -463,7 +488,7 @@ _METRIC_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _PERCENT = re.compile(r"(?<![\w.,])([0-9]{1,3}(?:[.,][0-9]{1,3})?)[ \t]?%")
 _TARGET_WORD = re.compile(
-    r"(?:under|below|less\s+than|at\s+least|above|more\s+than|no\s+more\s+than|exceeds?|target"
+    r"(?<!\w)(?:under|below|less\s+than|at\s+least|above|more\s+than|no\s+more\s+than|exceeds?|target"
     r"(?:\s+of)?|threshold(?:\s+of)?|limit(?:\s+of)?|maximum|minimum|max|min)[\s:]*\Z"
 )
 _METRIC_REACH = 160  # characters after a metric name in which its value must appear
@@ -547,7 +572,7 @@ _LABEL_LINE = (
     r"[ \t]*\S[^\n]*+"
 )
 _LABEL_RUN = re.compile(rf"(?:{_LABEL_LINE}(?:\n|\Z))++", re.MULTILINE)
-_FIRST_LABEL = re.compile(_LABEL_LINE, re.MULTILINE)
+_LABEL_LINES = re.compile(_LABEL_LINE, re.MULTILINE)
 _STATED_VALUE = re.compile(_TYPE_VALUE)
 _STATED_BLOCKS_TRIED = 10
 _STATED_LINE = re.compile(
@@ -565,14 +590,15 @@ class _Layout:
 
     def __init__(self, raw: str, ids: list[_Id]) -> None:
         self._positions = [position for position, _, _ in ids]
-        runs = (run.span() for run in _LABEL_RUN.finditer(raw))
-        spans = [
-            span
-            for start, end in runs
-            if self._holds_id(start, end)
-            for span in _split_run(raw, start, end)
-            if self._holds_id(*span)
-        ]
+        spans: list[tuple[int, int]] = []
+        for run in _LABEL_RUN.finditer(raw):
+            start, end = run.span()
+            if not self._holds_id(start, end):
+                continue
+            if raw.find("\n", start, end - 1) < 0:  # one line: nothing to split
+                spans.append((start, end))
+            else:
+                spans += [span for span in _split_run(raw, start, end) if self._holds_id(*span)]
         self.starts = [start for start, _ in spans]
         self.ends = [end for _, end in spans]
 
@@ -592,10 +618,10 @@ class _Layout:
 
 
 def _split_run(raw: str, start: int, end: int) -> list[tuple[int, int]]:
-    first = _FIRST_LABEL.match(raw, start, end)
-    label = re.escape(first.group(1) if first else "")
-    opener = re.compile(rf"^[ \t]*+(?:[-*\u2022][ \t]*+)?{label}[ \t]*:", re.M | re.I)
-    starts = [m.start() for m in opener.finditer(raw, start, end)] or [start]
+    """Split a run of label lines wherever the label that opened it comes again."""
+    lines = [(m.start(), m.group(1).lower()) for m in _LABEL_LINES.finditer(raw, start, end)]
+    opener = lines[0][1] if lines else None
+    starts = [line_start for line_start, label in lines if label == opener] or [start]
     return list(zip(starts, [*starts[1:], end], strict=True))
 
 
@@ -604,7 +630,9 @@ def _stated(raw: str, layout: _Layout, index: int) -> str | None:
     start, end = layout.starts[index], layout.ends[index]
     line = _STATED_LINE.search(raw, start, end)
     value = _STATED_VALUE.match(raw, line.end(), end) if line else None
-    return _squash(value.group(1)) or None if value else None
+    if value is None:
+        return None
+    return _squash(value.group(1)) or None
 
 
 def _issues(
@@ -616,7 +644,9 @@ def _issues(
     groups: dict[str | None, _Group] = {}
     for _, kind, value, index in _deciding(ids, layout):
         key = top if index is None else reasons[index]
-        groups.setdefault(key, _Group()).add(kind, value, index)
+        if key not in groups:
+            groups[key] = _Group()
+        groups[key].add(kind, value, index)
     if not groups and top is not None:
         groups[top] = _Group()
     return tuple(
@@ -686,7 +716,7 @@ class _Group:
     """The ids of one issue as they are collected, and the blocks they came from."""
 
     ids: dict[str, dict[str, None]] = field(
-        default_factory=lambda: {ASIN: {}, ORDER: {}, COMPLAINT: {}}
+        default_factory=lambda: {_KIND_ASIN: {}, _KIND_ORDER: {}, _KIND_COMPLAINT: {}}
     )
     blocks: dict[int, None] = field(default_factory=dict)
 
@@ -696,7 +726,9 @@ class _Group:
             self.blocks[block] = None
 
     def issue(self, reason: str | None, stated: str | None) -> NoticeIssue:
-        asins, orders, complaints = (tuple(self.ids[k]) for k in (ASIN, ORDER, COMPLAINT))
+        asins, orders, complaints = (
+            tuple(self.ids[k]) for k in (_KIND_ASIN, _KIND_ORDER, _KIND_COMPLAINT)
+        )
         return NoticeIssue(reason, _label(reason, stated), asins, orders, complaints)
 
 
@@ -710,7 +742,7 @@ def _label(reason: str | None, stated: str | None) -> str:
 
 # --- what could not be told ---------------------------------------------------------------
 
-_MENTIONS_OWNER = re.compile(_OWNER + r"(?!\w)")
+_MENTIONS_OWNER = _compile_all(owner + r"(?!\w)" for owner in _OWNERS)
 
 
 def _unknown(
@@ -732,7 +764,7 @@ def _unknown(
     elif len(windows) > 1:
         days = ", ".join(str(d) for d in windows)
         notes.append(f"several evidence windows named ({days} days); took the first")
-    if reading.rights_owner is None and _MENTIONS_OWNER.search(low):
+    if reading.rights_owner is None and any(owner.search(low) for owner in _MENTIONS_OWNER):
         notes.append("a rights owner is mentioned but no contact details were found")
     return tuple(notes)
 

@@ -41,7 +41,15 @@ def tone_findings(letter: Letter, library: Library) -> list[Finding]:
             text = item.text.plain()
             located += [(m, item) for m in scan(library.tone_rules, text, section.key)]
     kept = {id(m) for m in apply_limits([m for m, _ in located])}
-    return [_tone_finding(m, item) for m, item in located if id(m) in kept]
+    findings = [_tone_finding(m, item) for m, item in located if id(m) in kept]
+    # A placeholder typed in the case is reported once, at its own field, by `unfilled-field`.
+    return [
+        f
+        for f in findings
+        if not (
+            f.rule == "unfilled-placeholder" and f.position.path == letter.case_file.source.path
+        )
+    ]
 
 
 def _tone_finding(match: ToneMatch, item: Item) -> Finding:

@@ -33,6 +33,7 @@ RULES: dict[str, str] = {
     "evidence-file-type": "an attachment of a type the notice does not accept",
     "evidence-missing-asin": "an ASIN under review with no supporting document",
     "too-long": "a letter or section longer than the library's limits",
+    "unfilled-field": "a value of the case file still holding a placeholder such as TBD",
 }
 
 
@@ -250,7 +251,43 @@ def _name(key: str) -> str:
     return "the letter" if key == "letter" else f"section {key}"
 
 
+def unfilled_fields(review: Review) -> Iterator[Finding]:
+    """Placeholders typed in the case itself (as `poa new` leaves them), at their own line."""
+    rule = next((r for r in review.library.tone_rules if r.id == "unfilled-placeholder"), None)
+    if rule is None:
+        return
+    for loc, value in _strings(review.file.source.data, ()):
+        if loc[:2] == ("notice", "text"):
+            continue  # the notice, verbatim: its wording is Amazon's
+        hit = next((m for p in rule.patterns if (m := p.search(value))), None)
+        if hit:
+            yield error(
+                review.file.position(*loc),
+                f"{_dotted(loc)} still holds the placeholder '{hit.group()}'",
+                "unfilled-field",
+                "fill in the real value",
+            )
+
+
+def _strings(
+    data: object, loc: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(data, str):
+        yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*loc, str(key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*loc, index))
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+
+
 CHECKS: tuple[Check, ...] = (
+    unfilled_fields,
     issues_answered,
     causes_answered,
     ids_covered,
