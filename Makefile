@@ -27,8 +27,7 @@ test: $(STAMP)  ## the whole test suite
 bench: $(STAMP)  ## scale benchmarks; writes benchmarks/results.json
 	$(BIN)/python benchmarks/scale.py
 
-publish: $(STAMP)  ## make publish VERSION=x.y [PUSH=1]
-	@test -n "$(VERSION)" || { echo "usage: make publish VERSION=x.y [PUSH=1]"; exit 2; }
+publish: $(STAMP)  ## make publish VERSION=x.y [PUSH=1] (without VERSION: prints the one to use)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m poakit.publish "$(VERSION)" $(if $(PUSH),--push,)
 
 clean:

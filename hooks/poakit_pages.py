@@ -13,10 +13,12 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import get_build_datetime
 
-from poakit.errors import Level
+from poakit.errors import ConfigError, Level
 from poakit.project import load_project
 from poakit.site import site_pages
+from poakit.tracker import parse_today
 
 log = logging.getLogger("mkdocs.plugins.poakit")
 _state: dict[str, Any] = {"command": "build"}
@@ -39,7 +41,17 @@ def on_files(files: Files, config: Any) -> Files:
         raise PluginError("poakit found errors:\n" + "\n".join(str(f) for f in blocking))
     for finding in problems:
         log.info(str(finding))
-    for page in site_pages(project, include_private=include_private):
+    for page in site_pages(project, include_private=include_private, today=_today(config)):
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
     return files
+
+
+def _today(config: Any) -> Any:
+    """The dashboard's "today": extra.poakit.today, else the build date (SOURCE_DATE_EPOCH)."""
+    setting = config.extra.get("poakit", {}).get("today")
+    try:
+        day = parse_today(setting, Path(config.config_file_path))
+    except ConfigError as exc:
+        raise PluginError(str(exc)) from None
+    return day or get_build_datetime().date()

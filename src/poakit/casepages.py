@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
+from . import __version__, exportpage, tracker
 from .case import Case
 from .errors import Finding, Level
 from .library import Library
 from .mdutil import fence_safe, table
 from .project import CaseResult
-from .render.markdown import letter_markdown
 from .richtext import format_date, markdown_escape
 
 CASES, REASONS = "cases", "reasons"
@@ -24,13 +25,13 @@ def case_page(result: CaseResult, library: Library) -> str:
         *([_PRIVATE_BANNER] if not case.public else []),
         _case_header(case, library),
         *_review_panel(result.findings, case, result.display),
-        "## Plan of Action",
-        letter_markdown(result.letter, level=3),
+        *exportpage.letter_blocks(result.slug, result.letter),
         *_investigation(case),
         *_follow_up(case),
         *_lessons(case),
     ]
-    return "\n\n".join(blocks) + "\n"
+    # tags: Material's tags plugin lists the case under its reasons, marketplace and status
+    return tracker.front_matter(tracker.case_tags(case, library)) + "\n\n".join(blocks) + "\n"
 
 
 _PRIVATE_BANNER = (
@@ -72,7 +73,9 @@ def _case_header(case: Case, library: Library) -> str:
         ("Marketplace", markdown_escape(seller.marketplace)),
         ("Notice", f"{format_date(case.notice.received)}, {case.notice.action.replace('-', ' ')}"),
         ("Reasons", _reason_links(case, library, "../")),
-        ("Status", case.status),
+        ("Status", tracker.status_cell(case)),
+        # One source for the version: pyproject.toml, through the installed metadata.
+        ("Built with", f"snippet library {__version__}"),
     ]
     return table(("", ""), rows)
 
@@ -112,14 +115,7 @@ def _investigation(case: Case) -> list[str]:
 
 
 def _follow_up(case: Case) -> list[str]:
-    if not case.follow_up:
-        return []
-    lines = [
-        f"- **{format_date(e.date)}**: {e.event.replace('-', ' ')}"
-        + (f": {markdown_escape(e.note)}" if e.note else "")
-        for e in sorted(case.follow_up, key=lambda e: e.date)
-    ]
-    return ["## Follow-up", "\n".join(lines)]
+    return tracker.timeline_markdown(case)
 
 
 def _lessons(case: Case) -> list[str]:
@@ -128,29 +124,6 @@ def _lessons(case: Case) -> list[str]:
     return ["## Lessons", "\n".join(f"- {markdown_escape(lesson)}" for lesson in case.lessons)]
 
 
-def cases_index(cases: Sequence[CaseResult], library: Library) -> str:
-    rows = []
-    for result in cases:
-        link = f"[{markdown_escape(result.slug)}]({result.slug}.md)"
-        if result.file is None:
-            rows.append((link, "*case file has errors*", "", "", "", ""))
-            continue
-        case = result.file.case
-        rows.append(
-            (
-                link,
-                markdown_escape(case.seller.name),
-                _reason_links(case, library, "../"),
-                markdown_escape(case.seller.marketplace),
-                case.notice.received.isoformat(),
-                case.status,
-            )
-        )
-    header = ("Case", "Seller", "Reasons", "Marketplace", "Notice", "Status")
-    intro = (
-        "# Cases\n\nEvery case file in `cases/` becomes a Plan of Action page. "
-        "See [How to add a case](../guide/add-a-case.md)."
-    )
-    if not rows:
-        return intro + "\n\nNo cases yet.\n"
-    return f"{intro}\n\n{table(header, rows)}\n"
+def cases_index(cases: Sequence[CaseResult], library: Library, today: dt.date) -> str:
+    """The cases dashboard (see `tracker.dashboard`), counted to `today`."""
+    return tracker.dashboard(cases, library, today, library.settings.follow_up_days)

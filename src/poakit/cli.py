@@ -58,11 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser(
         "render",
         help="export one case's letter",
-        description="Export one case's letter. CASE is a path or a slug (cases/SLUG.yaml).",
+        description="Export one case's letter. CASE is a path or a slug (cases/SLUG.yaml). "
+        "Text is plain (no Markdown), for Seller Central's appeal form; DOCX, a Word document "
+        "to attach, needs --output.",
     )
     render.add_argument("case", metavar="CASE", help="a case file path or slug")
     render.add_argument("--format", choices=FORMATS, default="markdown", help="output format")
-    render.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
+    render.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+    )
     render.add_argument("--force", action="store_true", help="replace FILE if it exists")
     render.add_argument(
         "--width",

@@ -9,6 +9,7 @@ codes, so no user error ever reaches the user as a traceback.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -43,7 +44,7 @@ class Finding:
 
     def __str__(self) -> str:
         fix = f" ({self.fix})" if self.fix else ""
-        return f"{self.position}: {self.level}: {self.message}{fix} [{self.rule}]"
+        return _one_line(f"{self.position}: {self.level}: {self.message}{fix} [{self.rule}]")
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -55,6 +56,17 @@ class Finding:
             "fix": self.fix,
             "rule": self.rule,
         }
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _one_line(text: str) -> str:
+    """Control characters quoted from a file shown as Unicode pictures (\\n as ␊, ESC as ␛):
+    one line per finding, and no escape sequence ever reaches the terminal."""
+    return _CONTROL.sub(
+        lambda m: chr(0x2421 if m.group() == "\x7f" else 0x2400 + ord(m.group())), text
+    )
 
 
 def error(position: Position, message: str, rule: str, fix: str | None = None) -> Finding:

@@ -26,6 +26,15 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
+    try:
+        _write_through_temporary(path, folder, data, overwrite)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; choose another name") from None
+    except OSError as exc:  # a full disk, a read-only folder: a message, not a traceback
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _write_through_temporary(path: Path, folder: Path, data: bytes, overwrite: bool) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -37,10 +46,7 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
         else:
             # link() fails if the name appeared meanwhile: never clobber a file written by
             # someone else between our check and our write.
-            try:
-                os.link(temporary, path)
-            except FileExistsError:
-                raise UsageError(f"{path} already exists; choose another name") from None
+            os.link(temporary, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)

@@ -9,8 +9,17 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from . import __version__
-from .catalogue import measures_table, reasons_table
+from . import __version__, tonedoc
+from .catalogue import (
+    letter_parts_list,
+    measures_table,
+    metrics_table,
+    reasons_table,
+    root_causes_table,
+    sample_block,
+)
+from .checks.tone import ToneRule, load_tone_rules
+from .library import Kind
 from .project import Project, load_project
 
 MACROS = (
@@ -20,6 +29,14 @@ MACROS = (
     "investigation_checklists",
     "evidence_checklists",
     "case_count",
+    "root_cause_table",
+    "tone_rules_table",
+    "tone_rule_examples",
+    "before_after",
+    "letter_parts",
+    "snippet_example",
+    "accepted_files",
+    "metric_table",
 )
 
 
@@ -35,22 +52,20 @@ class GuideData:
     def project(self) -> Project:
         return load_project(self.root, base=self.root)
 
-    def reason_table(self) -> str:
-        """Every reason, linked to its catalogue page."""
-        return reasons_table(self.project.library, prefix="../reasons/")
+    def reason_table(self, prefix: str = "../reasons/") -> str:
+        """Every reason, linked to its catalogue page (`prefix`: the reasons folder, relative
+        to the calling page; the default suits pages in docs/guide/)."""
+        return reasons_table(self.project.library, prefix=prefix)
 
     def measure_table(self, kind: str | None = None) -> str:
         """Every measure (or only `corrective` / `preventive` ones), linked."""
         return measures_table(self.project.library, prefix="../measures/", kind=kind)
 
     def systemic_measures(self) -> str:
-        """The measures marked as systemic change, with their summaries."""
-        measures = [m for m in self.project.library.measures.values() if m.meta.systemic]
-        lines = [
-            f"- [{m.meta.title}](../measures/{m.id}.md): {m.meta.summary or ''}".rstrip(": ")
-            for m in sorted(measures, key=lambda m: m.meta.title)
-        ]
-        return "\n".join(lines) or "*No measure is marked systemic yet.*"
+        """The measures marked as systemic change, as a table with their summaries."""
+        if not any(m.meta.systemic for m in self.project.library.measures.values()):
+            return "*No measure is marked systemic yet.*"
+        return measures_table(self.project.library, prefix="../measures/", systemic=True)
 
     def investigation_checklists(self) -> str:
         """Per reason, the checklist of what to review."""
@@ -72,3 +87,44 @@ class GuideData:
 
     def case_count(self) -> int:
         return sum(1 for c in self.project.cases if c.public)
+
+    def root_cause_table(self) -> str:
+        """Every root cause, linked to its catalogue page."""
+        return root_causes_table(self.project.library, prefix="../root-causes/")
+
+    @cached_property
+    def tone_rules(self) -> tuple[ToneRule, ...]:
+        path = self.root / "snippets" / "tone-rules.yaml"
+        return load_tone_rules(path, "snippets/tone-rules.yaml") if path.exists() else ()
+
+    def tone_rules_table(self) -> str:
+        """The tone rules of snippets/tone-rules.yaml: id, level, sections, message."""
+        return tonedoc.rules_table(self.tone_rules)
+
+    def tone_rule_examples(self) -> str:
+        """Each tone rule's fix and the examples it must flag and must pass."""
+        return tonedoc.rule_details(self.tone_rules)
+
+    def before_after(self, before: str, after: str, section: str = "corrective_actions") -> str:
+        """A weak text and its rewrite, each with what the tone rules flag in it."""
+        return tonedoc.before_after(self.tone_rules, before, after, section, page="tone.md")
+
+    def letter_parts(self) -> str:
+        """Every opening and closing, rendered with the sample case."""
+        return letter_parts_list(self.project.library)
+
+    def snippet_example(self, snippet_id: str, kind: str = "measure") -> str:
+        """One snippet rendered with the sample case, linked to its catalogue page."""
+        snippet = self.project.library.of(Kind(kind)).get(snippet_id)
+        if snippet is None:
+            raise ValueError(f"no {kind} snippet '{snippet_id}' in the library")
+        return sample_block(snippet, self.project.library, prefix="../")
+
+    def accepted_files(self) -> str:
+        """The attachment file types of snippets/library.yaml, e.g. ".pdf, .jpg and .png"."""
+        kinds = [f".{k}" for k in self.project.library.settings.accepted_files]
+        return ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
+
+    def metric_table(self) -> str:
+        """The performance metrics of the library's reasons, with targets and windows."""
+        return metrics_table(self.project.library, prefix="../reasons/")

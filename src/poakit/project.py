@@ -117,11 +117,18 @@ def check_case(path: Path, library: Library, display: str, root: Path | None = N
 def _unreadable(path: Path, display: str, root: Path | None) -> Finding | None:
     """A case path that cannot or must not be read, as a finding (never an exception)."""
     where = Position(display)
+    if path.is_symlink() and not path.exists():
+        return error(
+            where,
+            "the case file is a link to nothing (its target is missing, or the links loop)",
+            "case-missing",
+            "replace the link with the case file itself",
+        )
     if not path.exists():
         return error(where, "no such case file", "case-missing", "check the path or the slug")
     if path.is_dir():
         return error(where, "expected a case file, found a folder", "case-missing")
-    if root is not None and path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+    if root is not None and _leaves(path, root):
         return error(
             where,
             "the case file links to a file outside the project",
@@ -129,6 +136,15 @@ def _unreadable(path: Path, display: str, root: Path | None) -> Finding | None:
             "copy the file into cases/ instead of linking to it",
         )
     return None
+
+
+def _leaves(path: Path, root: Path) -> bool:
+    """A link (the file itself, or a folder above it in the project) that leads outside `root`.
+
+    A path given outside the project on purpose (`poa check /tmp/x.yaml`) is not a leak.
+    """
+    inside = path.absolute().is_relative_to(root.absolute())
+    return (path.is_symlink() or inside) and not path.resolve().is_relative_to(root.resolve())
 
 
 def resolve_case(argument: str, root: Path) -> Path:

@@ -7,9 +7,10 @@ Nothing here knows MkDocs: `site_pages` returns paths and content, and the adapt
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from . import casepages, catalogue
+from . import casepages, catalogue, exportpage, lessons, tracker
 from .project import Project
 
 
@@ -19,27 +20,47 @@ class Page:
 
     path: str
     content: str | bytes
+    nav: bool = False  # listed in mkdocs.yml's nav although not an index page
 
     @property
     def in_nav(self) -> bool:
-        """Only the index pages are in the navigation; the rest are reached through them."""
-        return self.path.endswith("index.md")
+        """The index pages (and `nav` pages) are in the navigation; the rest are linked."""
+        return self.nav or self.path.endswith("index.md")
 
 
-def site_pages(project: Project, *, include_private: bool = False) -> list[Page]:
-    """Every generated page. Private cases only with `include_private` (local preview)."""
+def site_pages(
+    project: Project, *, include_private: bool = False, today: dt.date | None = None
+) -> list[Page]:
+    """Every generated page. Private cases only with `include_private` (local preview).
+
+    `today` is the day the dashboard counts to (default: the real today).
+    """
     library = project.library
     cases = [c for c in project.cases if include_private or c.public]
     readable = [c for c in cases if c.file is not None]
     pages = [Page(f"cases/{c.slug}.md", casepages.case_page(c, library)) for c in cases]
-    pages.append(Page("cases/index.md", casepages.cases_index(cases, library)))
+    pages += [  # the .txt and .docx each case page links to
+        Page(path, data)
+        for c in cases
+        if c.letter is not None
+        for path, data in exportpage.download_files(c.slug, c.letter)
+    ]
+    day = today or dt.date.today()
+    pages.append(Page("cases/index.md", casepages.cases_index(cases, library, day)))
+    pages.append(Page(lessons.LESSONS_PAGE, lessons.lessons_page(readable, library), nav=True))
+    pages.append(Page("tags.md", tracker.tags_page(), nav=True))
     pages += [
         Page(f"reasons/{r.id}.md", catalogue.reason_page(r, library, readable))
         for r in library.reasons.values()
     ]
     pages.append(Page("reasons/index.md", catalogue.reasons_index(library)))
     pages += [
-        Page(f"measures/{m.id}.md", catalogue.measure_page(m, library))
+        Page(f"root-causes/{c.id}.md", catalogue.root_cause_page(c, library, readable))
+        for c in library.root_causes.values()
+    ]
+    pages.append(Page("root-causes/index.md", catalogue.root_causes_index(library)))
+    pages += [
+        Page(f"measures/{m.id}.md", catalogue.measure_page(m, library, readable))
         for m in library.measures.values()
     ]
     pages.append(Page("measures/index.md", catalogue.measures_index(library)))

@@ -7,6 +7,7 @@ the line and column of the value and of its key, so any later error can point at
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import stat
@@ -68,15 +69,15 @@ def decode(raw: bytes, path: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        line, column = _line_column(raw[: exc.start].decode("utf-8-sig"), 1)
         bad = raw[exc.start : exc.start + 1].hex()
+        # Windows editors save "Unicode" as UTF-16, which starts with one of these marks.
+        utf16 = " but UTF-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
         raise InputError(
             [
                 error(
                     Position(path, line, column),
-                    f"the file is not UTF-8 text (byte 0x{bad})",
+                    f"the file is not UTF-8 text{utf16} (byte 0x{bad})",
                     "encoding",
                     "save the file as UTF-8",
                 )
@@ -131,8 +132,9 @@ def load(text: str, path: str, *, first_line: int = 1) -> Document:
         keys: dict[Loc, tuple[int, int]] = {}
         shape = _shape_problem(node, text, path, first_line)
         problems = [shape] if shape else list(_walk(node, (), values, keys, path, first_line))
+        lines = _lines(text)
         if problems:
-            raise InputError(problems)
+            raise InputError([_inside(f, lines, first_line) for f in problems])
         data = _construct(loader, node, path, first_line)
     except yaml.MarkedYAMLError as exc:
         raise InputError([_syntax_finding(exc, text, path, first_line)]) from None
@@ -148,7 +150,36 @@ def load(text: str, path: str, *, first_line: int = 1) -> Document:
         ) from None
     finally:
         loader.dispose()
-    return Document(path, data, values, keys)
+    inside = {loc: _clamp(*mark, lines, first_line) for loc, mark in values.items()}
+    return Document(path, data, inside, keys)
+
+
+def _clamp(line: int, column: int, lines: list[str], first_line: int) -> tuple[int, int]:
+    """A mark moved into the text: libyaml ends the stream (and an empty value at its end)
+    on a line after the last one when the file lacks a final line break."""
+    index = max(min(line - first_line, len(lines) - 1), 0)
+    return index + first_line, max(min(column, len(lines[index]) + 1), 1)
+
+
+def _inside(finding: Finding, lines: list[str], first_line: int) -> Finding:
+    where = finding.position
+    line, column = _clamp(where.line, where.column, lines, first_line)
+    return dataclasses.replace(finding, position=Position(where.path, line, column))
+
+
+#: What YAML counts as a line break (and so its marks, and editors): not only "\n".
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of `text` as YAML numbers them (`str.splitlines` also splits on \\f, \\v...)."""
+    return _BREAK.split(text)
+
+
+def _line_column(before: str, first_line: int) -> tuple[int, int]:
+    """Line and column of the character that follows `before`."""
+    lines = _lines(before)
+    return len(lines) - 1 + first_line, len(lines[-1]) + 1
 
 
 def _construct(loader: Any, node: yaml.Node, path: str, first_line: int) -> Any:
@@ -254,7 +285,7 @@ def _shape_finding(node: yaml.Node, path: str, first_line: int, kind: str, text:
     mark = node.start_mark
     where = Position(path, mark.line + first_line, mark.column + 1)
     if kind == "cycle":
-        lines = text.splitlines()
+        lines = _lines(text)
         found = _ANCHOR.match(lines[mark.line][mark.column :]) if mark.line < len(lines) else None
         name = found.group(1) if found else "..."
         return error(
@@ -284,12 +315,9 @@ def _reader_finding(exc: yaml.reader.ReaderError, text: str, path: str, first_li
     character = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
     # The reader stops at the first such character, so its first occurrence is the one.
     index = max(text.find(character), 0)
-    before = text[:index]
-    line = before.count("\n") + first_line
-    column = index - (before.rfind("\n") + 1) + 1
     return error(
-        Position(path, line, column),
-        f"a control character (U+{ord(character):04X}) that YAML does not allow",
+        Position(path, *_line_column(text[:index], first_line)),
+        f"found a control character (U+{ord(character):04X}), which YAML does not allow",
         "yaml-syntax",
         "delete it: it is invisible in most editors",
     )
@@ -297,16 +325,25 @@ def _reader_finding(exc: yaml.reader.ReaderError, text: str, path: str, first_li
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Finding:
     mark = exc.problem_mark or exc.context_mark
-    line = mark.line if mark else 0
-    column = mark.column if mark else 0
-    where = Position(path, line + first_line, column + 1)
-    source_line = (text.splitlines() or [""])[min(line, max(len(text.splitlines()) - 1, 0))]
-    if "\t" in source_line[: column + 1]:
+    lines = _lines(text)
+    line, column = _clamp(
+        (mark.line if mark else 0) + first_line, (mark.column if mark else 0) + 1, lines, first_line
+    )
+    where = Position(path, line, column)
+    source_line = lines[line - first_line]
+    if "\t" in source_line[:column]:
         return error(
             where,
             "invalid YAML: a tab character in the indentation",
             "yaml-syntax",
             "indent with spaces, not tabs",
+        )
+    if exc.problem == "but found another document":
+        return error(
+            where,
+            "invalid YAML: expected one document, found a second one after a '---' line",
+            "yaml-syntax",
+            "remove the '---' line, or move what follows into a file of its own",
         )
     problem = exc.problem or "invalid YAML"
     context = f" {exc.context}" if exc.context else ""
@@ -328,25 +365,36 @@ def _walk(
     keys: dict[Loc, tuple[int, int]],
     path: str,
     first_line: int,
-    count: list[int],
 ) -> Iterator[Finding]:
-    """Record marks under `loc`; find duplicate keys; stop documents that expand too far."""
-    count[0] += 1
-    if count[0] > MAX_NODES:
-        if count[0] == MAX_NODES + 1:
-            yield error(
-                Position(path, node.start_mark.line + first_line, node.start_mark.column + 1),
-                f"the document expands to more than {MAX_NODES} values (aliases used too often)",
-                "yaml-too-large",
-                "write the values out instead of repeating aliases",
-            )
+    """Record marks under `loc`; find duplicate keys, keys that are not text, unknown tags.
+
+    `_shape_problem` has bounded the tree already: this recursion is at most MAX_DEPTH deep
+    and visits at most MAX_NODES nodes.
+    """
+    where = Position(path, node.start_mark.line + first_line, node.start_mark.column + 1)
+    values.setdefault(loc, (where.line, where.column))
+    if node.tag == _CORE + "value":  # a bare "=": PyYAML resolves it to a type it cannot build
+        node.tag = _CORE + "str"
+    if node.tag not in _TAGS:
+        yield _tag_finding(where, node.tag)
         return
-    values.setdefault(loc, (node.start_mark.line + first_line, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
             key_mark = (key_node.start_mark.line + first_line, key_node.start_mark.column + 1)
+            if not isinstance(key_node, yaml.ScalarNode):
+                found = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+                yield error(
+                    Position(path, *key_mark),
+                    f"expected a key of plain text, found {found}",
+                    "yaml-syntax",
+                    "a key is a word followed by ':'; remove the '?' or the brackets",
+                )
+                continue
+            if key_node.tag not in _TAGS:
+                yield _tag_finding(Position(path, *key_mark), key_node.tag)
+                continue
+            key = key_node.value
             if key in seen and key != "<<":
                 yield error(
                     Position(path, *key_mark),
@@ -357,7 +405,17 @@ def _walk(
                 continue
             seen[key] = key_mark[0]
             keys.setdefault((*loc, key), key_mark)
-            yield from _walk(value_node, (*loc, key), values, keys, path, first_line, count)
+            yield from _walk(value_node, (*loc, key), values, keys, path, first_line)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            yield from _walk(item, (*loc, index), values, keys, path, first_line, count)
+            yield from _walk(item, (*loc, index), values, keys, path, first_line)
+
+
+def _tag_finding(where: Position, tag: str) -> Finding:
+    shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+    return error(
+        where,
+        f"unsupported YAML tag '{shown}'",
+        "yaml-tag",
+        "remove the tag: these files hold only text, numbers, dates, lists and mappings",
+    )

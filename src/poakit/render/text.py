@@ -1,36 +1,140 @@
-"""The letter as plain text, to paste into Seller Central's appeal form."""
+"""The letter as plain text, to paste into Seller Central's appeal form.
+
+No Markdown survives: the snippet's markup is stripped (`RichText.plain`), case values come out
+exactly as typed, lists get `1.` and `-` markers with hanging indents. Lines are wrapped at
+`width` characters (0: one line per paragraph) without ever splitting a word or an ID such as
+an order number, so every ASIN and order ID stays searchable in the pasted text.
+"""
 
 from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..letter import Item, Letter, Section
 from ..richtext import format_value
 
+DEFAULT_WIDTH = 80
+# The three questions of Amazon's appeal form, each answered in its own field.
+ANSWER_KEYS = ("root_causes", "corrective_actions", "preventive_measures")
 
-def letter_text(letter: Letter) -> str:
+
+def letter_text(letter: Letter, width: int = 0) -> str:
+    """The whole letter; `width` 0 leaves each paragraph on one line."""
     blocks = [block for section in letter.sections for block in section_text(letter, section)]
     name, title, business = letter.signature
     blocks.append(f"{name}\n{title}, {business}")
-    return "\n\n".join(blocks) + "\n"
+    return "\n\n".join(wrap(block, width) for block in blocks) + "\n"
 
 
 def section_text(letter: Letter, section: Section) -> list[str]:
     """A section as plain-text blocks: its title line (if any) and its body."""
     if not section.items:
         return []
-    if section.key == "root_causes":
-        body = [_numbered(n, _labelled(item)) for n, item in enumerate(section.items, start=1)]
-    elif section.key in ("corrective_actions", "preventive_measures"):
-        body = [_bullet(item.text.plain() + _note(letter, item)) for item in section.items]
-    elif section.key == "evidence":
-        body = [_bullet(_document(item)) for item in section.items]
-    else:
+    if section.key not in _BODIES:
         return [item.text.plain() for item in section.items]
     title = [section.title] if section.title else []
-    return [*title, "\n".join(body)]
+    return [*title, section_body(letter, section)]
 
 
-def _labelled(item: Item) -> str:
-    return f"{item.label}. {item.text.plain()}" if item.label else item.text.plain()
+def section_body(letter: Letter, section: Section, width: int = 0) -> str:
+    """What goes into the form's field for `section`: its items, without the title."""
+    body = _BODIES.get(section.key)
+    if body is None:
+        return wrap("\n\n".join(item.text.plain() for item in section.items), width)
+    return wrap("\n".join(body(letter, n, item) for n, item in enumerate(section.items, 1)), width)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of the appeal form: its title, its text, and how long the text is."""
+
+    title: str
+    text: str
+
+    @property
+    def characters(self) -> int:
+        return len(self.text)
+
+    @property
+    def words(self) -> int:
+        return count_words(self.text)
+
+
+def answers(letter: Letter, width: int = 0) -> list[Answer]:
+    """The three answers (root causes, actions taken, preventive measures), in form order."""
+    return [
+        Answer(section.title or section.key, section_body(letter, section, width))
+        for section in (letter.section(key) for key in ANSWER_KEYS)
+    ]
+
+
+def answers_text(letter: Letter, width: int = 0) -> str:
+    """`poa render --sections`: each answer under a label line that gives its length."""
+    blocks = []
+    for answer in answers(letter, width):
+        label = f"=== {answer.title} ({answer.characters} characters, {answer.words} words) ==="
+        blocks.append(f"{label}\n{answer.text}" if answer.text else label)
+    return "\n\n".join(blocks) + "\n"
+
+
+_MARKER = re.compile(r"^\s*(?:-|\d+\.)\s")
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them: list markers are not words, IDs and numbers are."""
+    lines = (_MARKER.sub("", line) for line in text.splitlines())
+    return sum(1 for line in lines for token in line.split() if any(c.isalnum() for c in token))
+
+
+def wrap(text: str, width: int) -> str:
+    """Each line of `text` wrapped at `width`, continuation lines aligned under its text."""
+    if width <= 0:
+        return text
+    return "\n".join(wrapped for line in text.split("\n") for wrapped in _wrap_line(line, width))
+
+
+_HANG = re.compile(r"^\s*(?:(?:-|\d+\.)\s)?")
+
+
+def _wrap_line(line: str, width: int) -> Iterator[str]:
+    if len(line) <= width:
+        yield line
+        return
+    hang = " " * len(_HANG.match(line).group())  # type: ignore[union-attr]  # always matches
+    # Words and IDs are never split, so a line may exceed `width` by one long word.
+    yield from textwrap.wrap(
+        line,
+        width,
+        subsequent_indent=hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+        expand_tabs=False,
+        replace_whitespace=False,
+    )
+
+
+def _root_cause(letter: Letter, number: int, item: Item) -> str:
+    text = f"{item.label}. {item.text.plain()}" if item.label else item.text.plain()
+    return _hanging(f"{number}. ", text)
+
+
+def _measure(letter: Letter, number: int, item: Item) -> str:
+    return _hanging("- ", item.text.plain() + _note(letter, item))
+
+
+def _evidence(letter: Letter, number: int, item: Item) -> str:
+    return _hanging("- ", item.text.plain() + document_details(item))
+
+
+_BODIES = {
+    "root_causes": _root_cause,
+    "corrective_actions": _measure,
+    "preventive_measures": _measure,
+    "evidence": _evidence,
+}
 
 
 def _note(letter: Letter, item: Item) -> str:
@@ -38,7 +142,8 @@ def _note(letter: Letter, item: Item) -> str:
     return f" ({note})" if note else ""
 
 
-def _document(item: Item) -> str:
+def document_details(item: Item) -> str:
+    """ " (12 September 2026; covers B0C1234567; file x.pdf)": what a listed document covers."""
     doc = item.entry
     details = [format_value(doc.date)] if doc.date else []
     covers = [*doc.asins, *doc.orders, *doc.complaints]
@@ -46,15 +151,7 @@ def _document(item: Item) -> str:
         details.append("covers " + ", ".join(covers))
     if doc.file:
         details.append(f"file {doc.file}")
-    return item.text.plain() + (f" ({'; '.join(details)})" if details else "")
-
-
-def _numbered(number: int, text: str) -> str:
-    return _hanging(f"{number}. ", text)
-
-
-def _bullet(text: str) -> str:
-    return _hanging("- ", text)
+    return f" ({'; '.join(details)})" if details else ""
 
 
 def _hanging(marker: str, text: str) -> str:

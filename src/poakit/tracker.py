@@ -1,0 +1,461 @@
+"""The case tracker: a case's follow-up timeline, its status, and what is due next.
+
+A case's status is never stored: it is read from its `follow_up` timeline, as the latest event
+that is not a note. The dashboard (the cases index) adds what depends on the day it is built:
+days since the notice and since the last submission, and what is due next. "Today" is always a
+parameter, so a build with a fixed date gives the same page on any day; the case pages
+themselves never depend on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from .case import SUBMISSIONS, Case, Event, FollowUp
+from .errors import ConfigError
+from .library import Library
+from .project import CaseResult
+from .richtext import format_date, markdown_escape
+
+
+class Status(StrEnum):
+    """Where a case stands, in the order a case goes through them."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in-review"
+    INFO_REQUESTED = "info-requested"
+    REINSTATED = "reinstated"
+    DENIED = "denied"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ")
+
+    @property
+    def closed(self) -> bool:
+        return self in (Status.REINSTATED, Status.DENIED)
+
+
+_STATUS_AFTER = {
+    Event.SUBMITTED: Status.SUBMITTED,
+    Event.RESUBMITTED: Status.SUBMITTED,
+    Event.REPLIED: Status.IN_REVIEW,
+    Event.INFO_REQUESTED: Status.INFO_REQUESTED,
+    Event.REINSTATED: Status.REINSTATED,
+    Event.DENIED: Status.DENIED,
+}
+
+EVENT_LABELS = {
+    Event.SUBMITTED: "Submitted",
+    Event.REPLIED: "Amazon replied",
+    Event.INFO_REQUESTED: "Information requested",
+    Event.RESUBMITTED: "Resubmitted",
+    Event.REINSTATED: "Reinstated",
+    Event.DENIED: "Denied",
+    Event.NOTE: "Note",
+}
+
+
+# -- the timeline ---------------------------------------------------------------------------
+
+
+def timeline(follow_up: Iterable[FollowUp]) -> list[FollowUp]:
+    """The entries in date order; entries of the same day keep the order of the file."""
+    return sorted(follow_up, key=lambda entry: entry.date)
+
+
+def _events(follow_up: Iterable[FollowUp]) -> list[FollowUp]:
+    """The timeline without notes: notes are the seller's remarks, not steps of the case."""
+    return [entry for entry in timeline(follow_up) if entry.event is not Event.NOTE]
+
+
+def status_of(follow_up: Iterable[FollowUp]) -> Status:
+    """The status after the latest event that is not a note; a case never sent is a draft."""
+    events = _events(follow_up)
+    return _STATUS_AFTER[events[-1].event] if events else Status.DRAFT
+
+
+def last_submission(follow_up: Iterable[FollowUp]) -> dt.date | None:
+    sent = [entry.date for entry in _events(follow_up) if entry.event in SUBMISSIONS]
+    return sent[-1] if sent else None
+
+
+def outcome(status: Status) -> str:
+    """reinstated, denied, or open: how the lessons page counts a case."""
+    return str(status) if status.closed else "open"
+
+
+# -- what is due next -----------------------------------------------------------------------
+
+
+class DueKind(StrEnum):
+    """What the case needs next, most urgent first (the dashboard sorts by this order)."""
+
+    FIX = "fix"
+    REPLY = "reply"
+    FOLLOW_UP = "follow-up"
+    SUBMIT = "submit"
+    WAIT = "wait"
+    NONE = "none"
+
+    @property
+    def rank(self) -> int:
+        return list(DueKind).index(self)
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: DueKind
+    text: str
+
+
+def due_next(follow_up: Sequence[FollowUp], today: dt.date, follow_up_days: int) -> Due:
+    """The next step of a case on `today`.
+
+    A request for information wants a reply. A submitted case waits for Amazon until Amazon has
+    been silent for more than `follow_up_days` since the last event (a submission or a reply
+    from Amazon); then it is time to follow up.
+    """
+    status = status_of(follow_up)
+    events = _events(follow_up)
+    if status is Status.DRAFT:
+        return Due(DueKind.SUBMIT, "Submit the Plan of Action")
+    if status.closed:
+        return Due(DueKind.NONE, f"Nothing: {status.label}")
+    last = events[-1].date
+    if status is Status.INFO_REQUESTED:
+        return Due(
+            DueKind.REPLY,
+            f"Reply to Amazon's request of {format_date(last)} ({_days_ago(today, last)})",
+        )
+    silent = (today - last).days
+    if silent > follow_up_days:
+        return Due(DueKind.FOLLOW_UP, f"Follow up: no word from Amazon for {_days(silent)}")
+    after = last + dt.timedelta(days=follow_up_days)
+    return Due(DueKind.WAIT, f"Wait for Amazon; follow up after {format_date(after)}")
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _days_ago(today: dt.date, day: dt.date) -> str:
+    n = (today - day).days
+    return "today" if n == 0 else f"{_days(n)} ago" if n > 0 else f"in {_days(-n)}"
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """A case on the dashboard: the numbers that depend on `today`."""
+
+    status: Status
+    days_since_notice: int
+    last_submission: dt.date | None
+    days_since_submission: int | None
+    due: Due
+
+
+def track(case: Case, today: dt.date, follow_up_days: int) -> Tracking:
+    submitted = last_submission(case.follow_up)
+    return Tracking(
+        status=status_of(case.follow_up),
+        days_since_notice=(today - case.notice.received).days,
+        last_submission=submitted,
+        days_since_submission=None if submitted is None else (today - submitted).days,
+        due=due_next(case.follow_up, today, follow_up_days),
+    )
+
+
+# -- today ----------------------------------------------------------------------------------
+
+TODAY_SETTING = "extra.poakit.today"
+
+
+def parse_today(value: Any, config_file: Path | None = None) -> dt.date | None:
+    """The configured "today" (a date, or YYYY-MM-DD text); None when unset or empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        where = _setting_position(config_file)
+        raise ConfigError(
+            f"{where}{TODAY_SETTING}: expected a date as YYYY-MM-DD, found {str(value)!r} "
+            "(set POAKIT_TODAY=2026-11-27, or leave it unset to count to the build date)"
+        ) from None
+
+
+def _setting_position(config_file: Path | None) -> str:
+    """'mkdocs.yml:LINE:COL: ' of the `today:` key, or '' when the file does not say."""
+    if config_file is None:
+        return ""
+    try:
+        lines = config_file.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return f"{config_file.name}: "
+    for number, line in enumerate(lines, start=1):
+        match = re.match(r"(\s*)today\s*:", line)
+        if match:
+            return f"{config_file.name}:{number}:{len(match.group(1)) + 1}: "
+    return f"{config_file.name}: "
+
+
+# -- the dashboard --------------------------------------------------------------------------
+
+
+def dashboard(
+    cases: Sequence[CaseResult], library: Library, today: dt.date, follow_up_days: int
+) -> str:
+    """The cases index: counts per status, then one sortable, filterable row per case."""
+    intro = (
+        # the table needs the width the table of contents would take
+        "---\nhide:\n  - toc\n---\n# Cases\n\n"
+        "Every case file in `cases/` becomes a Plan of Action page. "
+        "See [How to add a case](../guide/add-a-case.md); "
+        "[Lessons learned](../lessons.md) sums up the outcomes, and [Tags](../tags.md) "
+        "lists the cases by reason, marketplace and status."
+    )
+    if not cases:
+        return intro + "\n\nNo cases yet.\n"
+    rows = [_Row.of(result, library, today, follow_up_days) for result in cases]
+    counted = (
+        f"Days are counted to **{format_date(today)}**. A submitted case is due a follow-up "
+        f"when Amazon has been silent for more than {_days(follow_up_days)} "
+        "(`follow_up_days` in `snippets/library.yaml`)."
+    )
+    blocks = [intro, counted, _status_counts(rows), _table(rows)]
+    return "\n\n".join(blocks) + "\n"
+
+
+@dataclass(frozen=True)
+class _Row:
+    result: CaseResult
+    tracking: Tracking | None  # None: the case file could not be read
+    reasons: tuple[tuple[str, str], ...]  # (id, title)
+    reason_links: str = ""
+
+    @classmethod
+    def of(cls, result: CaseResult, library: Library, today: dt.date, days: int) -> _Row:
+        if result.file is None:
+            return cls(result, None, ())
+        case = result.file.case
+        issues = case.notice.issues
+        reasons = tuple(dict.fromkeys((i.reason, library.reason_title(i.reason)) for i in issues))
+        links = ", ".join(
+            f"[{markdown_escape(title)}](../reasons/{rid}.md)"
+            if rid in library.reasons
+            else markdown_escape(title)
+            for rid, title in reasons
+        )
+        return cls(result, track(case, today, days), reasons, links)
+
+    @property
+    def status(self) -> str:
+        return "error" if self.tracking is None else str(self.tracking.status)
+
+
+def _status_counts(rows: Sequence[_Row]) -> str:
+    counts = Counter(row.status for row in rows)
+    statuses = [str(s) for s in Status] + (["error"] if counts["error"] else [])
+    header = " | ".join(s.replace("-", " ").capitalize() for s in statuses)
+    values = " | ".join(str(counts[s]) for s in statuses)
+    return f"| {header} | All |\n|{'---|' * (len(statuses) + 1)}\n| {values} | {len(rows)} |"
+
+
+_COLUMNS = (
+    ("Case", "text"),
+    ("Status", "text"),
+    ("Reasons", "text"),
+    ("Marketplace", "text"),
+    ("Days since notice", "number"),
+    ("Days since submission", "number"),
+    ("Due next", "number"),
+)
+
+
+def _table(rows: Sequence[_Row]) -> str:
+    header = "".join(f'<th data-sort="{kind}">{name}</th>' for name, kind in _COLUMNS)
+    body = "\n".join(_table_row(row) for row in rows)
+    return (
+        '<div class="poakit-dashboard" markdown="1">\n'
+        f"{_filters(rows)}\n"
+        '<table markdown="1">\n'
+        f"<thead><tr>{header}</tr></thead>\n"
+        '<tbody markdown="1">\n'
+        f"{body}\n"
+        "</tbody>\n</table>\n</div>"
+    )
+
+
+def _filters(rows: Sequence[_Row]) -> str:
+    """The filter controls; hidden until the script wires them up, useless without it."""
+    statuses = Counter(row.status for row in rows)
+    reasons = Counter(reason for row in rows for reason in row.reasons)
+    markets = Counter(row.result.file.case.seller.marketplace for row in rows if row.result.file)
+    status_options = [(s, f"{s.replace('-', ' ')} ({n})") for s, n in _ordered(statuses)]
+    reason_options = [(rid, f"{title} ({n})") for (rid, title), n in sorted(reasons.items())]
+    market_options = [(m, f"{m} ({n})") for m, n in sorted(markets.items())]
+    return (
+        '<div class="poakit-filters" hidden>\n'
+        + _select("status", "Status", status_options)
+        + _select("reasons", "Reason", reason_options)
+        + _select("marketplace", "Marketplace", market_options)
+        + '<label>Search <input type="search" data-filter="text"></label>\n'
+        + '<output class="poakit-shown" aria-live="polite"></output>\n'
+        + "</div>"
+    )
+
+
+def _ordered(counts: Counter[str]) -> list[tuple[str, int]]:
+    order = [str(s) for s in Status] + ["error"]
+    return [(s, counts[s]) for s in order if counts[s]]
+
+
+def _select(key: str, label: str, options: Sequence[tuple[str, str]]) -> str:
+    choices = "".join(
+        f'<option value="{_attr(value)}">{html.escape(text)}</option>' for value, text in options
+    )
+    return (
+        f'<label>{label} <select data-filter="{key}">'
+        f'<option value="">All</option>{choices}</select></label>\n'
+    )
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _table_row(row: _Row) -> str:
+    result = row.result
+    link = f"[{markdown_escape(result.slug)}]({result.slug}.md)"
+    if row.tracking is None or result.file is None:
+        return (
+            f'<tr data-status="error" data-reasons="[]" data-marketplace="" markdown="1">\n'
+            f'<td markdown="span">{link}</td>\n<td>error</td>\n'
+            + "<td></td>\n" * 4
+            + f'<td data-sort-value="{DueKind.FIX.rank}">Fix the case file</td>\n</tr>'
+        )
+    case, tracking = result.file.case, row.tracking
+    name = f"[{markdown_escape(case.seller.name)}]({result.slug}.md)"
+    private = "" if case.public else " *(private)*"
+    reason_ids = json.dumps([rid for rid, _ in row.reasons])
+    cells = [
+        f'<td markdown="span">{name}{private}</td>',
+        f'<td><span class="poakit-status poakit-status--{tracking.status}">'
+        f"{tracking.status.label}</span></td>",
+        f'<td markdown="span">{row.reason_links}</td>',
+        f"<td>{html.escape(case.seller.marketplace)}</td>",
+        _days_cell(tracking.days_since_notice, "Notice received", case.notice.received),
+        _days_cell(tracking.days_since_submission, "Last submitted", tracking.last_submission),
+        f'<td class="poakit-due poakit-due--{tracking.due.kind}" '
+        f'data-sort-value="{tracking.due.kind.rank}">{html.escape(tracking.due.text)}</td>',
+    ]
+    attributes = (
+        f'data-status="{tracking.status}" data-reasons="{_attr(reason_ids)}" '
+        f'data-marketplace="{_attr(case.seller.marketplace)}"'
+    )
+    return f'<tr {attributes} markdown="1">\n' + "\n".join(cells) + "\n</tr>"
+
+
+def _days_cell(days: int | None, what: str, day: dt.date | None) -> str:
+    """A number of days; the date it counts from shows on hover."""
+    if days is None or day is None:
+        return '<td data-sort-value="">—</td>'
+    return f'<td data-sort-value="{days}" title="{what} {format_date(day)}">{days}</td>'
+
+
+# -- the timeline on a case page ------------------------------------------------------------
+
+
+def timeline_markdown(case: Case) -> list[str]:
+    """The "Follow-up" section of a case page: the status, then every entry, oldest first."""
+    if not case.follow_up:
+        return []
+    status = status_of(case.follow_up)
+    entries = "\n\n".join(_entry(entry, case.notice.received) for entry in timeline(case.follow_up))
+    return [
+        "## Follow-up",
+        f"Status: **{status.label}**, derived from the timeline below.",
+        f'<div class="poakit-timeline" markdown="1">\n\n{entries}\n\n</div>',
+    ]
+
+
+def status_cell(case: Case) -> str:
+    """The status for the case page's header, linked to the timeline it comes from."""
+    label = status_of(case.follow_up).label
+    return f"[{label}](#follow-up)" if case.follow_up else label
+
+
+def _entry(entry: FollowUp, notice: dt.date) -> str:
+    day = (entry.date - notice).days
+    head = (
+        f'- <span class="poakit-event poakit-event--{entry.event}">'
+        f"{EVENT_LABELS[entry.event]}</span> **{format_date(entry.date)}**, "
+        f"day {day} after the notice"
+    )
+    body = []
+    if entry.note:
+        body.append(markdown_escape(entry.note))
+    if entry.sent:
+        body.append(f"**Sent:** {markdown_escape(entry.sent)}")
+    if entry.changes:
+        changes = "\n".join(f"    - {markdown_escape(change)}" for change in entry.changes)
+        body.append(f"**Changed since the last submission:**\n\n{changes}")
+    return "\n\n".join([head, *(_indent(block) for block in body)])
+
+
+def _indent(block: str) -> str:
+    return "\n".join(
+        f"    {line}" if line and not line.startswith("    ") else line
+        for line in block.split("\n")
+    )
+
+
+# -- tags -----------------------------------------------------------------------------------
+
+# Material puts tag names into the page unescaped: keep only characters that cannot be markup.
+_TAG_UNSAFE = re.compile(r"[^\w .,()'-]")
+
+
+def case_tags(case: Case, library: Library) -> list[str]:
+    """The case's Material tags: its reasons, its marketplace and its status."""
+    reasons = [_tag("Reason", library.reason_title(i.reason)) for i in case.notice.issues]
+    return [
+        *dict.fromkeys(reasons),
+        _tag("Marketplace", case.seller.marketplace),
+        _tag("Status", status_of(case.follow_up).label),
+    ]
+
+
+def _tag(kind: str, value: str) -> str:
+    return f"{kind}: " + " ".join(_TAG_UNSAFE.sub("", value).split())
+
+
+def front_matter(tags: Sequence[str]) -> str:
+    """YAML front matter for a generated page; JSON strings are valid YAML and always quoted."""
+    listed = "\n".join(f"  - {json.dumps(tag)}" for tag in tags)
+    return f"---\ntags:\n{listed}\n---\n"
+
+
+def tags_page() -> str:
+    """The tags index: Material's tags plugin fills in the listing at the marker."""
+    return (
+        "# Tags\n\n"
+        "Browse the published cases by reason, marketplace and status. "
+        "The [Cases](cases/index.md) dashboard sorts and filters the same cases.\n\n"
+        "<!-- material/tags -->\n"
+    )

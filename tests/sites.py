@@ -1,0 +1,190 @@
+"""The site as the publishing, link and browser tests see it, each made once per test session:
+
+- `plain_build`: `mkdocs build --strict` of the sources plus a case whose review warns;
+- `published_twice`: the sources in a temporary git repository, published as 0.1 then 0.2 with
+  the publish driver (`python -m poakit.publish`, what `make publish` runs).
+
+Every build of the whole site costs seconds, so tests/test_links.py and tests/test_browser.py
+share the plain build, and tests/test_publish.py and tests/test_browser.py the published one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from conftest import REPO
+
+SOURCES = ("mkdocs.yml", "hooks", "docs", "snippets", "cases")
+WARNING_CASE, WARNING_SELLER = "quillfeather-warning", "Quillfeather Stationers Ltd"
+PRIVATE_CASE = "zyxwv-private"
+# Strings found nowhere else, so any trace of the private case in a published file shows.
+PRIVATE_MARKERS = ("Zyxwvut Confidential Trading", "ZQ9PRIVATE7741", PRIVATE_CASE)
+ACME = "acme-home-inauthentic"
+
+
+def copy_sources(dest: Path) -> Path:
+    """The site's sources (config, hooks, guide, library, cases) copied to `dest`."""
+    dest.mkdir(parents=True)
+    for name in SOURCES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, dest / name)
+    return dest
+
+
+def add_warning_case(root: Path) -> None:
+    """A public case whose review has one warning (blame-others), for the review panel."""
+    text = (root / "cases" / f"{ACME}.yaml").read_text(encoding="utf-8")
+    text = text.replace("Acme Home Goods LLC", WARNING_SELLER)
+    blamed = text.replace(
+        "We also\n      wrote", "The mix-up was beyond our control. We also\n      wrote"
+    )
+    assert blamed != text, "the Acme case changed: pick another place for the warning"
+    (root / "cases" / f"{WARNING_CASE}.yaml").write_text(blamed, encoding="utf-8")
+
+
+def add_private_case(root: Path) -> None:
+    text = (root / "cases" / f"{ACME}.yaml").read_text(encoding="utf-8")
+    private = (
+        text.replace("visibility: public", "visibility: private")
+        .replace("Acme Home Goods LLC", PRIVATE_MARKERS[0])
+        .replace("A1B2C3D4E5F6G7", PRIVATE_MARKERS[1])
+    )
+    assert "visibility: private" in private and PRIVATE_MARKERS[1] in private
+    (root / "cases" / f"{PRIVATE_CASE}.yaml").write_text(private, encoding="utf-8")
+
+
+def git_env(identity: bool = True) -> dict[str, str]:
+    """An environment that ignores the user's git configuration; identity only from here."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "POAKIT_"))}
+    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", NO_MKDOCS_2_WARNING="true")
+    if identity:
+        for role in ("AUTHOR", "COMMITTER"):
+            env[f"GIT_{role}_NAME"] = "Poakit Tests"
+            env[f"GIT_{role}_EMAIL"] = "tests@poakit.invalid"
+    return env
+
+
+def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        env=env or git_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def make_repo(dest: Path) -> Path:
+    """The sources, with a warning case and a private case, committed to a new repository."""
+    copy_sources(dest)
+    shutil.copy(REPO / ".gitignore", dest / ".gitignore")  # mike builds into site/ first
+    add_warning_case(dest)
+    add_private_case(dest)
+    git(dest, "init", "--quiet", "--initial-branch=main")
+    git(dest, "add", "--all")
+    git(dest, "commit", "--quiet", "--message=Site sources")
+    return dest
+
+
+def run_publish(
+    repo: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """What `make publish VERSION=... [PUSH=1]` runs, from the project folder."""
+    return subprocess.run(
+        [sys.executable, "-m", "poakit.publish", *args],
+        cwd=repo,
+        env=env or git_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def export_branch(repo: Path, branch: str, dest: Path) -> Path:
+    """The tree of `branch`, written to `dest` (as a static host would receive it)."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", branch],
+        cwd=repo,
+        env=git_env(),
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+def file_texts(root: Path) -> dict[Path, bytes]:
+    """Every file under `root` with its content, gzip files decompressed (sitemap.xml.gz)."""
+    texts = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        texts[path] = gzip.decompress(data) if path.suffix == ".gz" else data
+    return texts
+
+
+@dataclass(frozen=True)
+class Published:
+    repo: Path
+    origin: Path
+    pages: Path
+    runs: tuple[subprocess.CompletedProcess[str], ...]
+
+
+_published: dict[Path, Published] = {}
+
+
+def published_twice(base: Path) -> Published:
+    """Versions 0.1 then 0.2 published (and pushed to a bare origin) from a fresh repository."""
+    if base not in _published:
+        _published[base] = _publish_twice(base)
+    return _published[base]
+
+
+def _publish_twice(base: Path) -> Published:
+    repo = make_repo(base / "repo")
+    origin = base / "origin.git"
+    git(base, "init", "--quiet", "--bare", str(origin))
+    git(repo, "remote", "add", "origin", str(origin))
+    runs = tuple(run_publish(repo, version, "--push") for version in ("0.1", "0.2"))
+    for run in runs:
+        assert run.returncode == 0, run.stdout + run.stderr
+    pages = export_branch(repo, "gh-pages", base / "gh-pages")
+    return Published(repo, origin, pages, runs)
+
+
+_plain: dict[Path, Path] = {}
+
+
+def build(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of the project in `root` into `out`."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)]
+    return subprocess.run(
+        command, cwd=root, env=git_env(), capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def plain_build(base: Path) -> Path:
+    """The sources plus the warning case, built as `make build` does; the built folder."""
+    if base not in _plain:
+        root = copy_sources(base / "sources")
+        add_warning_case(root)
+        result = build(root, base / "site")
+        assert result.returncode == 0, result.stdout + result.stderr
+        _plain[base] = base / "site"
+    return _plain[base]
