@@ -99,10 +99,15 @@ def test_navigation_reaches_every_section(browser: Any, plain_site: str) -> None
 
 
 def _search(page: Any, words: str, target: str) -> Any:
-    """Type into Material's search box as a reader would; the result linking to `target`."""
+    """Type into Material's search box as a reader would; the result linking to `target`.
+
+    Results update as each key lands; a result's link carries the query words it matched
+    (`?h=price+gouging`), so waiting for all of them waits for the whole query's results.
+    """
     page.locator("input.md-search__input").click()
     page.keyboard.type(words)
-    result = page.locator(f'a.md-search-result__link[href*="{target}"]').first
+    matched = "+".join(words.lower().split())
+    result = page.locator(f'a.md-search-result__link[href*="{target}?h={matched}"]').first
     result.wait_for(state="visible")
     return result
 
@@ -114,8 +119,9 @@ def test_search_finds_a_case_by_seller_name(
     with visit(browser, request.getfixturevalue(site)) as seen:
         result = _search(seen.page, "Tidewater Goods", "cases/tidewater-goods-dropship/")
         assert "Tidewater Goods LLC" in result.inner_text()
-        result.click()  # the link carries ?h=... for highlighting: match the path only
-        seen.page.wait_for_url(lambda url: "/cases/tidewater-goods-dropship/?" in url)
+        result.click()
+        seen.page.wait_for_url(lambda url: "/cases/tidewater-goods-dropship/?h=" in url)
+        assert _heading(seen.page).startswith("Tidewater Goods LLC")
         assert seen.problems == []
 
 
@@ -124,8 +130,9 @@ def test_search_finds_a_reason_by_a_signal_phrase(
     browser: Any, request: pytest.FixtureRequest, site: str
 ) -> None:
     with visit(browser, request.getfixturevalue(site)) as seen:
-        result = _search(seen.page, "price gouging", "reasons/fair-pricing/")
-        assert "gouging" in result.inner_text()
+        _search(seen.page, "price gouging", "reasons/fair-pricing/").click()
+        seen.page.wait_for_url(lambda url: "/reasons/fair-pricing/?h=" in url)
+        assert "price gouging" in seen.page.locator("article").inner_text()
         assert seen.problems == []
 
 

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -342,3 +343,13 @@ def test_render_rejects_a_negative_width(
         main(["render", "acme", "--format", "text", "--width", "-1"])
     assert exit_info.value.code == 2
     assert "argument --width: expected a whole number, 0 or more: '-1'" in capsys.readouterr().err
+
+
+def test_docx_bytes_do_not_depend_on_the_process_or_time_zone(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "acme.docx"
+    command = [sys.executable, "-m", "poakit", "render", "acme", "--format", "docx", "-o", str(out)]
+    env = {**os.environ, "TZ": "Asia/Tokyo"}
+    subprocess.run(command, cwd=mini, env=env, check=True, capture_output=True, timeout=120)
+    here = check_case(mini / "cases" / "acme.yaml", load_library(mini / "snippets"), "acme")
+    assert here.letter is not None
+    assert out.read_bytes() == render_letter(here.letter, "docx")

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from browser import ARTIFACTS, serve_directory
+from conftest import REPO
 from sites import PRIVATE_CASE, PRIVATE_MARKERS, add_private_case, copy_sources, git_env
 
 from poakit import exportpage
@@ -60,8 +61,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 def _slugs() -> list[str]:
-    from conftest import REPO
-
     return sorted(p.stem for p in (REPO / "cases").glob("*.yaml"))
 
 

@@ -27,17 +27,30 @@ def build(root: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str
     )
 
 
-def serve_build(root: Path, out: Path) -> None:
-    """Build in-process as `mkdocs serve` would (private cases and error pages included)."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
+_SERVE_BUILD = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config(sys.argv[1], site_dir=sys.argv[2], strict=False)
+config.plugins.on_startup(command="serve", dirty=False)
+try:
+    build(config)
+finally:
+    config.plugins.on_shutdown()
+"""
 
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(out), strict=False)
-    config.plugins.on_startup(command="serve", dirty=False)
-    try:
-        mkdocs_build(config)
-    finally:
-        config.plugins.on_shutdown()
+
+def serve_build(root: Path, out: Path) -> None:
+    """Build as `mkdocs serve` would (private cases and error pages included).
+
+    In a fresh interpreter: mkdocs-macros imports `hooks/macros` by module name, so builds of
+    different project copies in one process would share a stale module.
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", _SERVE_BUILD, str(root / "mkdocs.yml"), str(out)],
+        cwd=root, capture_output=True, text=True, env=ENV, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.fixture(scope="module")
