@@ -28,7 +28,7 @@ bench: $(STAMP)  ## scale benchmarks; writes benchmarks/results.json
 	$(BIN)/python benchmarks/scale.py
 
 publish: $(STAMP)  ## make publish VERSION=x.y [PUSH=1] (without VERSION: prints the one to use)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m poakit.publish "$(VERSION)" $(if $(PUSH),--push,)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m poakit.publish "$(VERSION)" $(if $(filter 1 yes true,$(PUSH)),--push,)
 
 clean:
 	rm -rf site .pytest_cache

@@ -65,8 +65,10 @@ def add_private_case(root: Path) -> None:
 
 
 def git_env(identity: bool = True) -> dict[str, str]:
-    """An environment that ignores the user's git configuration; identity only from here."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "POAKIT_"))}
+    """The environment of a plain build or publish run: no git configuration of the user's
+    (identity only from here) and none of the settings that change what a build includes."""
+    unwanted = ("POAKIT_INCLUDE_PRIVATE", "POAKIT_VERSION_PROVIDER")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") and k not in unwanted}
     env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", NO_MKDOCS_2_WARNING="true")
     if identity:
         for role in ("AUTHOR", "COMMITTER"):

@@ -27,7 +27,7 @@ from poakit.project import check_case
 LIBRARY = load_library(FIXTURES / "mini" / "snippets")
 VALID = yaml.safe_load((FIXTURES / "mini" / "cases" / "acme.yaml").read_text(encoding="utf-8"))
 PROPERTIES = settings(
-    max_examples=150,
+    max_examples=100,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

@@ -57,8 +57,9 @@
   function applyFilters(root, table) {
     var filters = {};
     root.querySelectorAll("[data-filter]").forEach(function (control) {
-      filters[control.getAttribute("data-filter")] = control.value.trim().toLowerCase();
+      filters[control.getAttribute("data-filter")] = control.value;
     });
+    filters.text = (filters.text || "").trim().toLowerCase(); // the search ignores case
     var rows = table.tBodies[0].rows;
     var shown = 0;
     Array.prototype.forEach.call(rows, function (row) {

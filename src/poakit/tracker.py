@@ -307,7 +307,8 @@ def _filters(rows: Sequence[_Row]) -> str:
     reasons = Counter(reason for row in rows for reason in row.reasons)
     markets = Counter(row.result.file.case.seller.marketplace for row in rows if row.result.file)
     status_options = [(s, f"{s.replace('-', ' ')} ({n})") for s, n in _ordered(statuses)]
-    reason_options = [(rid, f"{title} ({n})") for (rid, title), n in sorted(reasons.items())]
+    by_title = sorted(reasons.items(), key=lambda item: (item[0][1], item[0][0]))
+    reason_options = [(rid, f"{title} ({n})") for (rid, title), n in by_title]
     market_options = [(m, f"{m} ({n})") for m, n in sorted(markets.items())]
     return (
         '<div class="poakit-filters" hidden>\n'
@@ -413,16 +414,14 @@ def _entry(entry: FollowUp, notice: dt.date) -> str:
     if entry.sent:
         body.append(f"**Sent:** {markdown_escape(entry.sent)}")
     if entry.changes:
-        changes = "\n".join(f"    - {markdown_escape(change)}" for change in entry.changes)
+        changes = "\n".join(f"- {markdown_escape(change)}" for change in entry.changes)
         body.append(f"**Changed since the last submission:**\n\n{changes}")
     return "\n\n".join([head, *(_indent(block) for block in body)])
 
 
 def _indent(block: str) -> str:
-    return "\n".join(
-        f"    {line}" if line and not line.startswith("    ") else line
-        for line in block.split("\n")
-    )
+    """A block inside a list item: every line but the blank ones indented by four spaces."""
+    return "\n".join(f"    {line}" if line else line for line in block.split("\n"))
 
 
 # -- tags -----------------------------------------------------------------------------------

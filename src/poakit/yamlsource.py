@@ -245,6 +245,18 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+@dataclass(slots=True)
+class _Frame:
+    """A node being measured: its children, the next one to visit, the expansion so far."""
+
+    node: yaml.Node
+    depth: int
+    children: list[yaml.Node]
+    index: int = 0
+    size: int = 1
+    height: int = 0
+
+
 def _shape_problem(root: yaml.Node, text: str, path: str, first_line: int) -> Finding | None:
     """A value containing itself, nested too deeply, or expanding too far through aliases.
 
@@ -253,29 +265,38 @@ def _shape_problem(root: yaml.Node, text: str, path: str, first_line: int) -> Fi
     """
     measured: dict[int, tuple[int, int]] = {}  # id(node) -> (size, height) of its expansion
     on_path = {id(root)}
-    stack: list[tuple[yaml.Node, int, Iterator[yaml.Node]]] = [(root, 1, iter(_children(root)))]
+    stack = [_Frame(root, 1, _children(root))]
     while stack:
-        node, depth, children = stack[-1]
-        child = next(children, None)
-        if child is None:
+        frame = stack[-1]
+        if frame.index == len(frame.children):
             stack.pop()
-            on_path.discard(id(node))
-            parts = [measured[id(c)] for c in _children(node)]
-            size = 1 + sum(s for s, _ in parts)
-            if size > MAX_NODES:
-                return _shape_finding(node, path, first_line, "size", text)
-            measured[id(node)] = (size, 1 + max((h for _, h in parts), default=0))
-        elif id(child) in on_path:
+            on_path.discard(id(frame.node))
+            if frame.size > MAX_NODES:
+                return _shape_finding(frame.node, path, first_line, "size", text)
+            _add(stack, frame.size, frame.height + 1)
+            measured[id(frame.node)] = (frame.size, frame.height + 1)
+            continue
+        child = frame.children[frame.index]
+        frame.index += 1
+        known = (1, 1) if isinstance(child, yaml.ScalarNode) else measured.get(id(child))
+        if id(child) in on_path:
             return _shape_finding(child, path, first_line, "cycle", text)
-        elif id(child) in measured:
-            if depth + measured[id(child)][1] > MAX_DEPTH:
-                return _shape_finding(child, path, first_line, "depth", text)
-        elif depth + 1 > MAX_DEPTH:
+        if frame.depth + (known[1] if known else 1) > MAX_DEPTH:
             return _shape_finding(child, path, first_line, "depth", text)
+        if known:
+            frame.size += known[0]
+            frame.height = max(frame.height, known[1])
         else:
             on_path.add(id(child))
-            stack.append((child, depth + 1, iter(_children(child))))
+            stack.append(_Frame(child, frame.depth + 1, _children(child)))
     return None
+
+
+def _add(stack: list[_Frame], size: int, height: int) -> None:
+    """Count a measured child into its parent, the frame now on top of the stack."""
+    if stack:
+        stack[-1].size += size
+        stack[-1].height = max(stack[-1].height, height)
 
 
 _ANCHOR = re.compile(r"(?:!\S*\s+)?&([^\s,\[\]{}]+)")
