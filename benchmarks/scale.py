@@ -61,7 +61,9 @@ def synthetic_cases(n: int, snippets: Path) -> dict[str, str]:
 
     library = load_library(snippets)
     reasons = [r for r in sorted(library.reasons) if not library.reasons[r].meta.document_only]
-    return {f"synthetic-{i:04d}": _case_yaml(i, library, reasons[i % len(reasons)]) for i in range(n)}
+    return {
+        f"synthetic-{i:04d}": _case_yaml(i, library, reasons[i % len(reasons)]) for i in range(n)
+    }
 
 
 def _asin(i: int, k: int) -> str:
@@ -91,32 +93,73 @@ def _case_yaml(i: int, library: Any, rid: str) -> str:
         cid = f"cause-{k + 1}"
         if k < len(causes):
             snippet = library.root_causes[causes[k]]
-            root_causes.append({"id": cid, "issues": ["issue-1"], "snippet": snippet.id, "vars": _vars(snippet)})
+            root_causes.append(
+                {"id": cid, "issues": ["issue-1"], "snippet": snippet.id, "vars": _vars(snippet)}
+            )
         else:
             root_causes.append({"id": cid, "issues": ["issue-1"], "text": _sentence(i, k)})
         action = corrective[k % len(corrective)]
-        actions.append({"root_causes": [cid], "snippet": action.id, "vars": _vars(action),
-                        "done": f"2026-10-{5 + k:02d}"})
+        actions.append(
+            {
+                "root_causes": [cid],
+                "snippet": action.id,
+                "vars": _vars(action),
+                "done": f"2026-10-{5 + k:02d}",
+            }
+        )
         measure = preventive[k % len(preventive)]
-        prevention.append({"root_causes": [cid], "snippet": measure.id, "vars": _vars(measure),
-                           "since": f"2026-10-{6 + k:02d}", "owner": f"Operations lead {k + 1}"})
+        prevention.append(
+            {
+                "root_causes": [cid],
+                "snippet": measure.id,
+                "vars": _vars(measure),
+                "since": f"2026-10-{6 + k:02d}",
+                "owner": f"Operations lead {k + 1}",
+            }
+        )
     events = ["submitted", "info-requested", "resubmitted", "reinstated", "denied"]
     case = {
         "visibility": "public",
-        "seller": {"name": f"Synthetic Seller {i:04d} LLC", "store": f"Store {i:04d}",
-                   "merchant_token": f"A{i:012d}X", "marketplace": "amazon.com",
-                   "signatory": {"name": f"Owner {i}", "title": "Owner"}},
-        "notice": {"received": "2026-10-02", "action": "account-deactivated",
-                   "evidence_window_days": 365,
-                   "issues": [{"id": "issue-1", "reason": rid, "asins": asins, "orders": orders,
-                               "summary": f"Amazon raised {reason.meta.title.lower()} on {len(asins)} ASINs."}]},
-        "investigation": [{"source": "Order and stock records, January to September 2026",
-                           "finding": _sentence(i, 99)}],
+        "seller": {
+            "name": f"Synthetic Seller {i:04d} LLC",
+            "store": f"Store {i:04d}",
+            "merchant_token": f"A{i:012d}X",
+            "marketplace": "amazon.com",
+            "signatory": {"name": f"Owner {i}", "title": "Owner"},
+        },
+        "notice": {
+            "received": "2026-10-02",
+            "action": "account-deactivated",
+            "evidence_window_days": 365,
+            "issues": [
+                {
+                    "id": "issue-1",
+                    "reason": rid,
+                    "asins": asins,
+                    "orders": orders,
+                    "summary": f"Amazon raised {reason.meta.title.lower()} on {len(asins)} ASINs.",
+                }
+            ],
+        },
+        "investigation": [
+            {
+                "source": "Order and stock records, January to September 2026",
+                "finding": _sentence(i, 99),
+            }
+        ],
         "root_causes": root_causes,
         "corrective_actions": actions,
         "preventive_measures": prevention,
-        "evidence": [{"title": "Supplier invoices, January to September 2026", "kind": "invoice",
-                      "date": "2026-09-12", "asins": asins, "orders": orders, "file": "invoices.pdf"}],
+        "evidence": [
+            {
+                "title": "Supplier invoices, January to September 2026",
+                "kind": "invoice",
+                "date": "2026-09-12",
+                "asins": asins,
+                "orders": orders,
+                "file": "invoices.pdf",
+            }
+        ],
         "follow_up": [{"date": f"2026-10-{10 + k:02d}", "event": events[k]} for k in range(i % 4)],
         "lessons": [f"Lesson {i}: keep invoices for every ASIN in one folder per supplier."],
     }
@@ -124,9 +167,11 @@ def _case_yaml(i: int, library: Any, rid: str) -> str:
 
 
 def _sentence(i: int, k: int) -> str:
-    return (f"Our records for batch {i}-{k} showed that the stock count and the order log were "
-            "reconciled only once a month, so a mismatch between units received and units listed "
-            "could stand for several weeks before anyone in the warehouse team noticed it.")
+    return (
+        f"Our records for batch {i}-{k} showed that the stock count and the order log were "
+        "reconciled only once a month, so a mismatch between units received and units listed "
+        "could stand for several weeks before anyone in the warehouse team noticed it."
+    )
 
 
 # -- projects -------------------------------------------------------------------------------------
@@ -160,8 +205,12 @@ def baseline_project(root: Path, project: Path) -> Path:
         page = f"# {title}\n\n{letter_markdown(result.letter)}"
         (base / "docs" / "cases" / f"{result.slug}.md").write_text(page, encoding="utf-8")
         nav.append({title: f"cases/{result.slug}.md"})
-    config = {"site_name": "Baseline", "theme": {"name": "material", "font": False},
-              "plugins": ["search"], "nav": [{"Home": "index.md"}, {"Cases": nav}]}
+    config = {
+        "site_name": "Baseline",
+        "theme": {"name": "material", "font": False},
+        "plugins": ["search"],
+        "nav": [{"Home": "index.md"}, {"Cases": nav}],
+    }
     (base / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return base
 
@@ -178,8 +227,9 @@ class Run:
 def timed(command: list[str], cwd: Path) -> Run:
     """Run `command`, return its wall time and peak resident memory (from wait4)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     assert process.stderr is not None
     errors = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -216,7 +266,7 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - 127.0.0.1 only
+    with urllib.request.urlopen(url, timeout=5) as response:
         return str(response.read().decode("utf-8"))
 
 
@@ -224,8 +274,9 @@ def preview_latency(project: Path, slug: str, edits: int) -> list[float]:
     """Seconds from saving an edited case until its page and the cases index show the edit."""
     port = free_port()
     command = [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}", *SERVE_FLAGS]
-    server = subprocess.Popen(command, cwd=project, env=ENV, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        command, cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         _wait_for(lambda: "Plan of Action" in fetch(f"{base}cases/{slug}/"), 600)
@@ -237,7 +288,10 @@ def preview_latency(project: Path, slug: str, edits: int) -> list[float]:
             time.sleep(1.1)  # file mtimes have one-second resolution on some filesystems
             start = time.perf_counter()
             path.write_text(original.replace("Synthetic Seller", token, 1), encoding="utf-8")
-            _wait_for(lambda t=token: t in fetch(f"{base}cases/{slug}/") and t in fetch(f"{base}cases/"), 120)
+            _wait_for(
+                lambda t=token: t in fetch(f"{base}cases/{slug}/") and t in fetch(f"{base}cases/"),
+                120,
+            )
             seconds.append(time.perf_counter() - start)
         path.write_text(original, encoding="utf-8")
         return seconds
@@ -310,12 +364,16 @@ def measure(n: int, runs: int, edits: int, work: Path) -> Result:
     latency = statistics.median(preview_latency(project, first, edits)) if edits else None
     return Result(
         n=n,
-        build_seconds=ours.seconds, build_peak_mb=ours.peak_mb, site_mb=size_mb(site),
+        build_seconds=ours.seconds,
+        build_peak_mb=ours.peak_mb,
+        site_mb=size_mb(site),
         search_index_mb=(site / "search" / "search_index.json").stat().st_size / 1e6,
-        baseline_seconds=theirs.seconds, baseline_peak_mb=theirs.peak_mb,
+        baseline_seconds=theirs.seconds,
+        baseline_peak_mb=theirs.peak_mb,
         baseline_site_mb=size_mb(base_site),
         baseline_search_index_mb=(base_site / "search" / "search_index.json").stat().st_size / 1e6,
-        check_seconds=check.seconds, preview_seconds=latency,
+        check_seconds=check.seconds,
+        preview_seconds=latency,
         search_found=search_finds(site, terms),
     )
 
@@ -327,32 +385,58 @@ def verdicts(results: list[Result]) -> dict[str, dict[str, Any]]:
     measured: dict[str, float | None] = {
         "build_ratio_to_baseline": last.ratio,
         "growth_1000_over_200": (by_n[1000].build_seconds / by_n[200].build_seconds)
-        if 1000 in by_n and 200 in by_n else None,
+        if 1000 in by_n and 200 in by_n
+        else None,
         "peak_memory_mb": last.build_peak_mb,
         "search_index_mb": last.search_index_mb,
         "check_seconds": last.check_seconds,
         "preview_seconds": last.preview_seconds,
     }
     return {
-        name: {"target": target, "measured": value,
-               "met": None if value is None else value <= target}
+        name: {
+            "target": target,
+            "measured": value,
+            "met": None if value is None else value <= target,
+        }
         for name, (target, value) in ((k, (TARGETS[k], measured[k])) for k in TARGETS)
     }
 
 
 def table(results: list[Result]) -> str:
-    head = ("N", "build s", "baseline s", "ratio", "peak MB", "site MB", "index MB",
-            "base index MB", "check s", "preview s", "search finds")
+    head = (
+        "N",
+        "build s",
+        "baseline s",
+        "ratio",
+        "peak MB",
+        "site MB",
+        "index MB",
+        "base index MB",
+        "check s",
+        "preview s",
+        "search finds",
+    )
     rows = [head]
     for r in results:
-        rows.append((str(r.n), f"{r.build_seconds:.2f}", f"{r.baseline_seconds:.2f}",
-                     f"{r.ratio:.2f}", f"{r.build_peak_mb:.0f}", f"{r.site_mb:.1f}",
-                     f"{r.search_index_mb:.2f}", f"{r.baseline_search_index_mb:.2f}",
-                     f"{r.check_seconds:.2f}",
-                     "-" if r.preview_seconds is None else f"{r.preview_seconds:.2f}",
-                     "yes" if all(r.search_found.values()) else "NO"))
+        rows.append(
+            (
+                str(r.n),
+                f"{r.build_seconds:.2f}",
+                f"{r.baseline_seconds:.2f}",
+                f"{r.ratio:.2f}",
+                f"{r.build_peak_mb:.0f}",
+                f"{r.site_mb:.1f}",
+                f"{r.search_index_mb:.2f}",
+                f"{r.baseline_search_index_mb:.2f}",
+                f"{r.check_seconds:.2f}",
+                "-" if r.preview_seconds is None else f"{r.preview_seconds:.2f}",
+                "yes" if all(r.search_found.values()) else "NO",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows)
+    return "\n".join(
+        "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -369,8 +453,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"measuring N={n} ...", file=sys.stderr, flush=True)
             results.append(measure(n, args.runs, args.edits, Path(work)))
     report = {
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
         "results": [{**asdict(r), "ratio": r.ratio} for r in results],
         "targets": verdicts(results),
     }

@@ -204,6 +204,15 @@ def test_without_a_git_identity(project: Path) -> None:
     )
 
 
+def test_pushing_without_a_remote(project: Path) -> None:
+    _committed(project)
+    assert _fails(project, "0.1", "--push") == (
+        2,
+        "poa publish: error: no remote 'origin' to push to: add it with "
+        "`git remote add origin URL`, or publish without --push (PUSH=1)\n",
+    )
+
+
 def test_private_cases_cannot_be_forced_into_a_published_site(project: Path) -> None:
     env = {**git_env(), "POAKIT_INCLUDE_PRIVATE": "true"}
     assert _fails(project, "0.1", env=env) == (

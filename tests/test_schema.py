@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
 from conftest import REPO
+
 from poakit.cli import main
 from poakit.library import load_library
 from poakit.schema import case_schema, schema_json

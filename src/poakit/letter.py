@@ -162,7 +162,7 @@ class _Builder:
         if snippet.meta.part != part:
             self._error(
                 loc,
-                f"snippet '{sid}' is a letter {snippet.meta.part}, not a {part}",
+                f"snippet '{sid}' is the letter's {snippet.meta.part}, not its {part}",
                 "snippet-kind",
             )
             return

@@ -420,7 +420,9 @@ def load_library(root: Path, display_root: str = "snippets") -> Library:
                 library.findings.extend(exc.findings)
                 continue
             library.of(kind)[snippet.id] = snippet
-    library.tone_rules = _load_tone_rules(root / "tone-rules.yaml", f"{display_root}/tone-rules.yaml", library)
+    library.tone_rules = _load_tone_rules(
+        root / "tone-rules.yaml", f"{display_root}/tone-rules.yaml", library
+    )
     library.findings.extend(_cross_references(library))
     library.findings.extend(_syntax_problems(library))
     return library

@@ -152,6 +152,11 @@ def check_identity(root: Path, env: Mapping[str, str]) -> None:
 
 def fetch_published(root: Path, env: Mapping[str, str]) -> None:
     """Bring origin's gh-pages in first, so a push adds to it instead of being refused."""
+    if git(root, env, "remote", "get-url", REMOTE).returncode != 0:
+        raise ConfigError(
+            f"no remote '{REMOTE}' to push to: add it with `git remote add {REMOTE} URL`, "
+            "or publish without --push (PUSH=1)"
+        )
     found = run_git(
         root, env, "ls-remote", "--heads", REMOTE, BRANCH, what=f"reach the remote '{REMOTE}'"
     )

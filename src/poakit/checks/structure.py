@@ -109,7 +109,8 @@ def ids_covered(review: Review) -> Iterator[Finding]:
                 ):
                     yield error(
                         review.file.position("notice", "issues", n, key, i),
-                        f"{what} {value} of the notice appears neither in the letter nor in the evidence",
+                        f"{what} {value} of the notice appears neither in the letter "
+                        "nor in the evidence",
                         "id-not-covered",
                         f"list it under a document's {key}, or name it in the letter",
                     )
@@ -207,7 +208,8 @@ def evidence_per_asin(review: Review) -> Iterator[Finding]:
             if asin not in documented:
                 yield error(
                     review.file.position("notice", "issues", n, "asins", i),
-                    f"ASIN {asin} has no supporting document ({reason.meta.title} needs evidence for every ASIN)",
+                    f"ASIN {asin} has no supporting document "
+                    f"({reason.meta.title} needs evidence for every ASIN)",
                     "evidence-missing-asin",
                     f"add a document to evidence with asins: [{asin}]",
                 )
