@@ -7,6 +7,7 @@ so nothing is ever written into docs/, cases/ or snippets/.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ def on_files(files: Files, config: Any) -> Files:
     return files
 
 
-def _today(config: Any) -> Any:
+def _today(config: Any) -> dt.date:
     """The dashboard's "today": extra.poakit.today, else the build date (SOURCE_DATE_EPOCH)."""
     setting = config.extra.get("poakit", {}).get("today")
     try:

@@ -378,6 +378,9 @@ def test_dashboard_sorts_by_a_column_both_ways(
     errors: list[str] = []
     page = context.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
+    # offline: the script, the styles and the tags must not need anything from elsewhere
+    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status}: {r.url}"))
     try:
         page.goto(dashboard_url)
         header = page.locator(".poakit-dashboard th", has_text="Days since notice")
