@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from poakit.checks import tone as tone_module
 from poakit.checks.tone import (
     SECTIONS,
     ToneMatch,
@@ -552,3 +553,43 @@ def test_check_examples_reports_a_rule_without_examples() -> None:
 def test_examples_are_read_in_the_rules_first_section() -> None:
     rule = make_rule(r"\bwe will\b", sections=["corrective_actions"], flag=["We will."])
     assert found(example_matches(rule, "We will.")) == [("test-rule", "We will")]
+
+
+def _unfiltered(rules: tuple[ToneRule, ...], text: str, section: str) -> list[tuple[str, int, int]]:
+    """What the patterns find with no literal prefilter: the reference for `scan`."""
+    found = []
+    for rule in rules:
+        if section not in rule.sections:
+            continue
+        spans = tone_module.sentence_spans(text)
+        hits = sorted(
+            (h for p in rule.patterns for h in p.finditer(text) if h.end() > h.start()),
+            key=lambda h: (h.start(), -h.end()),
+        )
+        end = -1
+        for hit in hits:
+            if hit.start() < end:
+                continue
+            sentence = tone_module._sentence(text, spans, hit.start())
+            if not any(u.search(sentence) for u in rule.unless):
+                found.append((rule.id, hit.start(), hit.end()))
+                end = hit.end()
+    return sorted(found, key=lambda f: (f[1], f[2]))
+
+
+def test_literal_prefilter_never_hides_a_match() -> None:
+    shipped = RULES
+    texts = [e for r in shipped for e in (*r.flag_examples, *r.pass_examples)]
+    texts += [" ".join(texts), "\n".join(texts).upper(), "\n\n".join(texts).lower()]
+    for text in texts:
+        for section in tone_module.SECTIONS:
+            got = [(m.rule.id, m.start, m.end) for m in tone_module.scan(shipped, text, section)]
+            assert got == _unfiltered(shipped, text, section), text
+
+
+def test_required_literals_of_a_pattern() -> None:
+    literals = tone_module.required_literals
+    assert literals(re.compile(r"\b(?:carriers?|couriers?) (?:lost|delayed)\b", re.I)) == frozenset({"arrier", "ourier"})
+    assert literals(re.compile(r"\bwe (?:will|shall)\b", re.I)) == frozenset({"shall", "will"})
+    assert literals(re.compile(r"[a-z]+", re.I)) is None
+    assert literals(re.compile(r"x?y", re.I)) == frozenset({"y"})

@@ -20,7 +20,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import yamlsource
-from .checks.tone import ToneRule, check_examples, load_tone_rules
+from .checks.tone import ToneRule, ToneScanner, check_examples, load_tone_rules
 from .errors import Finding, InputError, Position, did_you_mean, error
 from .richtext import CLOSE, OPEN, RichText, format_date, format_value, join_and
 
@@ -172,6 +172,7 @@ class Library:
     settings: Settings = field(default_factory=Settings)
     findings: list[Finding] = field(default_factory=list)
     tone_rules: tuple[ToneRule, ...] = ()
+    _scanner: ToneScanner | None = None
     _env: SandboxedEnvironment | None = None
 
     # -- lookup -----------------------------------------------------------------------------
@@ -198,6 +199,13 @@ class Library:
         """The reason's title, or its id where the library has no such reason."""
         reason = self.reasons.get(rid)
         return str(reason.meta.title) if reason else rid
+
+    @property
+    def tone_scanner(self) -> ToneScanner:
+        """The tone rules, with what they found in the library's own sentences remembered."""
+        if self._scanner is None or self._scanner.rules is not self.tone_rules:
+            self._scanner = ToneScanner(self.tone_rules)
+        return self._scanner
 
     def signals(self) -> dict[str, list[str]]:
         return {rid: list(s.meta.signals) for rid, s in self.reasons.items()}

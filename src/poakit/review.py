@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 
 from .checks.structure import CHECKS, RULES, Review
-from .checks.tone import ToneMatch, apply_limits, scan
+from .checks.tone import ToneMatch, apply_limits
 from .errors import Finding, Position, did_you_mean, error
 from .letter import Item, Letter
 from .library import Library
@@ -35,26 +35,26 @@ def review(letter: Letter, library: Library, on: dt.date | None = None) -> list[
 
 
 def tone_findings(letter: Letter, library: Library) -> list[Finding]:
-    located: list[tuple[ToneMatch, Item]] = []
+    located: list[tuple[ToneMatch, Item, bool]] = []
     for section in letter.sections:
         for item in section.items:
-            text = item.text.plain()
-            located += [(m, item) for m in scan(library.tone_rules, text, section.key)]
-    kept = {id(m) for m in apply_limits([m for m, _ in located])}
-    findings = [_tone_finding(m, item) for m, item in located if id(m) in kept]
-    # A placeholder typed in the case is reported once, at its own field, by `unfilled-field`.
+            text, values = item.text.plain_with_spans()
+            for match in library.tone_scanner.scan(text, section.key):
+                from_case = item.snippet is None or any(
+                    a < match.end and b > match.start for a, b in values
+                )
+                located.append((match, item, from_case))
+    kept = {id(m) for m in apply_limits([m for m, _, _ in located])}
     return [
-        f
-        for f in findings
-        if not (
-            f.rule == "unfilled-placeholder" and f.position.path == letter.case_file.source.path
-        )
+        _tone_finding(match, item, from_case)
+        for match, item, from_case in located
+        # A placeholder typed in the case is reported once, at its field, by `unfilled-field`.
+        if id(match) in kept and not (from_case and match.rule.id == "unfilled-placeholder")
     ]
 
 
-def _tone_finding(match: ToneMatch, item: Item) -> Finding:
+def _tone_finding(match: ToneMatch, item: Item, from_case: bool) -> Finding:
     rule = match.rule
-    from_case = item.snippet is None or any(match.text in value for value in item.text.values)
     where = item.position if from_case else _snippet_position(item, match.text)
     return Finding(where, rule.level, f'{rule.message}: "{match.text}"', rule.id, rule.fix)
 

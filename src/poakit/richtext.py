@@ -88,6 +88,23 @@ class RichText:
         """The text a reader sees: markup of the skeleton removed, values as typed."""
         return strip_markdown_keeping_markers(self.skeleton, self)
 
+    def plain_with_spans(self) -> tuple[str, list[tuple[int, int]]]:
+        """`plain()`, and the (start, end) offsets in it of the case's values."""
+        stripped = strip_markdown(self.skeleton)
+        parts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        length, last = 0, 0
+        for marker in _MARKER.finditer(stripped):
+            parts.append(stripped[last : marker.start()])
+            length += marker.start() - last
+            value = visible(self.values[int(marker.group(1))])
+            spans.append((length, length + len(value)))
+            parts.append(value)
+            length += len(value)
+            last = marker.end()
+        parts.append(stripped[last:])
+        return "".join(parts), spans
+
     def __str__(self) -> str:
         return self.plain()
 
@@ -102,6 +119,11 @@ def strip_markdown_keeping_markers(skeleton: str, text: RichText) -> str:
 
     Only the skeleton is stripped, so a value keeps any asterisks it really contains.
     """
+    return _MARKER.sub(lambda m: visible(text.values[int(m.group(1))]), strip_markdown(skeleton))
+
+
+def strip_markdown(skeleton: str) -> str:
+    """A skeleton's Markdown removed, its value markers kept."""
     lines = []
     for line in skeleton.strip().splitlines():
         line = _LINK.sub(r"\1", line)
@@ -110,8 +132,7 @@ def strip_markdown_keeping_markers(skeleton: str, text: RichText) -> str:
         line = re.sub(r"^(\s*)[*+]\s", r"\1- ", line)
         line = re.sub(r"^#+\s*", "", line)
         lines.append(line.rstrip())
-    stripped = "\n".join(_reflow(lines))
-    return _MARKER.sub(lambda m: visible(text.values[int(m.group(1))]), stripped)
+    return "\n".join(_reflow(lines))
 
 
 _BLOCK_START = re.compile(r"^\s*(-|\d+\.)\s")

@@ -13,11 +13,15 @@ allowances over the whole letter, and the caller turns matches into findings.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+import re._constants as _c  # the parsed form of a pattern, to find the words it needs
+import re._parser as _parser
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import yamlsource
 from ..errors import Finding, InputError, Level, Position, did_you_mean, error
@@ -352,24 +356,51 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def scan(rules: Iterable[ToneRule], text: str, section: str) -> list[ToneMatch]:
     """Matches of the rules that apply to `section`, in text order; `max` is not applied."""
-    if section not in SECTIONS:
-        raise ValueError(f"unknown section {section!r}; expected one of {SECTIONS}")
-    spans = sentence_spans(text)
-    found: list[ToneMatch] = []
-    for rule in rules:
-        if section in rule.sections:
-            found.extend(_rule_matches(rule, text, spans))
-    return sorted(found, key=lambda match: (match.start, match.end))
+    return ToneScanner(tuple(rules)).scan(text, section)
 
 
-def _rule_matches(rule: ToneRule, text: str, spans: list[tuple[int, int]]) -> list[ToneMatch]:
+class ToneScanner:
+    """The rules, prepared for scanning many texts.
+
+    Running every regex over every text is the review's main cost. Most patterns cannot match
+    without one of a few words (`required_literals`); a substring test for each distinct word
+    is far cheaper than a regex pass, so a pattern runs only where one of its words occurs.
+    """
+
+    def __init__(self, rules: Sequence[ToneRule]) -> None:
+        self.rules = tuple(rules)
+        self._needs = {
+            id(p): required_literals(p) for rule in self.rules for p in rule.patterns
+        }
+        self._words = sorted({w for words in self._needs.values() if words for w in words})
+
+    def scan(self, text: str, section: str) -> list[ToneMatch]:
+        """Matches of the rules that apply to `section`, in text order; `max` not applied."""
+        if section not in SECTIONS:
+            raise ValueError(f"unknown section {section!r}; expected one of {SECTIONS}")
+        lowered = text.lower()
+        present = {w for w in self._words if w in lowered}
+        found: list[ToneMatch] = []
+        spans: list[tuple[int, int]] = []
+        for rule in self.rules:
+            if section not in rule.sections:
+                continue
+            patterns = [p for p in rule.patterns if self._may_match(p, present)]
+            if patterns:
+                spans = spans or sentence_spans(text)
+                found.extend(_rule_matches(rule, patterns, text, spans))
+        return sorted(found, key=lambda match: (match.start, match.end))
+
+    def _may_match(self, pattern: re.Pattern[str], present: set[str]) -> bool:
+        needed = self._needs[id(pattern)]
+        return needed is None or not needed.isdisjoint(present)
+
+
+def _rule_matches(
+    rule: ToneRule, patterns: Sequence[re.Pattern[str]], text: str, spans: list[tuple[int, int]]
+) -> list[ToneMatch]:
     """One rule's matches; where its patterns overlap, the earliest (then longest) wins."""
-    hits = [
-        hit
-        for pattern in rule.patterns
-        for hit in pattern.finditer(text)
-        if hit.end() > hit.start()
-    ]
+    hits = [hit for pattern in patterns for hit in pattern.finditer(text) if hit.end() > hit.start()]
     hits.sort(key=lambda hit: (hit.start(), -hit.end()))
     kept: list[ToneMatch] = []
     for hit in hits:
@@ -378,6 +409,58 @@ def _rule_matches(rule: ToneRule, text: str, spans: list[tuple[int, int]]) -> li
         if not _cancelled(rule, _sentence(text, spans, hit.start())):
             kept.append(ToneMatch(rule, hit.start(), hit.end(), hit.group()))
     return kept
+
+
+@functools.lru_cache(maxsize=4096)
+def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of `pattern` contains (None: unknown)."""
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+    except (re.error, RecursionError):  # pragma: no cover - the pattern compiled already
+        return None
+    return _needed(list(parsed))
+
+
+def _needed(sequence: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """The best set of required literals of a parsed sequence: the one whose shortest member
+    is longest. Zero-width items (anchors, lookarounds) do not interrupt a literal run."""
+    candidates: list[frozenset[str]] = []
+    run = ""
+    for op, arg in sequence:
+        if op is _c.LITERAL:
+            run += chr(arg).lower()
+            continue
+        if op in _ZERO_WIDTH:
+            continue
+        if run:
+            candidates.append(frozenset({run}))
+            run = ""
+        inner = _inner(op, arg)
+        if inner:
+            candidates.append(inner)
+    if run:
+        candidates.append(frozenset({run}))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda words: min(len(w) for w in words))
+
+
+_ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
+
+
+def _inner(op: Any, arg: Any) -> frozenset[str] | None:
+    if op is _c.SUBPATTERN:
+        return _needed(list(arg[-1]))
+    if op is _c.BRANCH:
+        branches = [_needed(list(b)) for b in arg[1]]
+        if all(branches):
+            return frozenset().union(*branches)  # type: ignore[arg-type]
+        return None
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and arg[0] >= 1:
+        return _needed(list(arg[2]))
+    if op is _c.ATOMIC_GROUP:
+        return _needed(list(arg))
+    return None
 
 
 def _sentence(text: str, spans: list[tuple[int, int]], offset: int) -> str:
