@@ -31,7 +31,8 @@ def case_page(result: CaseResult, library: Library) -> str:
         *_lessons(case),
     ]
     # tags: Material's tags plugin lists the case under its reasons, marketplace and status
-    return tracker.front_matter(tracker.case_tags(case, library)) + "\n\n".join(blocks) + "\n"
+    head = tracker.front_matter(tracker.case_tags(case, library), searchable=False)
+    return head + "\n\n".join(blocks) + "\n"
 
 
 _PRIVATE_BANNER = (

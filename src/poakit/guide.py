@@ -20,7 +20,7 @@ from .catalogue import (
 )
 from .checks.tone import ToneRule, load_tone_rules
 from .library import Kind
-from .project import Project, load_project
+from .project import Project, cached_project
 
 MACROS = (
     "reason_table",
@@ -50,7 +50,7 @@ class GuideData:
 
     @cached_property
     def project(self) -> Project:
-        return load_project(self.root, base=self.root)
+        return cached_project(self.root)
 
     def reason_table(self, prefix: str = "../reasons/") -> str:
         """Every reason, linked to its catalogue page (`prefix`: the reasons folder, relative

@@ -16,6 +16,7 @@ from .errors import ConfigError, Finding, InputError, Level, Position, error
 from .letter import Letter, assemble
 from .library import Library, load_library
 from .review import review
+from .review import today as review_date
 
 CASES_DIR = "cases"
 SNIPPETS_DIR = "snippets"
@@ -95,6 +96,63 @@ def load_project(
     chosen = case_paths(root) if paths is None else list(paths)
     cases = [check_case(path, library, display_path(path, base), root) for path in chosen]
     return Project(root, library, cases)
+
+
+class ProjectCache:
+    """Loads a project again and again, redoing only what changed since the last load.
+
+    The preview server rebuilds the site on every save; with hundreds of cases, reloading
+    and reviewing every one of them would make each rebuild slow. A case is reused while its
+    file (size, modification time), the library and the review date are unchanged; the
+    library is reused while no file under snippets/ changed.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._library: tuple[tuple[object, ...], Library] | None = None
+        self._cases: dict[Path, tuple[tuple[object, ...], CaseResult]] = {}
+
+    def load(self) -> Project:
+        library = self._current_library()
+        today_key = review_date()
+        cases = []
+        for path in case_paths(self.root):
+            key = (_stamp(path), today_key)
+            cached = self._cases.get(path)
+            if cached is None or cached[0] != key:
+                result = check_case(path, library, display_path(path, self.root), self.root)
+                self._cases[path] = cached = (key, result)
+            cases.append(cached[1])
+        return Project(self.root, library, cases)
+
+    def _current_library(self) -> Library:
+        folder = self.root / SNIPPETS_DIR
+        key = tuple(sorted((str(p), _stamp(p)) for p in folder.rglob("*") if p.is_file()))
+        if self._library is None or self._library[0] != key:
+            self._library = (key, load_library(folder, display_path(folder, self.root)))
+            self._cases.clear()
+        return self._library[1]
+
+
+_CACHES: dict[Path, ProjectCache] = {}
+
+
+def cached_project(root: Path) -> Project:
+    """The project at `root`, sharing one `ProjectCache` per root within this process (the
+    MkDocs hook and the macros of one build, and every rebuild of a preview server)."""
+    key = root.resolve()
+    cache = _CACHES.get(key)
+    if cache is None:
+        cache = _CACHES[key] = ProjectCache(root)
+    return cache.load()
+
+
+def _stamp(path: Path) -> tuple[object, ...]:
+    try:
+        info = path.stat()
+    except OSError:
+        return ("missing",)
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
 def check_case(path: Path, library: Library, display: str, root: Path | None = None) -> CaseResult:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import casepages, catalogue, exportpage, lessons, tracker
-from .project import Project
+from . import casepages, catalogue, exportpage, lessons, searchindex, tracker
+from .project import CaseResult, Project
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def site_pages(
     `today` is the day the dashboard counts to (default: the real today).
     """
     library = project.library
-    cases = [c for c in project.cases if include_private or c.public]
+    cases = shown_cases(project, include_private=include_private)
     readable = [c for c in cases if c.file is not None]
     pages = [Page(f"cases/{c.slug}.md", casepages.case_page(c, library)) for c in cases]
     pages += [  # the .txt and .docx each case page links to
@@ -65,3 +65,15 @@ def site_pages(
     ]
     pages.append(Page("measures/index.md", catalogue.measures_index(library)))
     return pages
+
+
+def shown_cases(project: Project, *, include_private: bool = False) -> list[CaseResult]:
+    """The cases a site shows: the public ones, or all of them for a local preview."""
+    return [c for c in project.cases if include_private or c.public]
+
+
+def search_entries(project: Project, *, include_private: bool = False) -> list[dict[str, str]]:
+    """One compact search entry per shown case (see `searchindex`)."""
+    return searchindex.entries(
+        shown_cases(project, include_private=include_private), project.library
+    )

@@ -444,10 +444,14 @@ def _tag(kind: str, value: str) -> str:
     return f"{kind}: " + " ".join(_TAG_UNSAFE.sub("", value).split())
 
 
-def front_matter(tags: Sequence[str]) -> str:
-    """YAML front matter for a generated page; JSON strings are valid YAML and always quoted."""
+def front_matter(tags: Sequence[str], *, searchable: bool = True) -> str:
+    """YAML front matter for a generated page; JSON strings are valid YAML and always quoted.
+
+    A page that is not `searchable` is left out of Material's search index (a case page gets
+    a compact entry of its own instead: see `searchindex`)."""
     listed = "\n".join(f"  - {json.dumps(tag)}" for tag in tags)
-    return f"---\ntags:\n{listed}\n---\n"
+    search = "" if searchable else "search:\n  exclude: true\n"
+    return f"---\n{search}tags:\n{listed}\n---\n"
 
 
 def tags_page() -> str:

@@ -400,7 +400,7 @@ def _rule_matches(
     rule: ToneRule, patterns: Sequence[re.Pattern[str]], text: str, spans: list[tuple[int, int]]
 ) -> list[ToneMatch]:
     """One rule's matches; where its patterns overlap, the earliest (then longest) wins."""
-    hits = [hit for pattern in patterns for hit in pattern.finditer(text) if hit.end() > hit.start()]
+    hits = [h for pattern in patterns for h in pattern.finditer(text) if h.end() > h.start()]
     hits.sort(key=lambda hit: (hit.start(), -hit.end()))
     kept: list[ToneMatch] = []
     for hit in hits:
