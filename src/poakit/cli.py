@@ -20,6 +20,7 @@ from .notice import format_summary, read_notice
 from .project import (
     CASES_DIR,
     SNIPPETS_DIR,
+    check_project,
     display_path,
     errors_in,
     find_root,
@@ -146,7 +147,7 @@ def _root(args: argparse.Namespace) -> Path:
 
 def run_check(args: argparse.Namespace) -> int:
     root = _root(args)
-    project = load_project(root, args.paths or None)
+    project = check_project(root, args.paths or None)
     findings = project.findings
     if args.format == "json":
         print(json.dumps({"findings": [f.to_json() for f in findings]}, indent=2))

@@ -15,6 +15,7 @@ import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 OPEN, CLOSE = "\ue000", "\ue001"
@@ -86,10 +87,15 @@ class RichText:
 
     def plain(self) -> str:
         """The text a reader sees: markup of the skeleton removed, values as typed."""
-        return strip_markdown_keeping_markers(self.skeleton, self)
+        return self.plain_with_spans()[0]
 
     def plain_with_spans(self) -> tuple[str, list[tuple[int, int]]]:
         """`plain()`, and the (start, end) offsets in it of the case's values."""
+        return self._plain
+
+    @cached_property
+    def _plain(self) -> tuple[str, list[tuple[int, int]]]:
+        # Every check and export reads the plain text; work it out once per item.
         stripped = strip_markdown(self.skeleton)
         parts: list[str] = []
         spans: list[tuple[int, int]] = []

@@ -15,8 +15,8 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import re._constants as _c  # the parsed form of a pattern, to find the words it needs
-import re._parser as _parser
+import re._constants as _c  # type: ignore[import-not-found]  # a parsed pattern, for its words
+import re._parser as _parser  # type: ignore[import-not-found]
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -369,31 +369,38 @@ class ToneScanner:
 
     def __init__(self, rules: Sequence[ToneRule]) -> None:
         self.rules = tuple(rules)
-        self._needs = {
-            id(p): required_literals(p) for rule in self.rules for p in rule.patterns
-        }
-        self._words = sorted({w for words in self._needs.values() if words for w in words})
+        self._always: list[tuple[int, re.Pattern[str]]] = []
+        self._by_word: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        for index, rule in enumerate(self.rules):
+            for pattern in rule.patterns:
+                needed = required_literals(pattern)
+                if needed is None:
+                    self._always.append((index, pattern))
+                for word in needed or ():
+                    self._by_word.setdefault(word, []).append((index, pattern))
 
     def scan(self, text: str, section: str) -> list[ToneMatch]:
         """Matches of the rules that apply to `section`, in text order; `max` not applied."""
         if section not in SECTIONS:
             raise ValueError(f"unknown section {section!r}; expected one of {SECTIONS}")
         lowered = text.lower()
-        present = {w for w in self._words if w in lowered}
+        chosen: dict[int, dict[re.Pattern[str], None]] = {}
+        for index, pattern in self._always:
+            chosen.setdefault(index, {})[pattern] = None
+        for word, users in self._by_word.items():
+            if word in lowered:
+                for index, pattern in users:
+                    chosen.setdefault(index, {})[pattern] = None
         found: list[ToneMatch] = []
         spans: list[tuple[int, int]] = []
-        for rule in self.rules:
-            if section not in rule.sections:
-                continue
-            patterns = [p for p in rule.patterns if self._may_match(p, present)]
-            if patterns:
+        for index in sorted(chosen):
+            rule = self.rules[index]
+            if section in rule.sections:
+                # keep the rule's own order of patterns: it decides which of two overlaps wins
+                patterns = [p for p in rule.patterns if p in chosen[index]]
                 spans = spans or sentence_spans(text)
                 found.extend(_rule_matches(rule, patterns, text, spans))
         return sorted(found, key=lambda match: (match.start, match.end))
-
-    def _may_match(self, pattern: re.Pattern[str], present: set[str]) -> bool:
-        needed = self._needs[id(pattern)]
-        return needed is None or not needed.isdisjoint(present)
 
 
 def _rule_matches(
