@@ -3,6 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# `--dirty`: a save rebuilds only the pages it changes (generated pages included; see
+# src/poakit/pagestore.py), which keeps the preview quick with hundreds of cases.
+# `--no-strict`: the preview shows problems on the pages instead of stopping (builds stay strict).
+SERVE_FLAGS := --dirty --no-strict
 export NO_MKDOCS_2_WARNING := true
 
 .PHONY: serve build test bench publish clean
@@ -16,7 +20,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 serve: $(STAMP)  ## preview on http://127.0.0.1:8000 (private cases included, marked)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 $(SERVE_FLAGS)
 
 build: $(STAMP)  ## the static site in site/ (public cases only)
 	$(BIN)/mkdocs build

@@ -15,10 +15,12 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.utils import get_build_datetime
+from mkdocs.utils import get_build_datetime, get_markdown_title
+from mkdocs.utils.meta import get_data
 
 from poakit import searchindex
 from poakit.errors import ConfigError, Level
+from poakit.pagestore import PageStore
 from poakit.project import cached_project
 from poakit.site import search_entries, site_pages
 from poakit.tracker import parse_today
@@ -29,6 +31,14 @@ _state: dict[str, Any] = {"command": "build"}
 
 def on_startup(command: str, dirty: bool) -> None:
     _state["command"] = command
+    # `serve --dirty` (make serve) backs generated pages with files that change only when
+    # their content does, so a save rebuilds only the pages it affects.
+    _state["store"] = PageStore() if command == "serve" and dirty else None
+
+
+def on_shutdown() -> None:
+    if _state.get("store"):
+        _state["store"].close()
 
 
 def on_files(files: Files, config: Any) -> Files:
@@ -47,8 +57,28 @@ def on_files(files: Files, config: Any) -> Files:
     _state["search"] = search_entries(project, include_private=include_private)
     for page in site_pages(project, include_private=include_private, today=_today(config)):
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
+        files.append(_generated(config, page.path, page.content, inclusion))
     return files
+
+
+def _generated(config: Any, path: str, content: str | bytes, inclusion: InclusionLevel) -> File:
+    store: PageStore | None = _state.get("store")
+    if store is None:
+        return File.generated(config, path, content=content, inclusion=inclusion)
+    source = str(store.file_for(path, content))
+    return File.generated(config, path, abs_src_path=source, inclusion=inclusion)
+
+
+def on_nav(nav: Any, config: Any, files: Files) -> Any:
+    """Under `serve --dirty`, pages that are not rebuilt are not read, and have no title yet;
+    give the navigation their titles (MkDocs would show "None")."""
+    if _state.get("store") is not None:
+        for page in nav.pages:
+            if not page.file.is_modified() and page.file.abs_src_path:
+                text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+                body, meta = get_data(text)
+                page.title = meta.get("title") or get_markdown_title(body) or page.title
+    return nav
 
 
 @event_priority(-100)  # after the search plugin has written its index

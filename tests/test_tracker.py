@@ -366,7 +366,7 @@ def test_tags_cannot_carry_markup(library: Library) -> None:
 def test_dashboard_counts_statuses_and_lists_each_case(mini: Path) -> None:
     project = load_project(mini)
     markdown = tracker.dashboard(project.cases, project.library, TODAY, 7)
-    assert markdown.startswith("---\nhide:\n  - toc\n---\n# Cases\n")
+    assert markdown.startswith("---\nhide:\n  - toc\nsearch:\n  exclude: true\n---\n# Cases\n")
     assert (
         "| Draft | Submitted | In review | Info requested | Reinstated | Denied | All |\n"
         "|---|---|---|---|---|---|---|\n"

@@ -305,10 +305,18 @@ def letter_parts_list(library: Library) -> str:
 
 
 def _reasons_of(result: CaseResult) -> set[str]:
-    return {i.reason for i in result.file.case.notice.issues} if result.file else set()
+    return result.remember(
+        "reasons",
+        lambda: {i.reason for i in result.file.case.notice.issues} if result.file else set(),
+    )
 
 
 def _snippets_of(result: CaseResult, kind: Kind) -> set[str]:
+    # asked once per catalogue page and case: remembered with the case (see CaseResult.memo)
+    return result.remember(f"snippets-{kind}", lambda: _used_snippets(result, kind))
+
+
+def _used_snippets(result: CaseResult, kind: Kind) -> set[str]:
     if result.file is None:
         return set()
     case = result.file.case

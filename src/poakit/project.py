@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from .case import CaseFile, load_case, slug_of
 from .errors import ConfigError, Finding, InputError, Level, Position, error
@@ -19,6 +19,8 @@ from .letter import Letter, assemble
 from .library import Library, load_library
 from .review import review
 from .review import today as review_date
+
+T = TypeVar("T")
 
 CASES_DIR = "cases"
 SNIPPETS_DIR = "snippets"
@@ -34,6 +36,14 @@ class CaseResult:
     file: CaseFile | None = None
     letter: Letter | None = None
     findings: list[Finding] = field(default_factory=list)
+    # What pages and exports made of this result, kept while the result itself is reused
+    # (see ProjectCache): a preview rebuild then remakes only the pages of changed cases.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def remember(self, key: str, make: Callable[[], T]) -> T:
+        if key not in self.memo:
+            self.memo[key] = make()
+        return cast(T, self.memo[key])
 
     @property
     def errors(self) -> list[Finding]:

@@ -38,12 +38,15 @@ def site_pages(
     library = project.library
     cases = shown_cases(project, include_private=include_private)
     readable = [c for c in cases if c.file is not None]
-    pages = [Page(f"cases/{c.slug}.md", casepages.case_page(c, library)) for c in cases]
+    pages = [
+        Page(f"cases/{c.slug}.md", c.remember("page", lambda c=c: casepages.case_page(c, library)))
+        for c in cases
+    ]
     pages += [  # the .txt and .docx each case page links to
         Page(path, data)
         for c in cases
         if c.letter is not None
-        for path, data in exportpage.download_files(c.slug, c.letter)
+        for path, data in c.remember("downloads", lambda c=c: _downloads(c))
     ]
     day = today or dt.date.today()
     pages.append(Page("cases/index.md", casepages.cases_index(cases, library, day)))
@@ -65,6 +68,11 @@ def site_pages(
     ]
     pages.append(Page("measures/index.md", catalogue.measures_index(library)))
     return pages
+
+
+def _downloads(result: CaseResult) -> list[tuple[str, bytes]]:
+    assert result.letter is not None
+    return exportpage.download_files(result.slug, result.letter)
 
 
 def shown_cases(project: Project, *, include_private: bool = False) -> list[CaseResult]:

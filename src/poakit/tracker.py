@@ -222,8 +222,9 @@ def dashboard(
 ) -> str:
     """The cases index: counts per status, then one sortable, filterable row per case."""
     intro = (
-        # the table needs the width the table of contents would take
-        "---\nhide:\n  - toc\n---\n# Cases\n\n"
+        # the table needs the width the table of contents would take; the search index has
+        # an entry per case already (searchindex), and the whole table would only bloat it
+        "---\nhide:\n  - toc\nsearch:\n  exclude: true\n---\n# Cases\n\n"
         "Every case file in `cases/` becomes a Plan of Action page. "
         "See [How to add a case](../guide/add-a-case.md); "
         "[Lessons learned](../lessons.md) sums up the outcomes, and [Tags](../tags.md) "

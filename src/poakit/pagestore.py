@@ -1,0 +1,37 @@
+"""Generated pages kept as files, for the preview server.
+
+`mkdocs serve --dirty` rebuilds a page only when its source file is newer than its output. A
+page held in memory always counts as changed, so every save would rebuild every page. Backed
+by a file that is rewritten only when its content changes, a page is rebuilt only when it
+really changed: the edited case's page, and the pages derived from it.
+
+The folder is a temporary one, outside the project: a preview never writes into docs/, cases/
+or snippets/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class PageStore:
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="poakit-preview-"))
+        self._digests: dict[str, bytes] = {}
+
+    def file_for(self, page_path: str, content: str | bytes) -> Path:
+        """The file holding `content` for `page_path`, rewritten only if the content changed."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        target = self.root / page_path
+        if self._digests.get(page_path) != digest or not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            self._digests[page_path] = digest
+        return target
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
