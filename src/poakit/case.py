@@ -29,6 +29,8 @@ from . import yamlsource
 from .errors import Finding, InputError, Position, did_you_mean, error
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+#: Slugs whose page would collide with a generated page under cases/ (the dashboard).
+RESERVED_SLUGS = frozenset({"index"})
 ASIN_PATTERN = r"^[0-9A-Z]{10}$"
 ORDER_PATTERN = r"^\d{3}-\d{7}-\d{7}$"
 
@@ -267,6 +269,15 @@ def load_case(path: Path, display: str) -> CaseFile:
                 f"the file name '{path.name}' is not a valid case slug",
                 "case-slug",
                 "use lower-case letters, digits and hyphens, e.g. acme-home.yaml",
+            )
+        )
+    if slug in RESERVED_SLUGS:
+        problems.append(
+            error(
+                Position(display),
+                f"the slug '{slug}' is taken by a page of the site",
+                "case-slug",
+                f"rename the file, e.g. {slug}-case.yaml",
             )
         )
     text = yamlsource.read_text(path, display)

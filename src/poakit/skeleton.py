@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .case import SLUG_PATTERN, Action
+from .case import RESERVED_SLUGS, SLUG_PATTERN, Action
 from .errors import UsageError, did_you_mean
 from .library import Library, Snippet
 from .notice import NoticeReading
@@ -36,6 +36,8 @@ class Issue:
 
 
 def check_slug(slug: str) -> None:
+    if slug in RESERVED_SLUGS:
+        raise UsageError(f"'{slug}' is taken by a page of the site; choose another slug")
     if not re.match(SLUG_PATTERN, slug):
         suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "acme-home"
         raise UsageError(

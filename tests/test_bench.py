@@ -1,0 +1,34 @@
+"""The scale benchmark runs end to end at a tiny size, so it cannot rot.
+
+The speed targets themselves are measured by `make bench` (benchmarks/scale.py), not here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+
+def test_benchmark_runs_at_small_n(tmp_path: Path) -> None:
+    output = tmp_path / "results.json"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "scale.py"),
+         "--sizes", "3", "--runs", "1", "--edits", "1", "--output", str(output)],
+        capture_output=True, text=True, timeout=900, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(output.read_text())
+    (row,) = report["results"]
+    assert row["n"] == 3
+    assert row["build_seconds"] > 0 and row["baseline_seconds"] > 0 and row["check_seconds"] > 0
+    assert row["preview_seconds"] is not None and row["preview_seconds"] > 0
+    assert all(row["search_found"].values()), row["search_found"]
+    assert set(report["targets"]) == {
+        "build_ratio_to_baseline", "growth_1000_over_200", "peak_memory_mb",
+        "search_index_mb", "check_seconds", "preview_seconds",
+    }
+    assert "build_ratio_to_baseline" in result.stdout  # the printed table and verdicts
