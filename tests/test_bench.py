@@ -16,9 +16,22 @@ from conftest import REPO
 def test_benchmark_runs_at_small_n(tmp_path: Path) -> None:
     output = tmp_path / "results.json"
     result = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "scale.py"),
-         "--sizes", "3", "--runs", "1", "--edits", "1", "--output", str(output)],
-        capture_output=True, text=True, timeout=900, check=False,
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "scale.py"),
+            "--sizes",
+            "3",
+            "--runs",
+            "1",
+            "--edits",
+            "1",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(output.read_text())
@@ -28,7 +41,11 @@ def test_benchmark_runs_at_small_n(tmp_path: Path) -> None:
     assert row["preview_seconds"] is not None and row["preview_seconds"] > 0
     assert all(row["search_found"].values()), row["search_found"]
     assert set(report["targets"]) == {
-        "build_ratio_to_baseline", "growth_1000_over_200", "peak_memory_mb",
-        "search_index_mb", "check_seconds", "preview_seconds",
+        "build_ratio_to_baseline",
+        "growth_1000_over_200",
+        "peak_memory_mb",
+        "search_index_mb",
+        "check_seconds",
+        "preview_seconds",
     }
     assert "build_ratio_to_baseline" in result.stdout  # the printed table and verdicts

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
@@ -29,15 +28,22 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return {
         **os.environ,
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
     }
 
 
 def run(repo: Path, tmp_path: Path, *files: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(PRE_COMMIT), "run", "--files", *files], cwd=repo, capture_output=True,
-        text=True, timeout=300, check=False, env=_env(tmp_path),
+        [str(PRE_COMMIT), "run", "--files", *files],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=_env(tmp_path),
     )
 
 
@@ -52,7 +58,10 @@ def test_a_broken_case_fails_with_its_findings(repo: Path, tmp_path: Path) -> No
     case.write_text(case.read_text().replace("reason: inauthentic", "reason: inauthentc"))
     result = run(repo, tmp_path, "cases/acme-home-inauthentic.yaml")
     assert result.returncode == 1
-    assert "unknown reason 'inauthentc' (did you mean 'inauthentic'?) [unknown-reason]" in result.stdout
+    assert (
+        "unknown reason 'inauthentc' (did you mean 'inauthentic'?) [unknown-reason]"
+        in result.stdout
+    )
 
 
 def test_a_snippet_change_checks_the_library_and_every_case(repo: Path, tmp_path: Path) -> None:
@@ -61,4 +70,6 @@ def test_a_snippet_change_checks_the_library_and_every_case(repo: Path, tmp_path
     result = run(repo, tmp_path, "snippets/letter/closing.md")
     assert result.returncode == 1
     assert "poa check (snippet library and every case)" in result.stdout
-    assert "snippets/letter/closing.md" in result.stdout and "[unfilled-placeholder]" in result.stdout
+    assert (
+        "snippets/letter/closing.md" in result.stdout and "[unfilled-placeholder]" in result.stdout
+    )

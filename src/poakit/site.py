@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from . import casepages, catalogue, exportpage, lessons, searchindex, tracker
+from .library import Library
 from .project import CaseResult, Project
 
 
@@ -38,15 +40,12 @@ def site_pages(
     library = project.library
     cases = shown_cases(project, include_private=include_private)
     readable = [c for c in cases if c.file is not None]
-    pages = [
-        Page(f"cases/{c.slug}.md", c.remember("page", lambda c=c: casepages.case_page(c, library)))
-        for c in cases
-    ]
+    pages = [Page(f"cases/{c.slug}.md", _case_page(c, library)) for c in cases]
     pages += [  # the .txt and .docx each case page links to
         Page(path, data)
         for c in cases
         if c.letter is not None
-        for path, data in c.remember("downloads", lambda c=c: _downloads(c))
+        for path, data in c.remember("downloads", partial(_downloads, c))
     ]
     day = today or dt.date.today()
     pages.append(Page("cases/index.md", casepages.cases_index(cases, library, day)))
@@ -68,6 +67,10 @@ def site_pages(
     ]
     pages.append(Page("measures/index.md", catalogue.measures_index(library)))
     return pages
+
+
+def _case_page(result: CaseResult, library: Library) -> str:
+    return result.remember("page", partial(casepages.case_page, result, library))
 
 
 def _downloads(result: CaseResult) -> list[tuple[str, bytes]]:
