@@ -12,18 +12,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .case import Case, CaseFile, CorrectiveAction, NoticeIssue, PreventiveMeasure, RootCause
+from .checks.tone import SECTIONS
 from .errors import Finding, InputError, Position, did_you_mean, error
 from .library import Kind, Library, RenderError, Snippet
 from .richtext import RichText
 
-SECTION_KEYS = (
-    "opening",
-    "root_causes",
-    "corrective_actions",
-    "preventive_measures",
-    "evidence",
-    "closing",
-)
+SECTION_KEYS = SECTIONS  # the tone rules name sections by the same keys
 
 
 @dataclass(frozen=True)
