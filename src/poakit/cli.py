@@ -16,9 +16,8 @@ from . import __version__, skeleton
 from .errors import InputError, Level, PoakitError, UsageError
 from .fileio import write_atomic
 from .library import load_library
-from .notice import format_summary, read_notice
+from .notice import format_summary
 from .project import (
-    CASES_DIR,
     SNIPPETS_DIR,
     check_project,
     display_path,
@@ -195,18 +194,9 @@ def run_render(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     root = _root(args)
-    skeleton.check_slug(args.slug)
-    target = root / CASES_DIR / f"{args.slug}.yaml"
-    if target.exists():
-        raise UsageError(f"{display_path(target)} already exists; poa new never overwrites a case")
-    library = load_library(root / SNIPPETS_DIR)
-    skeleton.check_reasons(args.reason, library)
+    skeleton.check_slug(args.slug)  # before reading a notice from stdin
     text = _notice_text(args.from_notice) if args.from_notice else None
-    reading = read_notice(text, library.signals()) if text is not None else None
-    issues = skeleton.plan_issues(args.reason, reading)
-    body = skeleton.render_skeleton(args.slug, issues, library, today(), reading, text)
-    target.parent.mkdir(exist_ok=True)
-    write_atomic(target, body.encode("utf-8"))
+    target, reading = skeleton.new_case(root, args.slug, args.reason, text, today())
     if reading is not None:
         print(format_summary(reading), file=sys.stderr)
     print(

@@ -12,11 +12,14 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from .case import RESERVED_SLUGS, SLUG_PATTERN, Action
 from .errors import UsageError, did_you_mean
-from .library import Library, Snippet
-from .notice import NoticeReading
+from .fileio import write_atomic
+from .library import Library, Snippet, load_library
+from .notice import NoticeReading, read_notice
+from .project import CASES_DIR, SNIPPETS_DIR, display_path
 
 PLACEHOLDER = "TBD"
 #: The largest notice `poa new --from-notice` reads; real notices are a few kilobytes.
@@ -33,6 +36,24 @@ class Issue:
     asins: Sequence[str] = ()
     orders: Sequence[str] = ()
     complaints: Sequence[str] = ()
+
+
+def new_case(
+    root: Path, slug: str, reasons: Sequence[str], notice_text: str | None, today: dt.date
+) -> tuple[Path, NoticeReading | None]:
+    """Write cases/SLUG.yaml under `root` (never over an existing file); what `poa new` does."""
+    check_slug(slug)
+    target = root / CASES_DIR / f"{slug}.yaml"
+    if target.exists():
+        raise UsageError(f"{display_path(target)} already exists; poa new never overwrites a case")
+    library = load_library(root / SNIPPETS_DIR)
+    check_reasons(reasons, library)
+    reading = read_notice(notice_text, library.signals()) if notice_text is not None else None
+    issues = plan_issues(reasons, reading)
+    body = render_skeleton(slug, issues, library, today, reading, notice_text)
+    target.parent.mkdir(exist_ok=True)
+    write_atomic(target, body.encode("utf-8"))
+    return target, reading
 
 
 def check_slug(slug: str) -> None:
