@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from ..errors import UsageError
 from ..letter import Letter
-from .docx import letter_docx
 from .markdown import letter_markdown
 from .text import DEFAULT_WIDTH, answers_text, letter_text
 
@@ -30,5 +29,7 @@ def render_letter(
         text = answers_text(letter, width) if sections else letter_text(letter, width)
         return text.encode("utf-8")
     if fmt == "docx":
+        from .docx import letter_docx  # python-docx and lxml load only when a DOCX is made
+
         return letter_docx(letter)
     raise ValueError(f"unknown format {fmt!r}")  # argparse limits the choices
