@@ -48,7 +48,12 @@ def serve_build(root: Path, out: Path) -> None:
     """
     result = subprocess.run(
         [sys.executable, "-c", _SERVE_BUILD, str(root / "mkdocs.yml"), str(out)],
-        cwd=root, capture_output=True, text=True, env=ENV, timeout=300, check=False,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
 
@@ -154,3 +159,51 @@ def test_case_text_appears_literally_on_the_page(site_project: Path, tmp_path: P
     assert "Evil {{ 7*7 }} {% raw %}x{% endraw %} &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
     assert "Evil 49" not in html
+
+
+_DIRTY_PREVIEW = """
+import sys, time
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+root, out = Path(sys.argv[1]), sys.argv[2]
+first = load_config(str(root / "mkdocs.yml"), site_dir=out, strict=False)
+first.plugins.on_startup(command="serve", dirty=True)
+def rebuild():
+    build(load_config(str(root / "mkdocs.yml"), site_dir=out, strict=False), dirty=True)
+rebuild()
+stamps = {p: p.stat().st_mtime_ns for p in Path(out).rglob("index.html")}
+case = root / "cases" / "acme-home-inauthentic.yaml"
+time.sleep(1.1)
+case.write_text(case.read_text().replace("Acme Home Goods LLC", "Acme Edited Goods LLC"))
+rebuild()
+changed = sorted(str(p.relative_to(out)) for p, t in stamps.items() if p.stat().st_mtime_ns != t)
+print("\\n".join(changed))
+"""
+
+
+def test_preview_rebuilds_only_the_pages_an_edit_changes(
+    site_project: Path, tmp_path: Path
+) -> None:
+    """`make serve` runs `mkdocs serve --dirty`: after a save, the edited case's page and the
+    pages derived from it are rebuilt, with their navigation titles; the others are not."""
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-c", _DIRTY_PREVIEW, str(site_project), str(out)],
+        cwd=site_project,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    changed = set(result.stdout.split())
+    assert "cases/acme-home-inauthentic/index.html" in changed
+    assert "cases/index.html" in changed  # the dashboard names the seller
+    assert "cases/brightleaf-trademark/index.html" not in changed
+    assert "guide/tone/index.html" not in changed
+    page = _html(out, "cases/acme-home-inauthentic")
+    assert "Acme Edited Goods LLC" in page
+    assert ">None<" not in page and "1. Understand the suspension" in page
+    assert "Acme Edited Goods LLC" in (out / "search" / "search_index.json").read_text()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 import jinja2.meta
 
@@ -184,7 +185,16 @@ def _reason_links(library: Library, ids: Sequence[str]) -> str:
 
 
 def _snippet_details(snippet: Snippet, library: Library) -> list[str]:
-    """The example renderings, the variables table and the template of a letter snippet."""
+    """The example renderings, the variables table and the template of a letter snippet.
+
+    They depend on the library alone, so they are made once per loaded library (a preview
+    server rebuilding on every save keeps its library while no snippet changes)."""
+    return list(
+        library.remember(f"details/{snippet.template_name}", partial(_details, snippet, library))
+    )
+
+
+def _details(snippet: Snippet, library: Library) -> list[str]:
     blocks = _examples_block(snippet, library)
     blocks += _variables_block(snippet, library)
     blocks += ["## Template", f"```jinja\n{fence_safe(snippet.body.strip())}\n```"]

@@ -8,7 +8,7 @@ through `RichText` markers, so case data never becomes markup (see `richtext`).
 from __future__ import annotations
 
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -173,6 +173,14 @@ class Library:
     findings: list[Finding] = field(default_factory=list)
     tone_rules: tuple[ToneRule, ...] = ()
     _scanner: ToneScanner | None = None
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def remember(self, key: str, make: Callable[[], Any]) -> Any:
+        """What `make` gives, made once per loaded library (pages that depend on it alone)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
     _env: SandboxedEnvironment | None = None
 
     # -- lookup -----------------------------------------------------------------------------
