@@ -46,8 +46,13 @@ def serve_build(root: Path, out: Path) -> None:
     In a fresh interpreter: mkdocs-macros imports `hooks/macros` by module name, so builds of
     different project copies in one process would share a stale module.
     """
+    run_script(_SERVE_BUILD, root, str(root / "mkdocs.yml"), str(out))
+
+
+def run_script(script: str, root: Path, *args: str) -> str:
+    """Run a Python `script` in a fresh interpreter in `root`; its standard output."""
     result = subprocess.run(
-        [sys.executable, "-c", _SERVE_BUILD, str(root / "mkdocs.yml"), str(out)],
+        [sys.executable, "-c", script, *args],
         cwd=root,
         capture_output=True,
         text=True,
@@ -56,6 +61,7 @@ def serve_build(root: Path, out: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -188,17 +194,7 @@ def test_preview_rebuilds_only_the_pages_an_edit_changes(
     """`make serve` runs `mkdocs serve --dirty`: after a save, the edited case's page and the
     pages derived from it are rebuilt, with their navigation titles; the others are not."""
     out = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, "-c", _DIRTY_PREVIEW, str(site_project), str(out)],
-        cwd=site_project,
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    changed = set(result.stdout.split())
+    changed = set(run_script(_DIRTY_PREVIEW, site_project, str(site_project), str(out)).split())
     assert "cases/acme-home-inauthentic/index.html" in changed
     assert "cases/index.html" in changed  # the dashboard names the seller
     assert "cases/brightleaf-trademark/index.html" not in changed

@@ -120,16 +120,11 @@ _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _CODE = re.compile(r"`([^`]*)`")
 
 
-def strip_markdown_keeping_markers(skeleton: str, text: RichText) -> str:
-    """Plain text of a skeleton: emphasis, links and code marks removed, values filled in.
+def strip_markdown(skeleton: str) -> str:
+    """A skeleton's Markdown removed, its value markers kept.
 
     Only the skeleton is stripped, so a value keeps any asterisks it really contains.
     """
-    return _MARKER.sub(lambda m: visible(text.values[int(m.group(1))]), strip_markdown(skeleton))
-
-
-def strip_markdown(skeleton: str) -> str:
-    """A skeleton's Markdown removed, its value markers kept."""
     lines = []
     for line in skeleton.strip().splitlines():
         line = _LINK.sub(r"\1", line)
