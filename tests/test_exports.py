@@ -18,6 +18,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import yaml
 from conftest import REPO
 
 from poakit.cli import main
@@ -353,3 +354,74 @@ def test_docx_bytes_do_not_depend_on_the_process_or_time_zone(mini: Path, tmp_pa
     here = check_case(mini / "cases" / "acme.yaml", load_library(mini / "snippets"), "acme")
     assert here.letter is not None
     assert out.read_bytes() == render_letter(here.letter, "docx")
+
+
+# -- DOCX: every construct at once -------------------------------------------------------------
+NESTED_SNIPPET = """---
+title: Supplier checks
+reasons: [inauthentic]
+kind: preventive
+variables:
+  who:
+    description: Who checks each supplier.
+    example: Marco
+---
+Since {{ since|date }}, **{{ who }}** checks *every* supplier:
+
+- the **registration**
+    - two references
+        1. by phone
+- a [link](https://x.example) and `code`
+"""
+
+
+def test_docx_with_every_construct_reads_back_with_its_styles_and_text(tmp_path: Path) -> None:
+    """Nested lists, emphasis, the table and values XML cannot hold, in one document."""
+    library = tmp_path / "snippets"
+    shutil.copytree(MINI_LIBRARY, library)
+    (library / "measures" / "supplier-checks.md").write_text(NESTED_SNIPPET, encoding="utf-8")
+    case = yaml.safe_load((MINI_LIBRARY.parent / "cases" / "acme.yaml").read_text())
+    case["seller"]["name"] = "Acme <&> \x01 \ufffe"
+    case["seller"]["signatory"]["name"] = "Jane\tDoe"
+    case["root_causes"].append({"id": "b", "issues": ["counterfeit-claims"], "text": "a\tb\nc"})
+    case["preventive_measures"].append(
+        {"root_causes": ["unvetted-supplier", "b"], "snippet": "supplier-checks"}
+        | {"since": "2026-10-05", "vars": {"who": "<b>Q&A</b>\x07"}}
+    )
+    case["evidence"][0]["complaints"] = ["123\x1b"]
+    (tmp_path / "x.yaml").write_text(yaml.safe_dump(case, allow_unicode=False), encoding="utf-8")
+    result = check_case(tmp_path / "x.yaml", load_library(library), "cases/x.yaml")
+    assert result.letter is not None, [str(f) for f in result.findings]
+    data = render_letter(result.letter, "docx")
+    assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+
+    assert paragraphs[0] == ("Title", f"{TITLE}: Acme <&> \u2401 \ufffd")
+    assert document.core_properties.title == f"{TITLE}: Acme <&> \u2401 \ufffd"
+    assert document.core_properties.author == "Jane\tDoe"
+    label = "Inauthentic item complaints (B0C1234567). "
+    assert ("List Number", f"{label}a\tb\nc") in paragraphs
+    start = paragraphs.index(
+        ("List Bullet", "Since 5 October 2026, <b>Q&A</b>\u2407 checks every supplier:")
+    )
+    assert paragraphs[start + 1 : start + 5] == [
+        ("List Bullet 2", "the registration"),
+        ("List Bullet 3", "two references"),
+        ("List Number 3", "by phone"),
+        ("List Bullet 2", "a link and code (root causes 1, 2)"),
+    ]
+    styled = document.paragraphs[start : start + 5]
+    runs = [(r.text, r.bold, r.italic) for p in styled for r in p.runs if r.bold or r.italic]
+    assert runs == [
+        ("<b>Q&A</b>\u2407", True, None),
+        ("every", None, True),
+        ("registration", True, None),
+        (" (root causes 1, 2)", None, True),
+    ]
+    (table,) = document.tables
+    assert table.style.name == "Table Grid"
+    assert [cell.text for cell in table.rows[0].cells] == list(TABLE_HEADER)
+    assert all(run.bold for cell in table.rows[0].cells for run in cell.paragraphs[0].runs)
+    assert table.rows[1].cells[2].text == "B0C1234567, 111-1234567-1234567, 123\u241b"
+    assert paragraphs[-1] == ("Normal", "Jane\tDoe\nOwner, Acme <&> \u2401 \ufffd")

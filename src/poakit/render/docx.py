@@ -1,28 +1,33 @@
 """The letter as a Word document, to attach to the appeal.
 
-Built with python-docx on its default template: section titles in Heading 1, root causes in
-List Number, measures in List Bullet (lists inside a snippet one level deeper), the supporting
-documents in a table, the signature last. Case values go in as plain runs, never parsed; the
-snippet's own **bold** and *italic* become run formatting.
+Section titles in Heading 1, root causes in List Number, measures in List Bullet (lists inside
+a snippet one level deeper), the supporting documents in a table, the signature last. Case
+values go in as plain runs, never parsed; the snippet's own **bold** and *italic* become run
+formatting.
 
-The bytes are deterministic: the core properties are fixed (dated from the notice) and every
-zip entry carries the same timestamp, so the same case always gives the same file.
+python-docx makes the parts every letter shares, once a process: its default template cut
+down to the styles a letter uses (styles, numbering, settings, theme, fonts, content types,
+relationships). The two parts that change, word/document.xml and docProps/core.xml, are
+written here as text, and the archive is put together from the shared parts compressed once:
+building each run through python-docx's XML layer cost some 18 ms a letter, and a site build
+writes a DOCX for every case.
+
+The bytes are deterministic: the core properties are fixed (dated from the notice), every zip
+entry carries the same timestamp and the entries keep one order, so the same case always
+gives the same file.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import io
+import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
-
-from docx import Document
-from docx.document import Document as DocxDocument
-from docx.oxml.ns import qn
-from docx.shared import Emu
-from docx.text.paragraph import Paragraph
 
 from ..letter import Item, Letter, Section
 from ..richtext import format_value, visible
@@ -35,19 +40,75 @@ TABLE_SHARES = (0.4, 0.16, 0.24, 0.2)  # of the text width: titles need the most
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 _LIST_STYLES: dict[ListKind, str] = {"bullet": "List Bullet", "number": "List Number"}
+_DOCUMENT = "word/document.xml"
+_CORE = "docProps/core.xml"
 
 
 def letter_docx(letter: Letter) -> bytes:
-    writer = _Writer(_blank_document())
-    _set_properties(writer.document, letter)
-    writer.paragraph("Title", (Run(f"{TITLE}: {letter.case.seller.name}"),))
+    """The letter as the bytes of a .docx file."""
+    parts = _parts()
+    writer = _Writer(parts)
+    writer.paragraph("Title", (Run(f"{TITLE}: {visible(letter.case.seller.name)}"),))
     for section in letter.sections:
         _add_section(writer, letter, section)
-    _add_signature(writer.document, letter)
-    buffer = io.BytesIO()
-    writer.document.save(buffer)
-    return _fixed_zip(buffer.getvalue())
+    _add_signature(writer, letter)
+    made = {
+        _DOCUMENT: parts.document_head + "".join(writer.out) + parts.document_tail,
+        _CORE: _core_xml(letter),
+    }
+    return _zip(
+        _Entry.of(name, made[name].encode("utf-8")) if name in made else entry
+        for name, entry in parts.entries
+    )
 
+
+# -- XML text ------------------------------------------------------------------------------------
+
+# What XML 1.0 cannot hold at all. Case values reach here through visible(), which shows
+# control characters as their Unicode pictures; this catches the rest (non-characters, and
+# anything a caller forgot), so no value can make the document unreadable or the export fail.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    """`value` as XML character data: markup escaped, characters XML forbids replaced."""
+    if _NOT_XML.search(value):
+        value = _NOT_XML.sub(_replacement, value)
+    # (Three replace() calls run several times faster than one str.translate.)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _replacement(match: re.Match[str]) -> str:
+    char = match.group()
+    return visible(char) if char < " " else "\ufffd"
+
+
+# Tabs and line breaks are elements of their own in a run, as python-docx's `run.text` made
+# them: a value typed with a tab or a newline keeps it.
+_RUN_BREAKS = re.compile(r"([\t\r\n])")
+_BREAK_TAGS = {"\t": "<w:tab/>", "\r": "<w:br/>", "\n": "<w:br/>"}
+
+
+def _run_xml(run: Run) -> str:
+    props = ("<w:b/>" if run.bold else "") + ("<w:i/>" if run.italic else "")
+    body = _run_body(run.text)
+    return f"<w:r><w:rPr>{props}</w:rPr>{body}</w:r>" if props else f"<w:r>{body}</w:r>"
+
+
+def _run_body(text: str) -> str:
+    if not _RUN_BREAKS.search(text):
+        return _text_element(text) if text else ""
+    pieces = _RUN_BREAKS.split(text)
+    return "".join(_BREAK_TAGS.get(piece) or _text_element(piece) for piece in pieces if piece)
+
+
+def _text_element(text: str) -> str:
+    # Word drops a text element's leading and trailing spaces unless told to keep them.
+    space = ' xml:space="preserve"' if text.strip() != text else ""
+    return f"<w:t{space}>{_xml_text(text)}</w:t>"
+
+
+# -- the shared parts, made once -----------------------------------------------------------------
 
 # Parts of python-docx's template that a letter does not need: a Word 2010 copy of the styles
 # and a thumbnail of an empty page, which file browsers would show as the letter's preview.
@@ -59,31 +120,80 @@ _USED_STYLES = (
 )
 
 
-def _blank_document() -> DocxDocument:
-    return Document(io.BytesIO(_template()))
+@dataclass(frozen=True)
+class _Entry:
+    """A zip entry, compressed once: the shared parts are stored this way for every letter."""
+
+    name: bytes
+    crc: int
+    size: int
+    deflated: bytes
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> _Entry:
+        # The compressor zipfile uses, so the bytes are those zipfile would write.
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        deflated = compressor.compress(data) + compressor.flush()
+        return cls(name.encode("utf-8"), zlib.crc32(data), len(data), deflated)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    entries: tuple[tuple[str, _Entry], ...]  # in archive order
+    document_head: str  # word/document.xml up to the body's content
+    document_tail: str  # the section properties and the closing tags
+    style_ids: dict[str, str]  # style name -> id, as paragraphs name them
+    column_widths: tuple[int, ...]  # of the evidence table, in twentieths of a point
 
 
 @functools.cache
-def _template() -> bytes:
-    """python-docx's default template cut down to what a letter uses, made once a process.
+def _parts() -> _Parts:
+    """The template's parts, ready to zip, and what a letter needs to know of them."""
+    template, style_ids, widths = _template()
+    with zipfile.ZipFile(io.BytesIO(template)) as archive:
+        data = {info.filename: archive.read(info) for info in archive.infolist()}
+    document = data[_DOCUMENT].decode("utf-8")
+    body = document.index("<w:body>") + len("<w:body>")
+    section = document.index("<w:sectPr", body)
+    if document[body:section]:  # python-docx's blank document is blank
+        raise AssertionError(f"the DOCX template's body is not empty: {document[body:section]}")
+    return _Parts(
+        entries=tuple((name, _Entry.of(name, blob)) for name, blob in data.items()),
+        document_head=document[:body],
+        document_tail=document[section:],
+        style_ids=style_ids,
+        column_widths=widths,
+    )
 
-    The default template defines some 160 styles; parsing and compressing them was most of
-    the cost of a letter, and a site build writes a DOCX for every case.
+
+def _template() -> tuple[bytes, dict[str, str], tuple[int, ...]]:
+    """python-docx's default template cut down to what a letter uses; the ids of the styles
+    a letter uses; the evidence table's column widths, in twips.
+
+    The default template defines some 160 styles, most of the bytes of an empty document.
     """
+    from docx import Document  # python-docx and lxml load only when a DOCX is made
+    from docx.shared import Emu
+
     document = Document()
     for rels in (document.part.rels, document.part.package.rels):
         for rid, rel in list(rels.items()):
             if rel.reltype.endswith(_UNUSED_PARTS):
                 rels.pop(rid)
-    used = {document.styles[name].style_id for name in _USED_STYLES}
-    _keep_only_styles(document.styles.element, used)
+    style_ids = {name: document.styles[name].style_id for name in _USED_STYLES}
+    _keep_only_styles(document.styles.element, set(style_ids.values()))
+    page = document.sections[-1]
+    text_width = (page.page_width or 0) - (page.left_margin or 0) - (page.right_margin or 0)
+    widths = tuple(Emu(int(text_width * share)).twips for share in TABLE_SHARES)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue(), style_ids, widths
 
 
 def _keep_only_styles(styles: Any, used: set[str]) -> None:
     """Remove every style but the `used` ids, the defaults, and the styles they build on."""
+    from docx.oxml.ns import qn
+
     by_id = {style.get(qn("w:styleId")): style for style in styles.findall(qn("w:style"))}
     keep = {sid for sid, style in by_id.items() if style.get(qn("w:default")) == "1"}
     todo = list(used)
@@ -104,43 +214,53 @@ def _keep_only_styles(styles: Any, used: set[str]) -> None:
         styles.remove(latent)
 
 
+# -- the body ------------------------------------------------------------------------------------
+
+
 class _Writer:
-    """Adds styled paragraphs to a document, looking each style up once.
+    """The body of word/document.xml, collected as pieces of text."""
 
-    python-docx's `Paragraph.style` setter scans every style of the template each time (about
-    3 ms a paragraph); setting the style id on the paragraph's XML is the same result at a
-    fraction of the cost, which matters when a site build writes a DOCX for every case.
-    """
+    def __init__(self, parts: _Parts) -> None:
+        self.parts = parts
+        self.out: list[str] = []
 
-    def __init__(self, document: DocxDocument) -> None:
-        self.document = document
-        self._ids: dict[str, str] = {}
+    def paragraph(self, style: str, runs: Iterable[Run]) -> None:
+        self.out.append(self._paragraph_start(style))
+        self.out.extend(_run_xml(run) for run in runs)
+        self.out.append("</w:p>")
 
-    def paragraph(self, style: str, runs: Iterable[Run]) -> Paragraph:
-        paragraph = self.document.add_paragraph()
-        if style != "Normal":
-            paragraph._p.style = self._style_id(style)
-        _add_runs(paragraph, runs)
-        return paragraph
+    def _paragraph_start(self, style: str) -> str:
+        if style == "Normal":
+            return "<w:p>"
+        return f'<w:p><w:pPr><w:pStyle w:val="{self.parts.style_ids[style]}"/></w:pPr>'
 
-    def _style_id(self, name: str) -> str:
-        if name not in self._ids:
-            self._ids[name] = self.document.styles[name].style_id
-        return self._ids[name]
+    def table(self, rows: list[tuple[str, ...]]) -> None:
+        """A Table Grid table, its first row in bold, each column as wide as the template says.
 
-
-def _set_properties(document: DocxDocument, letter: Letter) -> None:
-    """Core properties from the case only: no clock, no machine, no random id."""
-    seller = letter.case.seller
-    when = dt.datetime.combine(letter.case.notice.received, dt.time(), tzinfo=dt.UTC)
-    props = document.core_properties
-    # visible(): XML cannot hold control characters; a case value may (written as "\x07").
-    props.title = f"{TITLE}: {visible(seller.name)}"
-    props.subject = TITLE
-    props.author = props.last_modified_by = visible(seller.signatory.name)
-    props.comments = props.keywords = props.category = ""
-    props.created = props.modified = when
-    props.revision = 1
+        LibreOffice reads the grid's widths, Word each cell's: both are written.
+        """
+        widths = self.parts.column_widths
+        self.out.append(
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.parts.style_ids["Table Grid"]}"/>'
+            '<w:tblW w:type="auto" w:w="0"/><w:tblLook w:firstColumn="1" w:firstRow="1"'
+            ' w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+            "</w:tblPr><w:tblGrid>"
+            + "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
+            + "</w:tblGrid>"
+        )
+        # The other rows' runs carry an empty w:rPr, as the python-docx writer left them: the
+        # same bytes as before, so files already published or cached do not change.
+        for number, texts in enumerate(rows):
+            props = "<w:rPr><w:b/></w:rPr>" if number == 0 else "<w:rPr/>"
+            self.out.append("<w:tr>")
+            for text, width in zip(texts, widths, strict=True):
+                run = f"<w:r>{props}{_run_body(text)}</w:r>"
+                self.out.append(
+                    f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>'
+                    f"<w:p>{run}</w:p></w:tc>"
+                )
+            self.out.append("</w:tr>")
+        self.out.append("</w:tbl>")
 
 
 def _add_section(writer: _Writer, letter: Letter, section: Section) -> None:
@@ -149,7 +269,7 @@ def _add_section(writer: _Writer, letter: Letter, section: Section) -> None:
     if section.title:
         writer.paragraph("Heading 1", (Run(section.title),))
     if section.key == "evidence":
-        _add_evidence_table(writer.document, section)
+        writer.table([TABLE_HEADER, *(evidence_cells(item) for item in section.items)])
         return
     for item in section.items:
         if section.key == "root_causes":
@@ -190,56 +310,88 @@ def _add_blocks(writer: _Writer, blocks: Iterable[Block], level: int) -> None:
         writer.paragraph(style, block.runs)
 
 
-def _add_runs(paragraph: Paragraph, runs: Iterable[Run]) -> None:
-    for run in runs:
-        added = paragraph.add_run(run.text)
-        if run.bold:
-            added.bold = True
-        if run.italic:
-            added.italic = True
-
-
-def _add_evidence_table(document: DocxDocument, section: Section) -> None:
-    rows = [TABLE_HEADER, *(evidence_cells(item) for item in section.items)]
-    table = document.add_table(rows=len(rows), cols=len(TABLE_HEADER))
-    table.style = "Table Grid"
-    page = document.sections[-1]
-    text_width = (page.page_width or 0) - (page.left_margin or 0) - (page.right_margin or 0)
-    widths = [Emu(int(text_width * share)) for share in TABLE_SHARES]
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width  # LibreOffice reads the grid's widths, Word each cell's
-    for number, (row, texts) in enumerate(zip(table.rows, rows, strict=True)):
-        for cell, text, width in zip(row.cells, texts, widths, strict=True):
-            cell.width = width
-            cell.paragraphs[0].add_run(text).bold = number == 0 or None
-
-
 def evidence_cells(item: Item) -> tuple[str, str, str, str]:
     """The supporting-documents table row of one document: title, date, what it covers, file."""
     doc = item.entry
-    covers = ", ".join([*doc.asins, *doc.orders, *doc.complaints])
+    covers = visible(", ".join([*doc.asins, *doc.orders, *doc.complaints]))
     file = visible(doc.file) if doc.file else ""
     return item.text.plain(), format_value(doc.date) if doc.date else "", covers, file
 
 
-def _add_signature(document: DocxDocument, letter: Letter) -> None:
+def _add_signature(writer: _Writer, letter: Letter) -> None:
+    """The name, a line break, then the title and the business, in one paragraph."""
     name, title, business = (visible(part) for part in letter.signature)
-    paragraph = document.add_paragraph()
-    paragraph.add_run(name).add_break()
-    paragraph.add_run(f"{title}, {business}")
+    writer.out.append(
+        f"<w:p><w:r>{_run_body(name)}<w:br/></w:r>{_run_xml(Run(f'{title}, {business}'))}</w:p>"
+    )
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same archive with every entry stamped `ZIP_TIMESTAMP`, in the same order."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for entry in source.infolist():
-            fixed = zipfile.ZipInfo(entry.filename, date_time=ZIP_TIMESTAMP)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.create_system = 3  # Unix, whatever machine builds it
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(entry))
-    return out.getvalue()
+# -- docProps/core.xml ---------------------------------------------------------------------------
+
+_CORE_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+    'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    ' xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/"'
+    ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject>"
+    "<dc:creator>{author}</dc:creator><cp:keywords></cp:keywords>"
+    "<dc:description></dc:description><cp:lastModifiedBy>{author}</cp:lastModifiedBy>"
+    "<cp:revision>1</cp:revision>"
+    '<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
+    "<cp:category></cp:category></cp:coreProperties>"
+)
+# Office keeps at most 255 characters in a text property (python-docx refused longer ones).
+_PROPERTY_LENGTH = 255
+
+
+def _core_xml(letter: Letter) -> str:
+    """Core properties from the case only: no clock, no machine, no random id."""
+    seller = letter.case.seller
+
+    def prop(value: str) -> str:
+        return _xml_text(visible(value)[:_PROPERTY_LENGTH])
+
+    return _CORE_XML.format(
+        title=prop(f"{TITLE}: {seller.name}"),
+        subject=prop(TITLE),
+        author=prop(seller.signatory.name),
+        when=f"{letter.case.notice.received.isoformat()}T00:00:00Z",
+    )
+
+
+# -- the archive ---------------------------------------------------------------------------------
+
+# Zip records (PKWARE's APPNOTE), laid out as Python's zipfile writes them: version 2.0, no
+# flags, deflated, every entry made on Unix with mode 0644 at ZIP_TIMESTAMP.
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_VERSION = 20
+_UNIX = 3
+# Only in the central record: comment length, disk, internal and external attributes.
+_CENTRAL_ONLY = (0, 0, 0, 0o644 << 16)
+_DOS_TIME = ZIP_TIMESTAMP[3] << 11 | ZIP_TIMESTAMP[4] << 5 | ZIP_TIMESTAMP[5] // 2
+_DOS_DATE = (ZIP_TIMESTAMP[0] - 1980) << 9 | ZIP_TIMESTAMP[1] << 5 | ZIP_TIMESTAMP[2]
+
+
+def _zip(entries: Iterable[_Entry]) -> bytes:
+    """The archive of `entries`, in their order."""
+    out: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
+    for entry in entries:
+        # In both records: flags, method, time, date, CRC, sizes, name and extra lengths.
+        fields = (0, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, entry.crc)
+        sizes = (len(entry.deflated), entry.size, len(entry.name), 0)
+        local = _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, *fields, *sizes) + entry.name
+        made_by = (b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0)
+        central = _CENTRAL.pack(*made_by, *fields, *sizes, *_CENTRAL_ONLY, offset)
+        directory.append(central + entry.name)
+        out += (local, entry.deflated)
+        offset += len(local) + len(entry.deflated)
+    listing = b"".join(directory)
+    count = len(directory)
+    end = _END.pack(b"PK\x05\x06", 0, 0, count, count, len(listing), offset, 0)
+    return b"".join(out) + listing + end
