@@ -10,8 +10,15 @@ temporary copy of the project, and measures:
 4. preview latency: with `mkdocs serve` running as `make serve` runs it, the time from saving
    one edited case until the served case page, and the cases index, show the change.
 
+poakit keeps checked cases, their files and their pages' HTML in `.cache/poakit` between runs
+(src/poakit/casecache.py, hooks/poakit_html_cache.py). The first build and a `poa check
+--no-cache` start from nothing ("cold"); the later builds and `poa check` reuse what the
+earlier ones kept ("warm"), as a consultant's next build does. Both are reported; the targets
+are judged on the warm runs, which is how the tool is used day to day.
+
 Wall times are medians of several runs; peak memory is the child process's maximum resident
-set; output and search index sizes come from the built site. Prints a table, writes JSON.
+set (over cold and warm runs); output and search index sizes come from the built site. Prints
+a table, writes JSON.
 
     python benchmarks/scale.py                 # N = 10, 200, 1000 (make bench)
     python benchmarks/scale.py --sizes 5 --runs 1 --edits 2 --output /tmp/r.json
@@ -244,10 +251,15 @@ def median(runs: list[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs))
 
 
-def build(project: Path, runs: int) -> tuple[Run, Path]:
+def build(project: Path, runs: int) -> tuple[Run, Run, Path]:
+    """(cold, warm, site): the first build from an empty cache, then the median of `runs`
+    builds that find what it kept."""
     site = project / "site"
     command = [str(BIN / "mkdocs"), "build", "-d", str(site)]
-    return median([timed(command, project) for _ in range(runs)]), site
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    cold = timed(command, project)
+    warm = median([timed(command, project) for _ in range(runs)])
+    return cold, warm, site
 
 
 def size_mb(path: Path) -> float:
@@ -333,7 +345,8 @@ def serve_flags() -> list[str]:
 @dataclass
 class Result:
     n: int
-    build_seconds: float
+    build_seconds: float  # warm: the cache filled by an earlier build
+    build_cold_seconds: float
     build_peak_mb: float
     site_mb: float
     search_index_mb: float
@@ -341,7 +354,8 @@ class Result:
     baseline_peak_mb: float
     baseline_site_mb: float
     baseline_search_index_mb: float
-    check_seconds: float
+    check_seconds: float  # warm
+    check_cold_seconds: float
     preview_seconds: float | None
     search_found: dict[str, bool] = field(default_factory=dict)
 
@@ -349,15 +363,21 @@ class Result:
     def ratio(self) -> float:
         return self.build_seconds / self.baseline_seconds
 
+    @property
+    def cold_ratio(self) -> float:
+        return self.build_cold_seconds / self.baseline_seconds
+
 
 def measure(n: int, runs: int, edits: int, work: Path) -> Result:
     root = work / f"n{n}"
     root.mkdir()
     project = poakit_project(root, synthetic_cases(n, REPO / "snippets"))
     baseline = baseline_project(root, project)
-    ours, site = build(project, runs)
-    theirs, base_site = build(baseline, runs)
-    check = median([timed([str(BIN / "poa"), "check"], project) for _ in range(runs)])
+    cold, ours, site = build(project, runs)
+    _, theirs, base_site = build(baseline, runs)
+    poa = str(BIN / "poa")
+    cold_check = median([timed([poa, "check", "--no-cache"], project) for _ in range(runs)])
+    check = median([timed([poa, "check"], project) for _ in range(runs)])
     first = "synthetic-0000"
     data = yaml.safe_load((project / "cases" / f"{first}.yaml").read_text())
     terms = [data["seller"]["name"], data["notice"]["issues"][0]["asins"][0]]
@@ -365,7 +385,8 @@ def measure(n: int, runs: int, edits: int, work: Path) -> Result:
     return Result(
         n=n,
         build_seconds=ours.seconds,
-        build_peak_mb=ours.peak_mb,
+        build_cold_seconds=cold.seconds,
+        build_peak_mb=max(ours.peak_mb, cold.peak_mb),
         site_mb=size_mb(site),
         search_index_mb=(site / "search" / "search_index.json").stat().st_size / 1e6,
         baseline_seconds=theirs.seconds,
@@ -373,6 +394,7 @@ def measure(n: int, runs: int, edits: int, work: Path) -> Result:
         baseline_site_mb=size_mb(base_site),
         baseline_search_index_mb=(base_site / "search" / "search_index.json").stat().st_size / 1e6,
         check_seconds=check.seconds,
+        check_cold_seconds=cold_check.seconds,
         preview_seconds=latency,
         search_found=search_finds(site, terms),
     )
@@ -406,13 +428,16 @@ def table(results: list[Result]) -> str:
     head = (
         "N",
         "build s",
+        "cold s",
         "baseline s",
         "ratio",
+        "cold ratio",
         "peak MB",
         "site MB",
         "index MB",
         "base index MB",
         "check s",
+        "cold check s",
         "preview s",
         "search finds",
     )
@@ -422,13 +447,16 @@ def table(results: list[Result]) -> str:
             (
                 str(r.n),
                 f"{r.build_seconds:.2f}",
+                f"{r.build_cold_seconds:.2f}",
                 f"{r.baseline_seconds:.2f}",
                 f"{r.ratio:.2f}",
+                f"{r.cold_ratio:.2f}",
                 f"{r.build_peak_mb:.0f}",
                 f"{r.site_mb:.1f}",
                 f"{r.search_index_mb:.2f}",
                 f"{r.baseline_search_index_mb:.2f}",
                 f"{r.check_seconds:.2f}",
+                f"{r.check_cold_seconds:.2f}",
                 "-" if r.preview_seconds is None else f"{r.preview_seconds:.2f}",
                 "yes" if all(r.search_found.values()) else "NO",
             )
@@ -442,7 +470,9 @@ def table(results: list[Result]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 200, 1000])
-    parser.add_argument("--runs", type=int, default=3, help="builds per variant (median)")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="warm builds and checks per variant (median)"
+    )
     parser.add_argument("--edits", type=int, default=5, help="edits for the preview latency")
     parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results.json")
     args = parser.parse_args(argv)
@@ -458,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
         },
-        "results": [{**asdict(r), "ratio": r.ratio} for r in results],
+        "results": [{**asdict(r), "ratio": r.ratio, "cold_ratio": r.cold_ratio} for r in results],
         "targets": verdicts(results),
     }
     args.output.write_text(json.dumps(report, indent=2) + "\n")

@@ -21,8 +21,8 @@ from mkdocs.utils.meta import get_data
 from poakit import searchindex
 from poakit.errors import ConfigError, Level
 from poakit.pagestore import PageStore
-from poakit.project import cached_project
-from poakit.site import search_entries, site_pages
+from poakit.project import STORE_DIR, project_cache
+from poakit.site import prepare_case, search_entries, site_pages
 from poakit.tracker import parse_today
 
 log = logging.getLogger("mkdocs.plugins.poakit")
@@ -44,8 +44,13 @@ def on_shutdown() -> None:
 def on_files(files: Files, config: Any) -> Files:
     root = Path(config.config_file_path).parent
     previewing = _state["command"] == "serve"
-    include_private = previewing or bool(config.extra.get("poakit", {}).get("include_private"))
-    project = cached_project(root)
+    settings = config.extra.get("poakit", {})
+    include_private = previewing or bool(settings.get("include_private"))
+    cache = project_cache(root)
+    # extra.poakit.cache (default true): keep checked cases and their files between builds
+    # in .cache/poakit (src/poakit/casecache.py).
+    cache.use(root / STORE_DIR if settings.get("cache", True) else None, prepare_case)
+    project = cache.load()
     # A case that cannot be read might be meant to be public: it blocks a build either way.
     published = [c for c in project.cases if include_private or c.public or c.file is None]
     problems = [*project.library.findings, *(f for c in published for f in c.findings)]
@@ -55,18 +60,24 @@ def on_files(files: Files, config: Any) -> Files:
     for finding in problems:
         log.info(str(finding))
     _state["search"] = search_entries(project, include_private=include_private)
-    for page in site_pages(project, include_private=include_private, today=_today(config)):
+    day, directory_urls = _today(config), config.use_directory_urls
+    for page in site_pages(
+        project, include_private=include_private, today=day, directory_urls=directory_urls
+    ):
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(_generated(config, page.path, page.content, inclusion))
     return files
 
 
-def _generated(config: Any, path: str, content: str | bytes, inclusion: InclusionLevel) -> File:
+def _generated(
+    config: Any, path: str, content: str | bytes | Path, inclusion: InclusionLevel
+) -> File:
     store: PageStore | None = _state.get("store")
-    if store is None:
-        return File.generated(config, path, content=content, inclusion=inclusion)
-    source = str(store.file_for(path, content))
-    return File.generated(config, path, abs_src_path=source, inclusion=inclusion)
+    if store is not None:  # serve --dirty: files that change only when their content does
+        content = store.file_for(path, content)
+    if isinstance(content, Path):
+        return File.generated(config, path, abs_src_path=str(content), inclusion=inclusion)
+    return File.generated(config, path, content=content, inclusion=inclusion)
 
 
 def on_nav(nav: Any, config: Any, files: Files) -> Any:

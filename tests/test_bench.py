@@ -38,6 +38,7 @@ def test_benchmark_runs_at_small_n(tmp_path: Path) -> None:
     (row,) = report["results"]
     assert row["n"] == 3
     assert row["build_seconds"] > 0 and row["baseline_seconds"] > 0 and row["check_seconds"] > 0
+    assert row["build_cold_seconds"] > 0 and row["check_cold_seconds"] > 0
     assert row["preview_seconds"] is not None and row["preview_seconds"] > 0
     assert all(row["search_found"].values()), row["search_found"]
     assert set(report["targets"]) == {

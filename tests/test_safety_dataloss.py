@@ -180,7 +180,9 @@ def test_check_and_render_never_touch_the_sources(mini: Path, tmp_path: Path) ->
     assert _render(mini, "-o", str(tmp_path / "letter.txt")) == 0
     assert main(["--root", str(mini), "render", "broken"]) == 1
     assert _tree(mini / "cases", mini / "snippets") == before
-    assert _listing(mini) == listing
+    # The one thing a check adds: its cache (.cache/poakit, git-ignored), never beside sources.
+    assert _listing(mini) == sorted([*listing, ".cache"])
+    assert _listing(mini / ".cache") == ["poakit"]
 
 
 def test_the_installed_packages_have_compatible_versions() -> None:

@@ -17,7 +17,8 @@ CASES, REASONS = "cases", "reasons"
 
 
 def case_page(result: CaseResult, library: Library) -> str:
-    if result.file is None or result.letter is None:
+    letter = result.full_letter()
+    if result.file is None or letter is None:
         return error_page(result)
     case = result.file.case
     blocks = [
@@ -25,7 +26,7 @@ def case_page(result: CaseResult, library: Library) -> str:
         *([_PRIVATE_BANNER] if not case.public else []),
         _case_header(case, library),
         *_review_panel(result.findings, case, result.display),
-        *exportpage.letter_blocks(result.slug, result.letter),
+        *exportpage.letter_blocks(result.slug, letter),
         *_investigation(case),
         *_follow_up(case),
         *_lessons(case),
@@ -125,6 +126,9 @@ def _lessons(case: Case) -> list[str]:
     return ["## Lessons", "\n".join(f"- {markdown_escape(lesson)}" for lesson in case.lessons)]
 
 
-def cases_index(cases: Sequence[CaseResult], library: Library, today: dt.date) -> str:
+def cases_index(
+    cases: Sequence[CaseResult], library: Library, today: dt.date, *, directory_urls: bool = True
+) -> str:
     """The cases dashboard (see `tracker.dashboard`), counted to `today`."""
-    return tracker.dashboard(cases, library, today, library.settings.follow_up_days)
+    days = library.settings.follow_up_days
+    return tracker.dashboard(cases, library, today, days, directory_urls=directory_urls)

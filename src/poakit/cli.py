@@ -19,6 +19,7 @@ from .library import load_library
 from .notice import format_summary
 from .project import (
     SNIPPETS_DIR,
+    STORE_DIR,
     check_project,
     display_path,
     errors_in,
@@ -53,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="case files to check")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"check every case again, ignoring what {STORE_DIR}/ kept from earlier checks "
+        "and builds (it is used only for a whole-project check, and is always safe to delete)",
+    )
     check.set_defaults(run=run_check)
 
     render = commands.add_parser(
@@ -146,7 +153,8 @@ def _root(args: argparse.Namespace) -> Path:
 
 def run_check(args: argparse.Namespace) -> int:
     root = _root(args)
-    project = check_project(root, args.paths or None)
+    store = None if args.no_cache else root / STORE_DIR
+    project = check_project(root, args.paths or None, store=store)
     findings = project.findings
     if args.format == "json":
         print(json.dumps({"findings": [f.to_json() for f in findings]}, indent=2))

@@ -9,16 +9,18 @@ preventive measures use. A measure used twice in one case counts once for that c
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from .case import Case
 from .charts import Bar, Series, stacked_bars
 from .library import Library
 from .mdutil import table
 from .project import CaseResult
-from .richtext import markdown_escape
+from .richtext import html_escape, markdown_escape
 from .tracker import outcome, status_of
+from .urls import link
 
 LESSONS_PAGE = "lessons.md"
 CHARTED_MEASURES = 12  # the table lists every measure; the chart stays small
@@ -100,7 +102,11 @@ def by_measure(cases: Sequence[CaseResult], library: Library) -> dict[str, Tally
 # -- the page -------------------------------------------------------------------------------
 
 
-def lessons_page(cases: Sequence[CaseResult], library: Library) -> str:
+def lessons_page(
+    cases: Sequence[CaseResult], library: Library, *, directory_urls: bool = True
+) -> str:
+    """The page; `directory_urls` is MkDocs' `use_directory_urls`, for the links that the
+    lessons lists write in raw HTML (see `urls`)."""
     total = tally(cases)
     blocks = ["# Lessons learned"]
     if not total.cases:
@@ -116,7 +122,8 @@ def lessons_page(cases: Sequence[CaseResult], library: Library) -> str:
     cited = by_reason(cases)
     blocks += _reasons_section(cited, library)
     blocks += _measures_section(by_measure(cases, library), library)
-    blocks += _lessons_section(cited, library)
+    url = partial(link, LESSONS_PAGE, directory_urls=directory_urls)
+    blocks += _lessons_section(cited, library, url)
     return "\n\n".join(blocks) + "\n"
 
 
@@ -184,7 +191,9 @@ def _measures_section(tallies: dict[str, Tally], library: Library) -> list[str]:
     ]
 
 
-def _lessons_section(cited: dict[str, list[CaseResult]], library: Library) -> list[str]:
+def _lessons_section(
+    cited: dict[str, list[CaseResult]], library: Library, url: Callable[[str], str]
+) -> list[str]:
     blocks = ["## Lessons by reason"]
     for rid, counted in _ranked_reasons(cited, library):
         reason_title = markdown_escape(library.reason_title(rid))
@@ -196,17 +205,17 @@ def _lessons_section(cited: dict[str, list[CaseResult]], library: Library) -> li
             else ""
         )
         blocks.append(f"{_cases(counted.cases)}: {summary}.{catalogue}")
-        blocks.append(_lesson_list(cited[rid]))
+        blocks.append(_lesson_list(cited[rid], url))
     return blocks
 
 
-def _lesson_list(results: Sequence[CaseResult]) -> str:
-    lines = []
+def _lesson_list(results: Sequence[CaseResult], url: Callable[[str], str]) -> str:
+    """A raw HTML list, which Markdown does not parse item by item: it grows with the cases."""
+    items = []
     for result, case in _readable(results):
-        source = (
-            f"[{markdown_escape(case.seller.name)}](cases/{result.slug}.md), {case_outcome(case)}"
-        )
-        lines += [f"- {markdown_escape(lesson)} ({source})" for lesson in case.lessons]
+        seller = html_escape(case.seller.name)
+        source = f'<a href="{url(f"cases/{result.slug}.md")}">{seller}</a>, {case_outcome(case)}'
+        items += [f"<li>{html_escape(lesson)} ({source})</li>" for lesson in case.lessons]
         if not case.lessons:
-            lines.append(f"- *No lessons recorded yet* ({source})")
-    return "\n".join(lines)
+            items.append(f"<li><em>No lessons recorded yet</em> ({source})</li>")
+    return "<ul>\n" + "\n".join(items) + "\n</ul>"

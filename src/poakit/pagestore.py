@@ -22,14 +22,24 @@ class PageStore:
         self.root = Path(tempfile.mkdtemp(prefix="poakit-preview-"))
         self._digests: dict[str, bytes] = {}
 
-    def file_for(self, page_path: str, content: str | bytes) -> Path:
-        """The file holding `content` for `page_path`, rewritten only if the content changed."""
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        digest = hashlib.blake2b(data, digest_size=16).digest()
+    def file_for(self, page_path: str, content: str | bytes | Path) -> Path:
+        """The file holding `content` for `page_path`, rewritten only if the content changed.
+
+        A `Path` is a content-addressed file of the case store (see `casecache`): its name
+        changes with its content, so it is copied only when `page_path` gets another one.
+        """
+        if isinstance(content, Path):
+            digest = b"file:" + str(content).encode("utf-8")
+        else:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            digest = hashlib.blake2b(data, digest_size=16).digest()
         target = self.root / page_path
         if self._digests.get(page_path) != digest or not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if isinstance(content, Path):
+                shutil.copyfile(content, target)
+            else:
+                target.write_bytes(data)
             self._digests[page_path] = digest
         return target
 

@@ -6,24 +6,30 @@ problem of every file in one pass (collect, then fail once) instead of stopping 
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from .case import CaseFile, load_case, slug_of
+from .casecache import RECORD, CaseStore, folder_fingerprint, parse_record, record_of
 from .errors import ConfigError, Finding, InputError, Level, Position, error
 from .letter import Letter, assemble
 from .library import Library, load_library
 from .review import review
 from .review import today as review_date
+from .yamlsource import MAX_BYTES, Document
 
 T = TypeVar("T")
 
 CASES_DIR = "cases"
 SNIPPETS_DIR = "snippets"
+#: Where checked cases and the files made from them are kept (see `casecache`).
+STORE_DIR = ".cache/poakit"
 
 
 @dataclass
@@ -39,11 +45,44 @@ class CaseResult:
     # What pages and exports made of this result, kept while the result itself is reused
     # (see ProjectCache): a preview rebuild then remakes only the pages of changed cases.
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # A result read back from a CaseStore has its case and findings but no letter (nor YAML
+    # positions); `assembled` says a letter exists, `reload` checks the file again for it.
+    assembled: bool = False
+    stored: tuple[CaseStore, str] | None = field(default=None, repr=False, compare=False)
+    reload: Callable[[], CaseResult] | None = field(default=None, repr=False, compare=False)
 
     def remember(self, key: str, make: Callable[[], T]) -> T:
         if key not in self.memo:
             self.memo[key] = make()
         return cast(T, self.memo[key])
+
+    def kept(self, name: str, make: Callable[[], bytes]) -> Path | bytes:
+        """A file made from this case: kept in the case store (its path) when there is one,
+        made only if the store lacks it; else just made (its bytes)."""
+        if self.stored is None:
+            return make()
+        store, key = self.stored
+        path = store.path(key, name)
+        if path.is_file():
+            return path
+        data = make()
+        return store.write(key, name, data) or data
+
+    def full_letter(self) -> Letter | None:
+        """The letter, checking the case file again if this result came from the store."""
+        if self.letter is None and self.assembled and self.reload is not None:
+            fresh = self.reload()
+            self.file, self.letter = fresh.file or self.file, fresh.letter
+        return self.letter
+
+    def slim(self) -> CaseResult:
+        """This result without its letter and YAML positions: what a site keeps of a case
+        once its page and files are made (a thousand letters would cost 100 MB)."""
+        self.letter = None
+        if self.file is not None:
+            empty = Document(self.display, None)
+            self.file = CaseFile(self.file.slug, self.file.path, empty, self.file.case)
+        return self
 
     @property
     def errors(self) -> list[Finding]:
@@ -120,13 +159,20 @@ def check_project(
     *,
     base: Path | None = None,
     jobs: int | None = None,
+    store: Path | None = None,
 ) -> Project:
     """`load_project` for `poa check`: the same findings, the cases reviewed on every core.
 
     Only the findings come back from the workers (the letters stay behind), which is all
-    `poa check` reports. Where processes cannot be forked, it works in one process.
+    `poa check` reports. Where processes cannot be forked, it works in one process. With a
+    `store` folder (see `ProjectCache`), a check of the whole project reads back the cases
+    that did not change since they were last checked.
     """
     base = base or Path.cwd()
+    if paths is None and store is not None:
+        cache = ProjectCache(root, base=base)
+        cache.use(store)
+        return cache.load()
     library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
     chosen = case_paths(root) if paths is None else list(paths)
     jobs = jobs or os.cpu_count() or 1
@@ -157,6 +203,11 @@ def _check_chunk(chunk: list[tuple[Path, str]]) -> list[CaseResult]:
     return results
 
 
+#: What a site makes of each freshly checked case (its page, its files), while the case's
+#: letter is at hand; see `ProjectCache`.
+Prepare = Callable[[CaseResult, Library], None]
+
+
 class ProjectCache:
     """Loads a project again and again, redoing only what changed since the last load.
 
@@ -164,46 +215,190 @@ class ProjectCache:
     and reviewing every one of them would make each rebuild slow. A case is reused while its
     file (size, modification time), the library and the review date are unchanged; the
     library is reused while no file under snippets/ changed.
+
+    With a `store` folder, results also outlive the process (see `casecache`): a case whose
+    bytes, library, review date and code are unchanged is read back, not checked again.
+    Cases that must be checked are then checked on every core, each `prepare`d (its page and
+    files made and stored) where it was checked, and kept `slim`.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, base: Path | None = None) -> None:
         self.root = root
-        self._library: tuple[tuple[object, ...], Library] | None = None
+        self.base = base or root  # messages show paths relative to this folder
+        self.store_folder: Path | None = None
+        self.prepare: Prepare | None = None
+        self._library: tuple[tuple[object, ...], Library, str] | None = None
         self._cases: dict[Path, tuple[tuple[object, ...], CaseResult]] = {}
 
-    def load(self) -> Project:
-        library = self._current_library()
-        today_key = review_date()
-        cases = []
-        for path in case_paths(self.root):
-            key = (_stamp(path), today_key)
-            cached = self._cases.get(path)
-            if cached is None or cached[0] != key:
-                result = check_case(path, library, display_path(path, self.root), self.root)
-                self._cases[path] = cached = (key, result)
-            cases.append(cached[1])
-        return Project(self.root, library, cases)
+    def use(self, store_folder: Path | None, prepare: Prepare | None = None) -> None:
+        """Keep results in `store_folder` (None: in memory only); `prepare` each new one."""
+        if (store_folder, prepare) != (self.store_folder, self.prepare):
+            self.store_folder, self.prepare = store_folder, prepare
+            self._cases.clear()
 
-    def _current_library(self) -> Library:
+    def load(self) -> Project:
+        library, fingerprint = self._current_library()
+        today_key = review_date()
+        store = None
+        if self.store_folder is not None:
+            store = CaseStore(self.store_folder, fingerprint, today_key)
+        cases: dict[Path, CaseResult] = {}
+        missing: list[tuple[Path, tuple[object, ...]]] = []
+        for path in case_paths(self.root):
+            key: tuple[object, ...] = (_stamp(path), today_key)
+            cached = self._cases.get(path)
+            if cached is not None and cached[0] == key:
+                cases[path] = cached[1]
+            else:
+                missing.append((path, key))
+        for (path, key), result in zip(missing, self._check(missing, library, store), strict=True):
+            self._cases[path] = (key, result)
+            cases[path] = result
+        if store is not None and missing:
+            store.prune()
+        return Project(self.root, library, list(cases.values()))
+
+    def _check(
+        self,
+        missing: list[tuple[Path, tuple[object, ...]]],
+        library: Library,
+        store: CaseStore | None,
+    ) -> list[CaseResult]:
+        checker = _Checker(library, self.root, self.base, store, self.prepare)
+        paths = [path for path, _ in missing]
+        if store is None or len(paths) < PARALLEL_FROM or not _can_fork():
+            return [checker(path) for path in paths]
+        # Read back what the store has here; check the rest on every core.
+        results = {path: checker.stored(path) for path in paths}
+        todo = [path for path, result in results.items() if result is None]
+        if len(todo) >= PARALLEL_FROM:
+            results.update(zip(todo, _fork_map(checker, todo), strict=True))
+        return [results[path] or checker(path) for path in paths]
+
+    def _current_library(self) -> tuple[Library, str]:
         folder = self.root / SNIPPETS_DIR
         key = tuple(sorted((str(p), _stamp(p)) for p in folder.rglob("*") if p.is_file()))
         if self._library is None or self._library[0] != key:
-            self._library = (key, load_library(folder, display_path(folder, self.root)))
+            library = load_library(folder, display_path(folder, self.base))
+            self._library = (key, library, folder_fingerprint(folder))
             self._cases.clear()
-        return self._library[1]
+        return self._library[1], self._library[2]
+
+
+class _Checker:
+    """Checks one case for a `ProjectCache`: from its store if it can, else for real."""
+
+    def __init__(
+        self,
+        library: Library,
+        root: Path,
+        base: Path,
+        store: CaseStore | None,
+        prepare: Prepare | None,
+    ) -> None:
+        self.library, self.root, self.base = library, root, base
+        self.store, self.prepare = store, prepare
+
+    def __call__(self, path: Path) -> CaseResult:
+        return self.stored(path) or self.fresh(path)
+
+    def _display(self, path: Path) -> str:
+        return display_path(path, self.base)
+
+    def _key(self, path: Path) -> str | None:
+        """The case's key in the store; None for anything but a plain file of a plain size
+        (links, pipes, devices, huge files are checked afresh, and reported, every time)."""
+        if self.store is None or path.is_symlink() or _unreadable(path, "", self.root):
+            return None
+        try:
+            if not stat.S_ISREG(path.stat().st_mode):
+                return None
+            with path.open("rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
+        except OSError:
+            return None
+        return None if len(data) > MAX_BYTES else self.store.key(self._display(path), data)
+
+    def stored(self, path: Path) -> CaseResult | None:
+        key = self._key(path)
+        record = None if key is None or self.store is None else self.store.read(key)
+        parsed = None if record is None else parse_record(record)
+        if key is None or parsed is None or self.store is None:
+            return None
+        case, findings, assembled = parsed
+        display = self._display(path)
+        result = CaseResult(slug_of(path), path, display, findings=findings, assembled=assembled)
+        if case is not None:
+            result.file = CaseFile(result.slug, path, Document(display, None), case)
+        result.stored = (self.store, key)
+        result.reload = lambda: check_case(path, self.library, display, self.root)
+        return result
+
+    def fresh(self, path: Path) -> CaseResult:
+        display = self._display(path)
+        key = self._key(path)
+        result = check_case(path, self.library, display, self.root)
+        result.reload = lambda: check_case(path, self.library, display, self.root)
+        if key is None or self.store is None:
+            if self.prepare is not None:
+                self.prepare(result, self.library)
+            return result
+        result.stored = (self.store, key)
+        if self.prepare is not None:
+            self.prepare(result, self.library)
+        case = result.file.case if result.file else None
+        self.store.write(key, RECORD, record_of(case, result.findings, result.assembled))
+        return result.slim()
+
+
+def _can_fork() -> bool:
+    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _fork_map(checker: _Checker, paths: list[Path]) -> list[CaseResult]:
+    """`checker.fresh` over `paths` on every core: the workers store what they make, and send
+    back slim results (their pages and files are in the store)."""
+    jobs = os.cpu_count() or 1
+    _WORKER["checker"] = checker
+    chunks = [paths[i :: jobs * 4] for i in range(jobs * 4)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        done = pool.map(_fresh_chunk, chunks)
+    results = {r.path: r for chunk in done for r in chunk}
+    for result in results.values():
+        result.reload = functools.partial(
+            check_case, result.path, checker.library, result.display, checker.root
+        )
+        if result.stored is not None:
+            result.stored = (cast(CaseStore, checker.store), result.stored[1])
+    return [results[p] for p in paths]
+
+
+def _fresh_chunk(chunk: list[Path]) -> list[CaseResult]:
+    checker: _Checker = _WORKER["checker"]
+    results = []
+    for path in chunk:
+        result = checker.fresh(path)
+        result.reload = None  # a closure over the library: not worth sending back
+        results.append(result)
+    return results
 
 
 _CACHES: dict[Path, ProjectCache] = {}
 
 
-def cached_project(root: Path) -> Project:
-    """The project at `root`, sharing one `ProjectCache` per root within this process (the
-    MkDocs hook and the macros of one build, and every rebuild of a preview server)."""
+def project_cache(root: Path) -> ProjectCache:
+    """The one `ProjectCache` of `root` in this process, shared by the MkDocs hook and the
+    macros of one build, and by every rebuild of a preview server."""
     key = root.resolve()
     cache = _CACHES.get(key)
     if cache is None:
         cache = _CACHES[key] = ProjectCache(root)
-    return cache.load()
+    return cache
+
+
+def cached_project(root: Path) -> Project:
+    """The project at `root`, loaded through its shared `ProjectCache`."""
+    return project_cache(root).load()
 
 
 def _stamp(path: Path) -> tuple[object, ...]:
@@ -227,6 +422,7 @@ def check_case(path: Path, library: Library, display: str, root: Path | None = N
     except InputError as exc:
         result.findings.extend(exc.findings)
         return result
+    result.assembled = True
     result.findings.extend(review(result.letter, library))
     return result
 

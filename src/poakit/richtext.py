@@ -67,6 +67,12 @@ def markdown_escape(value: str) -> str:
     return re.sub(r"\s*\n\s*", " ", value)
 
 
+def html_escape(value: str, *, quote: bool = False) -> str:
+    """A value as HTML text (an attribute value with `quote`) that shows as `markdown_escape`
+    shows it in Markdown: exactly as typed, on one line, control characters as pictures."""
+    return html.escape(re.sub(r"\s*\n\s*", " ", visible(value)), quote=quote)
+
+
 @dataclass(frozen=True)
 class RichText:
     """A rendered snippet: trusted Markdown `skeleton` plus untrusted `values`."""

@@ -1,0 +1,158 @@
+"""MkDocs hook: the HTML of generated pages, kept between builds.
+
+Python-Markdown costs some 12 ms for a case page, most of a build of a thousand cases. A
+generated page's HTML depends only on its Markdown, where it sits, which of the files it
+links to exist, the Markdown configuration and the library versions. This hook keeps the HTML
+(with the page's table of contents, title and anchors) under a key made of exactly these, in
+.cache/poakit/html (unless extra.poakit.cache is false). A page whose key is known skips
+Python-Markdown: its Markdown is swapped for nothing before rendering, its HTML put back after.
+
+A page is kept only when rendering it logged no warning, so a strict build that failed on a
+page fails again on the next build. Pages of docs/ are never kept: macros render them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import posixpath
+import re
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.toc import AnchorLink, get_toc
+
+from poakit.project import STORE_DIR
+
+_LINK = re.compile(r"\]\(<?([^)\s>]+)")
+_state: dict[str, Any] = {}
+
+
+class _Warnings(logging.Handler):
+    """Counts the warnings MkDocs and its extensions log while pages render."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+_WARNINGS = _Warnings()
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state["dirty"] = dirty
+
+
+def on_config(config: Any) -> None:
+    keep = config.extra.get("poakit", {}).get("cache", True)
+    root = Path(config.config_file_path).parent
+    _state["folder"] = root / STORE_DIR / "html" if keep else None
+    versions = [metadata.version(p) for p in ("mkdocs", "markdown", "pymdown-extensions")]
+    setup = [config.markdown_extensions, config.mdx_configs, config.use_directory_urls, versions]
+    _state["setup"] = json.dumps(setup, sort_keys=True, default=repr)
+    _state["pending"], _state["used"] = {}, set()
+    if _WARNINGS not in logging.getLogger("mkdocs").handlers:
+        logging.getLogger("mkdocs").addHandler(_WARNINGS)
+
+
+def on_files(files: Any, config: Any) -> None:
+    _state["uris"] = {f.src_uri for f in files}
+
+
+@event_priority(-100)  # after every other plugin changed the Markdown
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    folder = _state.get("folder")
+    if folder is None or not page.file.generated_by:
+        return markdown
+    key = _key(markdown, page)
+    kept = _read(folder / key[:2] / f"{key}.json")
+    if kept is None:
+        _state["pending"][page.file.src_uri] = (key, _WARNINGS.count)
+        return markdown
+    _state["used"].add(key)
+    _state["pending"][page.file.src_uri] = {**kept, "markdown": markdown}
+    return ""
+
+
+@event_priority(100)  # before any other plugin sees the HTML
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    pending = _state.get("pending", {}).pop(page.file.src_uri, None)
+    if isinstance(pending, dict):
+        page.markdown = pending["markdown"]
+        # What Page.render sets (MkDocs is pinned to 1.6, the last 1.x): the title from the
+        # page's first heading, its table of contents, and its anchors for link validation.
+        page._title_from_render = pending["title"]
+        page.toc = get_toc(pending["toc"])
+        page.present_anchor_ids = set(pending["anchors"])
+        return str(pending["html"])
+    if pending is not None and _WARNINGS.count == pending[1]:
+        key = pending[0]
+        _state["used"].add(key)
+        kept = {
+            "html": html,
+            "toc": [_token(link) for link in page.toc],
+            "title": page._title_from_render,
+            "anchors": sorted(page.present_anchor_ids or ()),
+        }
+        _write(_state["folder"] / key[:2] / f"{key}.json", json.dumps(kept).encode("utf-8"))
+    return html
+
+
+def on_post_build(config: Any) -> None:
+    """Forget the pages this build did not show (unless it skipped pages: `--dirty`)."""
+    folder = _state.get("folder")
+    if folder is None or _state.get("dirty") or not folder.is_dir():
+        return
+    for path in folder.glob("*/*.json"):
+        if path.stem not in _state["used"]:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _key(markdown: str, page: Any) -> str:
+    """Everything the HTML of `page` depends on besides its Markdown: where it sits, the
+    setup, and whether each page it links to exists (MkDocs rewrites those links)."""
+    here = posixpath.dirname(page.file.src_uri)
+    targets = sorted({t.split("#")[0] for t in _LINK.findall(markdown) if "://" not in t})
+    present = [posixpath.normpath(posixpath.join(here, t)) in _state["uris"] for t in targets]
+    digest = hashlib.blake2b(markdown.encode("utf-8"), digest_size=16)
+    context = [page.file.src_uri, page.file.dest_uri, _state["setup"], targets, present]
+    digest.update(json.dumps(context).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _token(link: AnchorLink) -> dict[str, Any]:
+    children = [_token(child) for child in link.children]
+    return {"level": link.level, "id": link.id, "name": link.title, "children": children}
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        kept = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(kept, dict) and {"html", "toc", "title", "anchors"} <= kept.keys()
+    return kept if ok else None
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Atomically; a cache that cannot be written is only slower."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

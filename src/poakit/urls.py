@@ -1,0 +1,31 @@
+"""The URL of a generated page, for links written in raw HTML.
+
+A page's Markdown links (`[Acme](acme.md)`) are rewritten by the site builder into the linked
+page's URL; links inside raw HTML are not. The pages that write raw HTML instead of Markdown
+(for speed: the cases dashboard, the lessons lists) write that URL themselves, the way MkDocs
+addresses pages: `cases/acme.md` is served as `cases/acme/` with `use_directory_urls` (MkDocs'
+default) and as `cases/acme.html` without it; an `index.md` is its folder's page either way.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+
+def site_url(path: str, *, directory_urls: bool) -> str:
+    """The URL of page `path` (under docs/, e.g. `cases/acme.md`) from the site's root."""
+    folder, _, name = path.removesuffix(".md").rpartition("/")
+    prefix = f"{folder}/" if folder else ""
+    if name in ("index", "README"):  # MkDocs serves both as the folder's index.html
+        return (prefix or "./") if directory_urls else f"{prefix}index.html"
+    return f"{prefix}{name}/" if directory_urls else f"{prefix}{name}.html"
+
+
+def link(source: str, target: str, *, directory_urls: bool) -> str:
+    """The URL-quoted relative link from page `source` to page `target` (both under docs/)."""
+    here = site_url(source, directory_urls=directory_urls)
+    there = site_url(target, directory_urls=directory_urls)
+    folder = here if here.endswith("/") else posixpath.dirname(here)
+    relative = posixpath.relpath("/" + there, "/" + folder)
+    return quote(relative + "/" if there.endswith("/") else relative)
