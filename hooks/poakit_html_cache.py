@@ -17,35 +17,30 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import posixpath
 import re
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.utils import CountHandler
 
+from poakit.casecache import keep
 from poakit.project import STORE_DIR
 
 _LINK = re.compile(r"\]\(<?([^)\s>]+)")
 _state: dict[str, Any] = {}
 
 
-class _Warnings(logging.Handler):
-    """Counts the warnings MkDocs and its extensions log while pages render."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+# Counts the warnings MkDocs and its extensions log (a page rendered with one is not kept).
+_WARNINGS = CountHandler(level=logging.WARNING)
 
 
-_WARNINGS = _Warnings()
+def _warnings() -> int:
+    return sum(_WARNINGS.counts.values())
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -53,15 +48,26 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: Any) -> None:
-    keep = config.extra.get("poakit", {}).get("cache", True)
+    enabled = config.extra.get("poakit", {}).get("cache", True)
     root = Path(config.config_file_path).parent
-    _state["folder"] = root / STORE_DIR / "html" if keep else None
+    _state["folder"] = root / STORE_DIR / "html" if enabled else None
     versions = [metadata.version(p) for p in ("mkdocs", "markdown", "pymdown-extensions")]
     setup = [config.markdown_extensions, config.mdx_configs, config.use_directory_urls, versions]
     _state["setup"] = json.dumps(setup, sort_keys=True, default=repr)
     _state["pending"], _state["used"] = {}, set()
     if _WARNINGS not in logging.getLogger("mkdocs").handlers:
         logging.getLogger("mkdocs").addHandler(_WARNINGS)
+
+
+def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environment:
+    """Keep the theme's compiled templates too: compiling Material's templates again is a
+    third of a preview rebuild. Jinja checks each template's source before using its code."""
+    if _state.get("folder") is not None:
+        folder = _state["folder"].parent / "jinja"
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    return env
 
 
 def on_files(files: Any, config: Any) -> None:
@@ -76,7 +82,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     key = _key(markdown, page)
     kept = _read(folder / key[:2] / f"{key}.json")
     if kept is None:
-        _state["pending"][page.file.src_uri] = (key, _WARNINGS.count)
+        _state["pending"][page.file.src_uri] = (key, _warnings())
         return markdown
     _state["used"].add(key)
     _state["pending"][page.file.src_uri] = {**kept, "markdown": markdown}
@@ -94,7 +100,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
         page.toc = get_toc(pending["toc"])
         page.present_anchor_ids = set(pending["anchors"])
         return str(pending["html"])
-    if pending is not None and _WARNINGS.count == pending[1]:
+    if pending is not None and _warnings() == pending[1]:
         key = pending[0]
         _state["used"].add(key)
         kept = {
@@ -103,7 +109,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
             "title": page._title_from_render,
             "anchors": sorted(page.present_anchor_ids or ()),
         }
-        _write(_state["folder"] / key[:2] / f"{key}.json", json.dumps(kept).encode("utf-8"))
+        keep(_state["folder"] / key[:2] / f"{key}.json", json.dumps(kept).encode("utf-8"))
     return html
 
 
@@ -142,17 +148,3 @@ def _read(path: Path) -> dict[str, Any] | None:
         return None
     ok = isinstance(kept, dict) and {"html", "toc", "title", "anchors"} <= kept.keys()
     return kept if ok else None
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Atomically; a cache that cannot be written is only slower."""
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)

@@ -20,6 +20,7 @@ from mkdocs.utils.meta import get_data
 
 from poakit import searchindex
 from poakit.errors import ConfigError, Level
+from poakit.mdutil import open_islands
 from poakit.pagestore import PageStore
 from poakit.project import STORE_DIR, project_cache
 from poakit.site import prepare_case, search_entries, site_pages
@@ -90,6 +91,11 @@ def on_nav(nav: Any, config: Any, files: Files) -> Any:
                 body, meta = get_data(text)
                 page.title = meta.get("title") or get_markdown_title(body) or page.title
     return nav
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
+    """Unwrap the raw HTML the generated pages hand Markdown as comments (see mdutil)."""
+    return open_islands(html)
 
 
 @event_priority(-100)  # after the search plugin has written its index

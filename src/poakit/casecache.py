@@ -97,17 +97,7 @@ class CaseStore:
     def write(self, key: str, name: str, data: bytes) -> Path | None:
         """Keep `data` as the file `name` of `key`; None when the cache cannot be written."""
         target = self.path(key, name)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, target)
-        except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(temporary)
-            return None
-        return target
+        return target if keep(target, data) else None
 
     def prune(self) -> None:
         """Drop all but the most recently used generations (this one included)."""
@@ -121,6 +111,24 @@ class CaseStore:
             )
             for old in generations[KEPT_GENERATIONS:]:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def keep(target: Path, data: bytes) -> bool:
+    """Write a cache file atomically (a reader never sees half of one); False when it cannot
+    be written, which only makes the next run slower."""
+    temporary = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        return False
+    return True
 
 
 def record_of(case: Case | None, findings: list[Finding], assembled: bool) -> bytes:

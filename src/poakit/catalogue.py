@@ -353,13 +353,17 @@ def _used_snippets(result: CaseResult, kind: Kind) -> set[str]:
 
 
 def _cases_block(cases: Sequence[CaseResult], empty: str) -> list[str]:
-    lines = [
-        f"- [{markdown_escape(c.file.case.seller.name)}](../{CASES}/{c.slug}.md): "
-        f"{markdown_escape(c.file.case.status)}"
-        for c in sorted(cases, key=lambda c: c.slug)
-        if c.file
-    ]
+    shown = sorted((c for c in cases if c.file), key=lambda c: c.slug)
+    # kept with each case (see CaseResult.memo): a preview save remakes one line, not all
+    lines = [c.remember("catalogue-line", partial(_case_line, c)) for c in shown]
     return ["## Example cases", "\n".join(lines) if lines else f"*{empty}*"]
+
+
+def _case_line(result: CaseResult) -> str:
+    assert result.file is not None
+    case = result.file.case
+    name = markdown_escape(case.seller.name)
+    return f"- [{name}](../{CASES}/{result.slug}.md): {markdown_escape(case.status)}"
 
 
 def _list_block(title: str, items: Iterable[str], *, checklist: bool = False) -> list[str]:

@@ -16,6 +16,7 @@ import json
 from urllib.parse import quote
 
 from .letter import Letter, Section
+from .mdutil import html_island
 from .render import DEFAULT_WIDTH, render_letter
 from .render.markdown import letter_markdown, section_blocks, signature_markdown
 from .render.text import section_body
@@ -114,4 +115,4 @@ def _payload(letter: Letter) -> str:
     """The copy texts as JSON that cannot end its <script> element early."""
     data = json.dumps(copy_texts(letter), ensure_ascii=True, sort_keys=True)
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f'<script type="application/json" id="{PAYLOAD_ID}">{data}</script>'
+    return html_island(f'<script type="application/json" id="{PAYLOAD_ID}">{data}</script>')

@@ -16,7 +16,7 @@ from functools import partial
 from .case import Case
 from .charts import Bar, Series, stacked_bars
 from .library import Library
-from .mdutil import table
+from .mdutil import html_island, table
 from .project import CaseResult
 from .richtext import html_escape, markdown_escape
 from .tracker import outcome, status_of
@@ -210,7 +210,8 @@ def _lessons_section(
 
 
 def _lesson_list(results: Sequence[CaseResult], url: Callable[[str], str]) -> str:
-    """A raw HTML list, which Markdown does not parse item by item: it grows with the cases."""
+    """A raw HTML list (an island: see `mdutil.html_island`), which Markdown does not parse
+    item by item: it grows with the cases."""
     items = []
     for result, case in _readable(results):
         seller = html_escape(case.seller.name)
@@ -218,4 +219,4 @@ def _lesson_list(results: Sequence[CaseResult], url: Callable[[str], str]) -> st
         items += [f"<li>{html_escape(lesson)} ({source})</li>" for lesson in case.lessons]
         if not case.lessons:
             items.append(f"<li><em>No lessons recorded yet</em> ({source})</li>")
-    return "<ul>\n" + "\n".join(items) + "\n</ul>"
+    return html_island("<ul>\n" + "\n".join(items) + "\n</ul>")

@@ -21,6 +21,7 @@ class PageStore:
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="poakit-preview-"))
         self._digests: dict[str, bytes] = {}
+        self._last: dict[str, str | bytes | Path] = {}
 
     def file_for(self, page_path: str, content: str | bytes | Path) -> Path:
         """The file holding `content` for `page_path`, rewritten only if the content changed.
@@ -28,12 +29,15 @@ class PageStore:
         A `Path` is a content-addressed file of the case store (see `casecache`): its name
         changes with its content, so it is copied only when `page_path` gets another one.
         """
+        target = self.root / page_path
+        if self._last.get(page_path) is content and target.exists():
+            return target  # the very object of the last rebuild (kept with its case): unchanged
+        self._last[page_path] = content
         if isinstance(content, Path):
             digest = b"file:" + str(content).encode("utf-8")
         else:
             data = content.encode("utf-8") if isinstance(content, str) else content
             digest = hashlib.blake2b(data, digest_size=16).digest()
-        target = self.root / page_path
         if self._digests.get(page_path) != digest or not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(content, Path):
