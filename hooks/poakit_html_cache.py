@@ -5,7 +5,7 @@ generated page's HTML depends only on its Markdown, where it sits, which of the 
 links to exist, the Markdown configuration and the library versions. This hook keeps the HTML
 (with the page's table of contents, title and anchors) under a key made of exactly these, in
 .cache/poakit/html (unless extra.poakit.cache is false). A page whose key is known skips
-Python-Markdown: its Markdown is swapped for nothing before rendering, its HTML put back after.
+Python-Markdown: the page's rendering is replaced by setting what it would set.
 
 A page is kept only when rendering it logged no warning, so a strict build that failed on a
 page fails again on the next build. Pages of docs/ are never kept: macros render them.
@@ -14,6 +14,7 @@ page fails again on the next build. Pages of docs/ are never kept: macros render
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -23,7 +24,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import CountHandler
@@ -59,17 +59,6 @@ def on_config(config: Any) -> None:
         logging.getLogger("mkdocs").addHandler(_WARNINGS)
 
 
-def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environment:
-    """Keep the theme's compiled templates too: compiling Material's templates again is a
-    third of a preview rebuild. Jinja checks each template's source before using its code."""
-    if _state.get("folder") is not None:
-        folder = _state["folder"].parent / "jinja"
-        with contextlib.suppress(OSError):
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
-    return env
-
-
 def on_files(files: Any, config: Any) -> None:
     _state["uris"] = {f.src_uri for f in files}
 
@@ -83,23 +72,28 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     kept = _read(folder / key[:2] / f"{key}.json")
     if kept is None:
         _state["pending"][page.file.src_uri] = (key, _warnings())
-        return markdown
-    _state["used"].add(key)
-    _state["pending"][page.file.src_uri] = {**kept, "markdown": markdown}
-    return ""
+    else:
+        _state["used"].add(key)
+        # MkDocs has no event to hand it a page's HTML, and Page.render builds a Markdown
+        # converter with every extension even for no text: this page renders from the cache.
+        page.render = functools.partial(_render_kept, page, kept)
+    return markdown
+
+
+def _render_kept(page: Any, kept: dict[str, Any], config: Any, files: Any) -> None:
+    """What Page.render sets (MkDocs is pinned to 1.6, the last 1.x): the HTML, the title
+    from the first heading, the table of contents, the anchors for link validation."""
+    page.content = str(kept["html"])
+    page._title_from_render = kept["title"]
+    page.toc = get_toc(kept["toc"])
+    page.present_anchor_ids = set(kept["anchors"])
+    targets = {uri: files.get_file_from_path(uri) for uri in kept["links"]}
+    page.links_to_anchors = {targets[u]: a for u, a in kept["links"].items() if targets[u]}
 
 
 @event_priority(100)  # before any other plugin sees the HTML
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     pending = _state.get("pending", {}).pop(page.file.src_uri, None)
-    if isinstance(pending, dict):
-        page.markdown = pending["markdown"]
-        # What Page.render sets (MkDocs is pinned to 1.6, the last 1.x): the title from the
-        # page's first heading, its table of contents, and its anchors for link validation.
-        page._title_from_render = pending["title"]
-        page.toc = get_toc(pending["toc"])
-        page.present_anchor_ids = set(pending["anchors"])
-        return str(pending["html"])
     if pending is not None and _warnings() == pending[1]:
         key = pending[0]
         _state["used"].add(key)
@@ -108,6 +102,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
             "toc": [_token(link) for link in page.toc],
             "title": page._title_from_render,
             "anchors": sorted(page.present_anchor_ids or ()),
+            "links": {f.src_uri: a for f, a in (page.links_to_anchors or {}).items()},
         }
         keep(_state["folder"] / key[:2] / f"{key}.json", json.dumps(kept).encode("utf-8"))
     return html
@@ -146,5 +141,5 @@ def _read(path: Path) -> dict[str, Any] | None:
         kept = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
-    ok = isinstance(kept, dict) and {"html", "toc", "title", "anchors"} <= kept.keys()
+    ok = isinstance(kept, dict) and {"html", "toc", "title", "anchors", "links"} <= kept.keys()
     return kept if ok else None

@@ -308,16 +308,21 @@ class _Checker:
     def _key(self, path: Path) -> str | None:
         """The case's key in the store; None for anything but a plain file of a plain size
         (links, pipes, devices, huge files are checked afresh, and reported, every time)."""
-        if self.store is None or path.is_symlink() or _unreadable(path, "", self.root):
+        if self.store is None or not self._plain_folder(path.parent):
             return None
         try:
-            if not stat.S_ISREG(path.stat().st_mode):
+            if not stat.S_ISREG(os.lstat(path).st_mode):  # lstat: a link is not plain
                 return None
             with path.open("rb") as handle:
                 data = handle.read(MAX_BYTES + 1)
         except OSError:
             return None
         return None if len(data) > MAX_BYTES else self.store.key(self._display(path), data)
+
+    @functools.cache  # noqa: B019 - one checker per load, and a handful of folders
+    def _plain_folder(self, folder: Path) -> bool:
+        """A folder inside the project that no link leads out of (see `_leaves`)."""
+        return folder.resolve().is_relative_to(self.root.resolve())
 
     def stored(self, path: Path) -> CaseResult | None:
         key = self._key(path)
