@@ -77,12 +77,14 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         # MkDocs has no event to hand it a page's HTML, and Page.render builds a Markdown
         # converter with every extension even for no text: this page renders from the cache.
         page.render = functools.partial(_render_kept, page, kept)
+        return ""  # nothing reads a page's Markdown after rendering: no need to hold it
     return markdown
 
 
 def _render_kept(page: Any, kept: dict[str, Any], config: Any, files: Any) -> None:
     """What Page.render sets (MkDocs is pinned to 1.6, the last 1.x): the HTML, the title
     from the first heading, the table of contents, the anchors for link validation."""
+    del page.render  # the partial holds `kept`: let it go with the page's own references
     page.content = str(kept["html"])
     page._title_from_render = kept["title"]
     page.toc = get_toc(kept["toc"])
@@ -91,7 +93,7 @@ def _render_kept(page: Any, kept: dict[str, Any], config: Any, files: Any) -> No
     page.links_to_anchors = {targets[u]: a for u, a in kept["links"].items() if targets[u]}
 
 
-@event_priority(100)  # before any other plugin sees the HTML
+@event_priority(100)  # before other plugins change the HTML (after poakit_pages' islands)
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     pending = _state.get("pending", {}).pop(page.file.src_uri, None)
     if pending is not None and _warnings() == pending[1]:

@@ -106,6 +106,7 @@ def on_nav(nav: Any, config: Any, files: Files) -> Any:
     return nav
 
 
+@event_priority(110)  # first: poakit_html_cache keeps the HTML as the site shows it
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     """Unwrap the raw HTML the generated pages hand Markdown as comments (see mdutil)."""
     return open_islands(html)

@@ -88,14 +88,16 @@ def prepare_case(result: CaseResult, library: Library) -> None:
         _downloads(result)
 
 
-def _case_page(result: CaseResult, library: Library) -> str:
+def _case_page(result: CaseResult, library: Library) -> str | Path:
+    """The case's page: the file the case store keeps it in (a thousand pages held in memory
+    would cost 20 MB), or its text when there is no store."""
+
     def make() -> bytes:
         return casepages.case_page(result, library).encode("utf-8")
 
-    def page() -> str:
+    def page() -> str | Path:
         kept = result.kept("page.md", make)
-        data = kept.read_bytes() if isinstance(kept, Path) else kept
-        return data.decode("utf-8")
+        return kept if isinstance(kept, Path) else kept.decode("utf-8")
 
     return result.remember("page", page)
 
