@@ -78,6 +78,13 @@ def _generated(
     store: PageStore | None = _state.get("store")
     if store is not None:  # serve --dirty: files that change only when their content does
         content = store.file_for(path, content)
+        if not path.endswith(".md"):  # a download: its File is the same from save to save
+            key = (path, config.site_dir, config.use_directory_urls, inclusion)
+            made: dict[tuple[object, ...], File] = _state.setdefault("static", {})
+            if key not in made:
+                source = str(content)
+                made[key] = File.generated(config, path, abs_src_path=source, inclusion=inclusion)
+            return made[key]
     if isinstance(content, Path):
         return File.generated(config, path, abs_src_path=str(content), inclusion=inclusion)
     return File.generated(config, path, content=content, inclusion=inclusion)

@@ -257,3 +257,14 @@ def test_without_directory_urls_every_link_resolves(
     }
     assert {f"{cases_folder}{slug}.html" for slug in public} <= set(links)
     assert len(public) >= 8
+
+
+def test_an_island_passes_markdown_untouched_and_opens_to_its_html() -> None:
+    html = "<ul>\n<li>a *not emphasis* &amp; [not a link](x.md)</li>\n\n<li>b</li>\n</ul>"
+    page = f"Intro *text*.\n\n{mdutil.html_island(html)}\n\nAfter.\n"
+    assert to_html(page) == f"<p>Intro <em>text</em>.</p>\n{html}\n<p>After.</p>"
+
+
+def test_an_island_refuses_html_that_would_end_it_early() -> None:
+    with pytest.raises(ValueError, match="cannot hold '-->'"):
+        mdutil.html_island("<p>a --> b</p>")
