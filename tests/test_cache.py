@@ -6,6 +6,7 @@ with a cold one, or changes one input and checks that the result follows it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ from conftest import REPO
 from test_site import build
 
 from poakit import project as project_module
-from poakit.casecache import KEPT_GENERATIONS, parse_record, record_of
+from poakit.casecache import KEPT_GENERATIONS, Record
 from poakit.project import STORE_DIR, CaseResult, ProjectCache, load_project
 from poakit.site import Page, prepare_case, site_pages
 
@@ -65,10 +66,10 @@ def _project_copy(tmp_path: Path) -> Path:
 def test_a_record_reads_back_as_the_same_case_and_findings() -> None:
     for result in load_project(REPO, base=REPO).cases:
         assert result.file is not None
-        record = record_of(result.file.case, result.findings, result.assembled)
-        assert parse_record(record) == (result.file.case, result.findings, True), result.slug
-        assert parse_record(record[:-5]) is None
-        assert parse_record(b"not a record") is None
+        record = Record(result.file.case, result.findings, result.assembled, dt.date(2026, 11, 27))
+        assert Record.from_bytes(record.to_bytes()) == record, result.slug
+        assert Record.from_bytes(record.to_bytes()[:-5]) is None
+        assert Record.from_bytes(b"not a record") is None
 
 
 def test_the_site_from_the_store_equals_the_site_made_fresh(tmp_path: Path) -> None:
@@ -105,25 +106,40 @@ def test_editing_a_case_is_seen_by_the_next_load(tmp_path: Path) -> None:
     assert b"Zenith Home" not in _site(root)["cases/acme-home-inauthentic.md"]
 
 
-def test_a_library_change_or_another_day_is_a_new_generation(
+def test_a_library_or_code_change_is_a_new_generation(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _project_copy(tmp_path)
     _load(root)
     generations = _store(root) / "cases"
     assert len(list(generations.iterdir())) == 1
-    monkeypatch.setenv("POAKIT_TODAY", "2026-12-01")
-    _load(root)
-    assert len(list(generations.iterdir())) == 2
     snippet = next((root / "snippets" / "measures").glob("*.md"))
-    snippet.write_text(snippet.read_text() + "\nA sentence added to the body.\n")
-    results = _load(root)
-    assert len(list(generations.iterdir())) == 3
-    assert all(r.stored is not None for r in results)
-    for day in ("2026-12-02", "2026-12-03"):
-        monkeypatch.setenv("POAKIT_TODAY", day)
-        _load(root)
+    for n in range(KEPT_GENERATIONS + 1):
+        snippet.write_text(snippet.read_text() + f"\nA sentence added to the body ({n}).\n")
+        results = _load(root)
+        assert all(r.stored is not None for r in results)
     assert len(list(generations.iterdir())) == KEPT_GENERATIONS
+
+
+def test_another_day_reuses_a_case_unless_its_dates_meet_the_new_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project_copy(tmp_path)
+    path = root / "cases" / "acme-home-inauthentic.yaml"
+    path.write_text(path.read_text().replace("date: 2026-09-30", "date: 2026-12-03", 1))
+    first = {r.slug: r for r in _load(root)}
+    assert "evidence-in-future" in {f.rule for f in first["acme-home-inauthentic"].findings}
+    records = {p.name: p for p in _store(root).rglob("*.record")}
+    for record in records.values():
+        os.utime(record, (1_000_000_000, 1_000_000_000))
+    monkeypatch.setenv("POAKIT_TODAY", "2026-12-05")
+    second = {r.slug: r for r in _load(root)}
+    assert "evidence-in-future" not in {f.rule for f in second["acme-home-inauthentic"].findings}
+    rechecked = {n for n, p in records.items() if p.stat().st_mtime > 1_000_000_000}
+    assert rechecked == {f"{second['acme-home-inauthentic'].stored[1]}.record"}  # type: ignore[index]
+    # every other case, and the site made from the store, is as a fresh check makes it
+    fresh = _contents(site_pages(load_project(root, base=root), include_private=True))
+    assert _site(root) == fresh
 
 
 def test_an_unwritable_store_only_makes_it_slower(tmp_path: Path) -> None:
@@ -215,3 +231,21 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
+
+
+def test_what_an_edit_left_behind_is_dropped_after_a_day(tmp_path: Path) -> None:
+    root = _project_copy(tmp_path)
+    before = {r.slug: r.stored[1] for r in _load(root) if r.stored}  # type: ignore[index]
+    old_key = before["acme-home-inauthentic"]
+    path = root / "cases" / "acme-home-inauthentic.yaml"
+    path.write_text(path.read_text().replace("Acme Home", "Zenith Home", 1))
+    _load(root)  # the old entry is younger than a day: kept (another checkout may use it)
+    left = list(_store(root).rglob(f"{old_key}.*"))
+    assert left
+    for entry in left:
+        os.utime(entry, (1_000_000_000, 1_000_000_000))
+    path.write_text(path.read_text() + "\n# edited again\n")
+    _load(root)
+    assert not list(_store(root).rglob(f"{old_key}.*"))
+    others = [key for slug, key in before.items() if slug != "acme-home-inauthentic"]
+    assert all(list(_store(root).rglob(f"{key}.record")) for key in others)

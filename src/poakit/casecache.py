@@ -6,8 +6,11 @@ it depends only on:
 
 - the bytes of the case file, and the path messages show for it;
 - the snippet library (every byte under snippets/);
-- the review date (checks compare dates with it);
-- poakit's own code and the libraries that shape its output.
+- poakit's own code and the libraries that shape its output;
+- the review date, but only for a case with a completion or document date after it: two
+  checks flag such dates, and name the day. A result is reused on another day only when every
+  such date of the case is on or before both days (see `valid_on`), so a new day does not
+  make every case be checked again.
 
 `CaseStore` keeps each case's result under a key made of exactly these, the way linters keep
 their caches: change any of them and the key changes, so a stale result is never read. An
@@ -26,6 +29,8 @@ import pickle
 import shutil
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -33,11 +38,13 @@ from .case import Case
 from .errors import Finding
 
 #: Bump when the entry layout changes.
-FORMAT = 1
+FORMAT = 2
 #: The file name suffix of a case's checked state.
 RECORD = "record"
-#: Older generations (code, library or review date) kept besides the current one.
+#: Older generations (of the code or the library) kept besides the current one.
 KEPT_GENERATIONS = 3
+#: Entries no current case uses are dropped once they are this old (an edit leaves one).
+STALE_AFTER_SECONDS = 24 * 3600
 #: Libraries whose versions change what a case turns into.
 _SHAPING = ("poakit", "pydantic", "pydantic-core", "jinja2", "pyyaml", "python-docx")
 
@@ -69,11 +76,11 @@ def folder_fingerprint(folder: Path) -> str:
 
 
 class CaseStore:
-    """One generation of cached case results: a folder per (code, library, review date)."""
+    """One generation of cached case results: a folder per (code, library)."""
 
-    def __init__(self, folder: Path, library: str, today: dt.date) -> None:
+    def __init__(self, folder: Path, library: str) -> None:
         generation = hashlib.blake2b(
-            f"{code_fingerprint()}:{library}:{today.isoformat()}".encode(), digest_size=12
+            f"{code_fingerprint()}:{library}".encode(), digest_size=12
         ).hexdigest()
         self.base = folder / "cases"
         self.folder = self.base / generation
@@ -98,6 +105,22 @@ class CaseStore:
         """Keep `data` as the file `name` of `key`; None when the cache cannot be written."""
         target = self.path(key, name)
         return target if keep(target, data) else None
+
+    def forget(self, key: str) -> None:
+        """Drop everything kept for `key` (its result no longer holds)."""
+        for path in self.path(key, "").parent.glob(f"{key}.*"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    def drop_unused(self, used: set[str]) -> None:
+        """Drop the entries of this generation that no key in `used` names and that are older
+        than STALE_AFTER_SECONDS: what earlier versions of edited cases left."""
+        limit = time.time() - STALE_AFTER_SECONDS
+        with contextlib.suppress(OSError):
+            for path in self.folder.glob("*/*"):
+                key = path.name.split(".", 1)[0]
+                if key not in used and path.stat().st_mtime < limit:
+                    path.unlink()
 
     def prune(self) -> None:
         """Drop all but the most recently used generations (this one included)."""
@@ -131,22 +154,40 @@ def keep(target: Path, data: bytes) -> bool:
     return True
 
 
-def record_of(case: Case | None, findings: list[Finding], assembled: bool) -> bytes:
-    """A case's checked state as bytes. Pickle, because a case's free-form `vars` keep their
-    YAML types (a date stays a date, and prints as one); the store is as trusted as the
-    project folder it sits in, whose hooks MkDocs runs anyway."""
-    return pickle.dumps((FORMAT, case, findings, assembled), protocol=pickle.HIGHEST_PROTOCOL)
+@dataclass(frozen=True)
+class Record:
+    """A case's checked state: the case, its findings, whether its letter was assembled, and
+    the review date it was checked on."""
 
+    case: Case | None
+    findings: list[Finding]
+    assembled: bool
+    checked_on: dt.date
 
-def parse_record(data: bytes) -> tuple[Case | None, list[Finding], bool] | None:
-    """The case, findings and "letter assembled" of a stored record; None if it is damaged
-    or from another layout."""
-    try:
-        layout, case, findings, assembled = pickle.loads(data)
-    except Exception:  # any damage: a truncated file, a class that moved
-        return None
-    if layout != FORMAT or not (case is None or isinstance(case, Case)):
-        return None
-    if not all(isinstance(f, Finding) for f in findings):
-        return None
-    return case, list(findings), bool(assembled)
+    def valid_on(self, today: dt.date) -> bool:
+        """Whether checking again on `today` would find the same: the review compares only
+        completion and document dates with the day (and names the day when one is after it)."""
+        if today == self.checked_on or self.case is None or not self.assembled:
+            return True
+        case, first = self.case, min(today, self.checked_on)
+        dates = [a.done for a in case.corrective_actions] + [d.date for d in case.evidence]
+        return all(day is None or day <= first for day in dates)
+
+    def to_bytes(self) -> bytes:
+        """Pickle, because a case's free-form `vars` keep their YAML types (a date stays a
+        date, and prints as one); the store is as trusted as the project folder it sits in,
+        whose hooks MkDocs runs anyway."""
+        return pickle.dumps((FORMAT, self), protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def from_bytes(data: bytes) -> Record | None:
+        """The record in `data`; None if it is damaged or from another layout."""
+        try:
+            layout, record = pickle.loads(data)
+        except Exception:  # any damage: a truncated file, a class that moved
+            return None
+        if layout != FORMAT or not isinstance(record, Record):
+            return None
+        if not (record.case is None or isinstance(record.case, Case)):
+            return None
+        return record if all(isinstance(f, Finding) for f in record.findings) else None

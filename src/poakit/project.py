@@ -6,6 +6,7 @@ problem of every file in one pass (collect, then fail once) instead of stopping 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import multiprocessing
 import os
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from .case import CaseFile, load_case, slug_of
-from .casecache import RECORD, CaseStore, folder_fingerprint, parse_record, record_of
+from .casecache import RECORD, CaseStore, Record, folder_fingerprint
 from .errors import ConfigError, Finding, InputError, Level, Position, error
 from .letter import Letter, assemble
 from .library import Library, load_library
@@ -241,7 +242,7 @@ class ProjectCache:
         today_key = review_date()
         store = None
         if self.store_folder is not None:
-            store = CaseStore(self.store_folder, fingerprint, today_key)
+            store = CaseStore(self.store_folder, fingerprint)
         cases: dict[Path, CaseResult] = {}
         missing: list[tuple[Path, tuple[object, ...]]] = []
         for path in case_paths(self.root):
@@ -256,6 +257,7 @@ class ProjectCache:
             cases[path] = result
         if store is not None and missing:
             store.prune()
+            store.drop_unused({r.stored[1] for r in cases.values() if r.stored is not None})
         return Project(self.root, library, list(cases.values()))
 
     def _check(
@@ -264,7 +266,7 @@ class ProjectCache:
         library: Library,
         store: CaseStore | None,
     ) -> list[CaseResult]:
-        checker = _Checker(library, self.root, self.base, store, self.prepare)
+        checker = _Checker(library, self.root, self.base, store, self.prepare, review_date())
         paths = [path for path, _ in missing]
         if store is None or len(paths) < PARALLEL_FROM or not _can_fork():
             return [checker(path) for path in paths]
@@ -295,9 +297,10 @@ class _Checker:
         base: Path,
         store: CaseStore | None,
         prepare: Prepare | None,
+        today: dt.date,
     ) -> None:
         self.library, self.root, self.base = library, root, base
-        self.store, self.prepare = store, prepare
+        self.store, self.prepare, self.today = store, prepare, today
 
     def __call__(self, path: Path) -> CaseResult:
         return self.stored(path) or self.fresh(path)
@@ -326,15 +329,20 @@ class _Checker:
 
     def stored(self, path: Path) -> CaseResult | None:
         key = self._key(path)
-        record = None if key is None or self.store is None else self.store.read(key)
-        parsed = None if record is None else parse_record(record)
-        if key is None or parsed is None or self.store is None:
+        if key is None or self.store is None:
             return None
-        case, findings, assembled = parsed
+        data = self.store.read(key)
+        record = None if data is None else Record.from_bytes(data)
+        if record is None or not record.valid_on(self.today):
+            if record is not None:  # its page names findings of another day: make it again
+                self.store.forget(key)
+            return None
         display = self._display(path)
-        result = CaseResult(slug_of(path), path, display, findings=findings, assembled=assembled)
-        if case is not None:
-            result.file = CaseFile(result.slug, path, Document(display, None), case)
+        result = CaseResult(
+            slug_of(path), path, display, findings=record.findings, assembled=record.assembled
+        )
+        if record.case is not None:
+            result.file = CaseFile(result.slug, path, Document(display, None), record.case)
         result.stored = (self.store, key)
         result.reload = lambda: check_case(path, self.library, display, self.root)
         return result
@@ -352,7 +360,8 @@ class _Checker:
         if self.prepare is not None:
             self.prepare(result, self.library)
         case = result.file.case if result.file else None
-        self.store.write(key, RECORD, record_of(case, result.findings, result.assembled))
+        record = Record(case, result.findings, result.assembled, self.today)
+        self.store.write(key, RECORD, record.to_bytes())
         return result.slim()
 
 
