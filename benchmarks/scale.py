@@ -16,7 +16,8 @@ poakit keeps checked cases, their files and their pages' HTML in `.cache/poakit`
 earlier ones kept ("warm"), as a consultant's next build does. Both are reported; the targets
 are judged on the warm runs, which is how the tool is used day to day.
 
-Wall times are medians of several runs; peak memory is the child process's maximum resident
+Wall times are medians of several runs, poakit's and the baseline's builds taken in turn (a
+shared machine's speed drifts; the ratio compares builds made under the same load); peak memory is the child process's maximum resident
 set (over cold and warm runs); output and search index sizes come from the built site. Prints
 a table, writes JSON.
 
@@ -251,22 +252,21 @@ def median(runs: list[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs))
 
 
-def build(project: Path, runs: int) -> tuple[Run, Run, Path]:
-    """(cold, warm, site): the first build from an empty cache, then the median of `runs`
-    builds that find what it kept."""
-    site = project / "site"
-    command = [str(BIN / "mkdocs"), "build", "-d", str(site)]
+def builds(project: Path, baseline: Path, runs: int) -> tuple[Run, Run, Run]:
+    """(cold, warm, baseline): poakit's first build from an empty cache; then `runs` rounds of
+    one poakit build (finding what the first kept) and one baseline build, taken in turn so
+    that both meet the same machine (a shared machine's speed drifts over minutes); medians."""
+
+    def command(site: Path) -> list[str]:
+        return [str(BIN / "mkdocs"), "build", "-d", str(site)]
+
     shutil.rmtree(project / ".cache", ignore_errors=True)
-    cold = timed(command, project)
-    warm = median([timed(command, project) for _ in range(runs)])
-    return cold, warm, site
-
-
-def baseline_build(project: Path, runs: int) -> tuple[Run, Path]:
-    """The median of `runs` builds of the plain site (it keeps nothing between builds)."""
-    site = project / "site"
-    command = [str(BIN / "mkdocs"), "build", "-d", str(site)]
-    return median([timed(command, project) for _ in range(runs)]), site
+    cold = timed(command(project / "site"), project)
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(timed(command(project / "site"), project))
+        theirs.append(timed(command(baseline / "site"), baseline))
+    return cold, median(ours), median(theirs)
 
 
 def size_mb(path: Path) -> float:
@@ -380,8 +380,8 @@ def measure(n: int, runs: int, edits: int, work: Path) -> Result:
     root.mkdir()
     project = poakit_project(root, synthetic_cases(n, REPO / "snippets"))
     baseline = baseline_project(root, project)
-    cold, ours, site = build(project, runs)
-    theirs, base_site = baseline_build(baseline, runs)
+    cold, ours, theirs = builds(project, baseline, runs)
+    site, base_site = project / "site", baseline / "site"
     poa = str(BIN / "poa")
     cold_check = median([timed([poa, "check", "--no-cache"], project) for _ in range(runs)])
     check = median([timed([poa, "check"], project) for _ in range(runs)])
