@@ -57,8 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--no-cache",
         action="store_true",
-        help=f"check every case again, ignoring what {STORE_DIR}/ kept from earlier checks "
-        "and builds (it is used only for a whole-project check, and is always safe to delete)",
+        help=f"check every case afresh instead of reading back what earlier checks and builds "
+        f"kept in {STORE_DIR}/ (only a check of the whole project reads it; deleting that "
+        "folder is always safe)",
     )
     check.set_defaults(run=run_check)
 
