@@ -29,7 +29,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import CountHandler
 
 from poakit.casecache import keep
-from poakit.project import STORE_DIR
+from poakit.project import store_folder
 
 _LINK = re.compile(r"\]\(<?([^)\s>]+)")
 _state: dict[str, Any] = {}
@@ -48,9 +48,8 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: Any) -> None:
-    enabled = config.extra.get("poakit", {}).get("cache", True)
-    root = Path(config.config_file_path).parent
-    _state["folder"] = root / STORE_DIR / "html" if enabled else None
+    store = store_folder(Path(config.config_file_path).parent, config.extra.get("poakit", {}))
+    _state["folder"] = None if store is None else store / "html"
     versions = [metadata.version(p) for p in ("mkdocs", "markdown", "pymdown-extensions")]
     setup = [config.markdown_extensions, config.mdx_configs, config.use_directory_urls, versions]
     _state["setup"] = json.dumps(setup, sort_keys=True, default=repr)

@@ -24,7 +24,7 @@ from poakit import searchindex
 from poakit.errors import ConfigError, Level
 from poakit.mdutil import open_islands
 from poakit.pagestore import PageStore
-from poakit.project import STORE_DIR, project_cache
+from poakit.project import project_cache, store_folder
 from poakit.site import prepare_case, search_entries, site_pages
 from poakit.tracker import parse_today
 
@@ -52,7 +52,7 @@ def on_files(files: Files, config: Any) -> Files:
     cache = project_cache(root)
     # extra.poakit.cache (default true): keep checked cases and their files between builds
     # in .cache/poakit (src/poakit/casecache.py).
-    cache.use(root / STORE_DIR if settings.get("cache", True) else None, prepare_case)
+    cache.use(store_folder(root, settings), prepare_case)
     project = cache.load()
     # A case that cannot be read might be meant to be public: it blocks a build either way.
     published = [c for c in project.cases if include_private or c.public or c.file is None]
@@ -93,8 +93,9 @@ def _generated(
 def on_env(env: jinja2.Environment, config: Any, files: Files) -> jinja2.Environment:
     """Keep the theme's compiled templates in the cache: compiling Material's templates is a
     third of a preview rebuild. Jinja checks each template's source before using its code."""
-    if config.extra.get("poakit", {}).get("cache", True):
-        folder = Path(config.config_file_path).parent / STORE_DIR / "jinja"
+    store = store_folder(Path(config.config_file_path).parent, config.extra.get("poakit", {}))
+    if store is not None:
+        folder = store / "jinja"
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))

@@ -19,7 +19,7 @@ from test_site import build
 
 from poakit import project as project_module
 from poakit.casecache import KEPT_GENERATIONS, Record
-from poakit.project import STORE_DIR, CaseResult, ProjectCache, load_project
+from poakit.project import STORE_DIR, CaseResult, ProjectCache, check_project, load_project
 from poakit.site import Page, prepare_case, site_pages
 
 TODAY = "2026-11-27"
@@ -249,3 +249,18 @@ def test_what_an_edit_left_behind_is_dropped_after_a_day(tmp_path: Path) -> None
     assert not list(_store(root).rglob(f"{old_key}.*"))
     others = [key for slug, key in before.items() if slug != "acme-home-inauthentic"]
     assert all(list(_store(root).rglob(f"{key}.record")) for key in others)
+
+
+def test_poa_checks_parallel_path_finds_what_one_process_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project_copy(tmp_path)
+    path = root / "cases" / "acme-home-inauthentic.yaml"
+    path.write_text(path.read_text().replace("date: 2026-09-30", "date: 2026-12-03", 1))
+    (root / "cases" / "broken.yaml").write_text("visibility: public\nseller: [\n")
+    serial = check_project(root, base=root)
+    monkeypatch.setattr(project_module, "PARALLEL_FROM", 2)
+    parallel = check_project(root, base=root)
+    assert [r.slug for r in parallel.cases] == [r.slug for r in serial.cases]
+    assert parallel.findings == serial.findings
+    assert {f.rule for f in parallel.findings} >= {"evidence-in-future", "yaml-syntax"}

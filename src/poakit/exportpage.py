@@ -18,7 +18,7 @@ from urllib.parse import quote
 from .letter import Letter, Section
 from .mdutil import html_island
 from .render import DEFAULT_WIDTH, render_letter
-from .render.markdown import letter_markdown, section_blocks, signature_markdown
+from .render.markdown import section_blocks, signature_markdown
 from .render.text import section_body
 
 DOWNLOADS = (("txt", "text", "Download text (.txt)"), ("docx", "docx", "Download Word (.docx)"))
@@ -34,23 +34,10 @@ def download_path(slug: str, extension: str) -> str:
 
 
 def download_files(slug: str, letter: Letter) -> list[tuple[str, bytes]]:
-    """(path under docs/, content) of each file the case page offers for download."""
-    # The case's own data and its letter as Markdown (which holds every snippet's wording and
-    # emphasis) together determine both files.
-    key = (slug, letter.case.model_dump_json(), letter_markdown(letter))
-    if key not in _made:
-        if len(_made) >= _MADE_KEPT:
-            _made.clear()
-        _made[key] = [
-            (download_path(slug, ext), render_letter(letter, fmt)) for ext, fmt, _ in DOWNLOADS
-        ]
-    return _made[key]
+    """(path under docs/, content) of each file the case page offers for download.
 
-
-# `mkdocs serve` remakes every page on each save, and a DOCX costs some 20 ms of CPU: files
-# are remade only for the cases whose letter changed. Bounded, as a long preview sees many.
-_made: dict[tuple[str, str, str], list[tuple[str, bytes]]] = {}
-_MADE_KEPT = 5000
+    Made once per checked case: the site keeps them with the case (see `site._downloads`)."""
+    return [(download_path(slug, ext), render_letter(letter, fmt)) for ext, fmt, _ in DOWNLOADS]
 
 
 def copy_texts(letter: Letter) -> dict[str, str]:

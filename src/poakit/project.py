@@ -11,8 +11,9 @@ import functools
 import multiprocessing
 import os
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -26,11 +27,18 @@ from .review import today as review_date
 from .yamlsource import MAX_BYTES, Document
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 CASES_DIR = "cases"
 SNIPPETS_DIR = "snippets"
 #: Where checked cases and the files made from them are kept (see `casecache`).
 STORE_DIR = ".cache/poakit"
+
+
+def store_folder(root: Path, settings: Mapping[str, Any]) -> Path | None:
+    """The project's cache folder, unless the site's settings (mkdocs.yml's extra.poakit)
+    turn it off with `cache: false`."""
+    return root / STORE_DIR if settings.get("cache", True) else None
 
 
 @dataclass
@@ -176,32 +184,42 @@ def check_project(
         return cache.load()
     library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
     chosen = case_paths(root) if paths is None else list(paths)
-    jobs = jobs or os.cpu_count() or 1
     work = [(path, display_path(path, base)) for path in chosen]
-    if (
-        jobs < 2
-        or len(work) < PARALLEL_FROM
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if len(work) < PARALLEL_FROM or not _can_fork(jobs):
         return Project(root, library, [check_case(p, library, d, root) for p, d in work])
-    _WORKER.update(library=library, root=root)
-    chunks = [work[i :: jobs * 4] for i in range(jobs * 4)]
+    return Project(
+        root, library, _on_every_core(partial(_findings_only, library, root), work, jobs)
+    )
+
+
+def _findings_only(library: Library, root: Path, item: tuple[Path, str]) -> CaseResult:
+    full = check_case(item[0], library, item[1], root)
+    return CaseResult(full.slug, full.path, full.display, findings=full.findings)
+
+
+def _can_fork(jobs: int | None = None) -> bool:
+    return (jobs or os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+_WORKER: dict[str, Callable[[Any], Any]] = {}
+
+
+def _on_every_core(work: Callable[[T], U], items: Sequence[T], jobs: int | None = None) -> list[U]:
+    """`work` over `items` in forked processes (which inherit the loaded library), in order."""
+    jobs = jobs or os.cpu_count() or 1
+    _WORKER["work"] = work
+    chunks = [list(items[i :: jobs * 4]) for i in range(jobs * 4)]
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        done = pool.map(_check_chunk, chunks)
-    results = {r.path: r for chunk in done for r in chunk}
-    return Project(root, library, [results[p] for p, _ in work])
+        done = pool.map(_work_chunk, chunks)
+    # chunk i holds items i, i + n, i + 2n...: put them back in order
+    ordered: list[U] = [None] * len(items)  # type: ignore[list-item]
+    for i, chunk in enumerate(done):
+        ordered[i :: jobs * 4] = chunk
+    return ordered
 
 
-_WORKER: dict[str, Any] = {}
-
-
-def _check_chunk(chunk: list[tuple[Path, str]]) -> list[CaseResult]:
-    library, root = _WORKER["library"], _WORKER["root"]
-    results = []
-    for path, display in chunk:
-        full = check_case(path, library, display, root)
-        results.append(CaseResult(full.slug, full.path, full.display, findings=full.findings))
-    return results
+def _work_chunk(chunk: list[Any]) -> list[Any]:
+    return [_WORKER["work"](item) for item in chunk]
 
 
 #: What a site makes of each freshly checked case (its page, its files), while the case's
@@ -344,56 +362,45 @@ class _Checker:
         if record.case is not None:
             result.file = CaseFile(result.slug, path, Document(display, None), record.case)
         result.stored = (self.store, key)
-        result.reload = lambda: check_case(path, self.library, display, self.root)
+        result.reload = self.reload(result)
         return result
 
+    def reload(self, result: CaseResult) -> Callable[[], CaseResult]:
+        """How `result` gets its letter back: by checking its file again."""
+        return partial(check_case, result.path, self.library, result.display, self.root)
+
     def fresh(self, path: Path) -> CaseResult:
-        display = self._display(path)
         key = self._key(path)
-        result = check_case(path, self.library, display, self.root)
-        result.reload = lambda: check_case(path, self.library, display, self.root)
-        if key is None or self.store is None:
-            if self.prepare is not None:
-                self.prepare(result, self.library)
-            return result
-        result.stored = (self.store, key)
+        result = check_case(path, self.library, self._display(path), self.root)
+        result.reload = self.reload(result)
+        if key is not None and self.store is not None:
+            result.stored = (self.store, key)
         if self.prepare is not None:
             self.prepare(result, self.library)
+        if result.stored is None:
+            return result
         case = result.file.case if result.file else None
         record = Record(case, result.findings, result.assembled, self.today)
-        self.store.write(key, RECORD, record.to_bytes())
+        store, key = result.stored
+        store.write(key, RECORD, record.to_bytes())
         return result.slim()
 
-
-def _can_fork() -> bool:
-    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    def fresh_to_send(self, path: Path) -> CaseResult:
+        """`fresh`, in a worker: without its reload, a closure over the library that the
+        parent process gives back (see `_fork_map`)."""
+        result = self.fresh(path)
+        result.reload = None
+        return result
 
 
 def _fork_map(checker: _Checker, paths: list[Path]) -> list[CaseResult]:
     """`checker.fresh` over `paths` on every core: the workers store what they make, and send
     back slim results (their pages and files are in the store)."""
-    jobs = os.cpu_count() or 1
-    _WORKER["checker"] = checker
-    chunks = [paths[i :: jobs * 4] for i in range(jobs * 4)]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        done = pool.map(_fresh_chunk, chunks)
-    results = {r.path: r for chunk in done for r in chunk}
-    for result in results.values():
-        result.reload = functools.partial(
-            check_case, result.path, checker.library, result.display, checker.root
-        )
-        if result.stored is not None:
+    results = _on_every_core(checker.fresh_to_send, paths)
+    for result in results:
+        result.reload = checker.reload(result)
+        if result.stored is not None:  # the parent's own store, not a copy per case
             result.stored = (cast(CaseStore, checker.store), result.stored[1])
-    return [results[p] for p in paths]
-
-
-def _fresh_chunk(chunk: list[Path]) -> list[CaseResult]:
-    checker: _Checker = _WORKER["checker"]
-    results = []
-    for path in chunk:
-        result = checker.fresh(path)
-        result.reload = None  # a closure over the library: not worth sending back
-        results.append(result)
     return results
 
 
