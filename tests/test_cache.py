@@ -63,6 +63,13 @@ def _project_copy(tmp_path: Path) -> Path:
     return root
 
 
+def _date_a_document_after_today(root: Path) -> None:
+    """One example case gets a document dated 2026-12-03, after TODAY: an evidence-in-future
+    error until that day."""
+    path = root / "cases" / "acme-home-inauthentic.yaml"
+    path.write_text(path.read_text().replace("date: 2026-09-30", "date: 2026-12-03", 1))
+
+
 def test_a_record_reads_back_as_the_same_case_and_findings() -> None:
     for result in load_project(REPO, base=REPO).cases:
         assert result.file is not None
@@ -125,8 +132,7 @@ def test_another_day_reuses_a_case_unless_its_dates_meet_the_new_day(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _project_copy(tmp_path)
-    path = root / "cases" / "acme-home-inauthentic.yaml"
-    path.write_text(path.read_text().replace("date: 2026-09-30", "date: 2026-12-03", 1))
+    _date_a_document_after_today(root)
     first = {r.slug: r for r in _load(root)}
     assert "evidence-in-future" in {f.rule for f in first["acme-home-inauthentic"].findings}
     records = {p.name: p for p in _store(root).rglob("*.record")}
@@ -255,8 +261,7 @@ def test_poa_checks_parallel_path_finds_what_one_process_finds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _project_copy(tmp_path)
-    path = root / "cases" / "acme-home-inauthentic.yaml"
-    path.write_text(path.read_text().replace("date: 2026-09-30", "date: 2026-12-03", 1))
+    _date_a_document_after_today(root)
     (root / "cases" / "broken.yaml").write_text("visibility: public\nseller: [\n")
     serial = check_project(root, base=root)
     monkeypatch.setattr(project_module, "PARALLEL_FROM", 2)
