@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_build_datetime, get_markdown_title
@@ -25,6 +25,7 @@ from poakit.errors import ConfigError, Level
 from poakit.mdutil import open_islands
 from poakit.pagestore import PageStore
 from poakit.project import project_cache, store_folder
+from poakit.settings import include_private
 from poakit.site import prepare_case, search_entries, site_pages
 from poakit.tracker import parse_today
 
@@ -48,7 +49,7 @@ def on_files(files: Files, config: Any) -> Files:
     root = Path(config.config_file_path).parent
     previewing = _state["command"] == "serve"
     settings = config.extra.get("poakit", {})
-    include_private = previewing or bool(settings.get("include_private"))
+    include_private = _include_private(settings) or previewing  # a bad value stops both
     cache = project_cache(root)
     # extra.poakit.cache (default true): keep checked cases and their files between builds
     # in .cache/poakit (src/poakit/casecache.py).
@@ -125,6 +126,19 @@ def on_post_build(config: Any) -> None:
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.exists():
         index.write_text(searchindex.merge(index.read_text("utf-8"), _state["search"]), "utf-8")
+
+
+class SettingError(ConfigurationError):
+    """A setting MkDocs cannot build with: exit code 2, as `poa` gives for one."""
+
+    exit_code = 2
+
+
+def _include_private(settings: dict[str, Any]) -> bool:
+    try:
+        return include_private(settings.get("include_private"))
+    except ConfigError as exc:
+        raise SettingError(str(exc)) from None
 
 
 def _today(config: Any) -> dt.date:

@@ -10,6 +10,7 @@ share the plain build, and tests/test_publish.py and tests/test_browser.py the p
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import io
 import os
@@ -19,7 +20,9 @@ import sys
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import yaml
 from conftest import REPO
 
 SOURCES = ("mkdocs.yml", "hooks", "docs", "snippets", "cases")
@@ -190,3 +193,57 @@ def plain_build(base: Path) -> Path:
         assert result.returncode == 0, result.stdout + result.stderr
         _plain[base] = base / "site"
     return _plain[base]
+
+
+# -- a case with a hostile value in every string field (see hostile.py) -------------------------
+
+HOSTILE_SLUG = "model-hostile"
+
+
+@dataclass(frozen=True)
+class HostileSite:
+    root: Path
+    site: Path
+    case: Any  # hostile.Hostile
+
+
+def hostile_base() -> dict[str, Any]:
+    """The Acme example with an entry of every kind a case can hold, every check silenced
+    (this case tests escaping; a warning about wording must not take a field out of it)."""
+    from poakit.checks.structure import RULES
+    from poakit.library import load_library
+
+    case = yaml.safe_load((REPO / "cases" / f"{ACME}.yaml").read_text(encoding="utf-8"))
+    case["follow_up"] = [
+        {"date": dt.date(2026, 10, 9), "event": "submitted", "sent": "v1", "note": "n"},
+        {"date": dt.date(2026, 10, 10), "event": "info-requested", "note": "n"},
+        {"date": dt.date(2026, 10, 11), "event": "resubmitted", "sent": "v2", "changes": ["c"]},
+        {"date": dt.date(2026, 10, 12), "event": "note", "note": "n"},
+        {"date": dt.date(2026, 10, 13), "event": "reinstated", "note": "n"},
+    ]
+    for document in case["evidence"]:
+        document.setdefault("kind", "invoice")
+        document.setdefault("file", "invoices.pdf")
+    library = load_library(REPO / "snippets")
+    rules = sorted({*RULES, *(rule.id for rule in library.tone_rules)})
+    case["silence"] = [{"rule": rule, "reason": "escaping test"} for rule in rules]
+    return case
+
+
+_hostile: dict[Path, HostileSite] = {}
+
+
+def hostile_build(base: Path) -> HostileSite:
+    """The sources plus the hostile case, built with `mkdocs build --strict`."""
+    if base not in _hostile:
+        from hostile import hostile_case
+
+        from poakit.library import load_library
+
+        root = copy_sources(base / "sources")
+        library = load_library(root / "snippets")
+        case = hostile_case(hostile_base(), library, root / "cases", HOSTILE_SLUG)
+        result = build(root, base / "site")
+        assert result.returncode == 0, result.stdout + result.stderr
+        _hostile[base] = HostileSite(root, base / "site", case)
+    return _hostile[base]

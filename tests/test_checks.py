@@ -108,7 +108,12 @@ def test_missing_evidence_for_an_asin_when_the_reason_requires_it(toned: Path) -
 
 def test_placeholder_printed_by_a_snippet_points_at_the_snippet(toned: Path) -> None:
     snippet = toned / "snippets" / "measures" / "remove-suspect-inventory.md"
-    snippet.write_text(snippet.read_text().replace("{% if units %}all {{ units }} remaining units{% else %}the remaining units{% endif %}", "{{ units }} units"))
+    snippet.write_text(
+        snippet.read_text().replace(
+            "{% if units %}all {{ units }} remaining units{% else %}the remaining units{% endif %}",
+            "{{ units }} units",
+        )
+    )
     data = _case(toned)
     data["corrective_actions"][0]["vars"] = {}
     path = toned / "cases" / "acme.yaml"
@@ -203,7 +208,9 @@ def test_check_json_output_and_exit_code(toned: Path, capsys: pytest.CaptureFixt
     (toned / "cases" / "acme.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     assert main(["--root", str(toned), "check", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert [(f["rule"], f["level"]) for f in report["findings"]] == [("corrective-undated", "error")]
+    assert [(f["rule"], f["level"]) for f in report["findings"]] == [
+        ("corrective-undated", "error")
+    ]
     assert set(report["findings"][0]) == {
         "path",
         "line",

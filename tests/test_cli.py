@@ -14,7 +14,11 @@ GOLDEN = Path(__file__).parent / "golden" / "letters"
 def poa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "poakit", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"},
     )
 
@@ -74,7 +78,10 @@ def test_render_text_to_a_file_never_overwrites_without_force(mini: Path) -> Non
     assert refused.returncode == 2
     assert "already exists" in refused.stderr and "--force" in refused.stderr
     assert out.read_text() == "keep me"
-    assert poa("render", "acme", "--format", "text", "-o", str(out), "--force", cwd=mini).returncode == 0
+    assert (
+        poa("render", "acme", "--format", "text", "-o", str(out), "--force", cwd=mini).returncode
+        == 0
+    )
     assert out.read_bytes() == first
     assert sorted(p.name for p in mini.iterdir() if p.name.startswith(".letter")) == []
 

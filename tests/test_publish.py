@@ -213,12 +213,28 @@ def test_pushing_without_a_remote(project: Path) -> None:
     )
 
 
-def test_private_cases_cannot_be_forced_into_a_published_site(project: Path) -> None:
-    env = {**git_env(), "POAKIT_INCLUDE_PRIVATE": "true"}
+@pytest.mark.parametrize("value", ["true", " TRUE ", "Yes", "on", "1"])
+def test_private_cases_cannot_be_forced_into_a_published_site(project: Path, value: str) -> None:
+    env = {**git_env(), "POAKIT_INCLUDE_PRIVATE": value}
     assert _fails(project, "0.1", env=env) == (
         2,
-        "poa publish: error: POAKIT_INCLUDE_PRIVATE is set to 'true': a published site never "
-        "includes private cases; unset it (`unset POAKIT_INCLUDE_PRIVATE`) and publish again\n",
+        f"poa publish: error: POAKIT_INCLUDE_PRIVATE is set to {value!r}: a published site "
+        "never includes private cases; unset it (`unset POAKIT_INCLUDE_PRIVATE`) and publish "
+        "again\n",
+    )
+
+
+@pytest.mark.parametrize("value", ["false # off", "maybe", "2", "ture", "false\ntrue"])
+def test_a_switch_value_the_build_could_misread_stops_the_publish(
+    project: Path, value: str
+) -> None:
+    """The guard reads the switch with the build's own parser: what it cannot read as yes or
+    no stops both, before mike runs (a value read as "no" here and "yes" there cannot pass)."""
+    env = {**git_env(), "POAKIT_INCLUDE_PRIVATE": value}
+    assert _fails(project, "0.1", env=env) == (
+        2,
+        f"poa publish: error: POAKIT_INCLUDE_PRIVATE is set to {value!r}: expected true or "
+        "false (also yes/no, on/off, 1/0); unset it, or set it to false\n",
     )
 
 

@@ -141,6 +141,7 @@ def test_corpus_covers_every_spine_error_class_and_the_safety_ones() -> None:
         "power-bomb",
         "repeat-bomb",
     }
+    safety_snippets |= set(RENDER_BUDGET_BOMBS)
     assert spine | safety_cases <= cases
     assert safety_snippets <= snippets
 
@@ -351,7 +352,42 @@ def _measure(targets: list[tuple[str, Path]]) -> list[tuple[int, list[str]]]:
 
 
 CASE_BOMBS = ["billion-laughs", "recursive-alias", "deep-nesting", "huge-number"]
-SNIPPET_BOMBS = ["front-matter-billion-laughs", "power-bomb", "repeat-bomb", "range-bomb"]
+# Each way around the render budget found by issue #14, and a few more (see sandbox.py).
+RENDER_BUDGET_BOMBS = [
+    "ljust-bomb",
+    "rjust-bomb",
+    "zfill-bomb",
+    "center-filter-bomb",
+    "expandtabs-bomb",
+    "format-width-bomb",
+    "format-nested-width-bomb",
+    "percent-width-bomb",
+    "format-filter-bomb",
+    "join-bomb",
+    "join-method-bomb",
+    "list-repeat-bomb",
+    "power-tower",
+    "multiply-bomb",
+    "nested-range-loops",
+    "nested-text-loops",
+    "recursive-loop",
+    "macro-fan-out",
+    "namespace-doubling",
+    "replace-bomb",
+    "indent-bomb",
+    "wordwrap-bomb",
+    "batch-fill-bomb",
+    "slice-bomb",
+    "literal-loop-bomb",
+    "output-bomb",
+]
+SNIPPET_BOMBS = [
+    "front-matter-billion-laughs",
+    "power-bomb",
+    "repeat-bomb",
+    "range-bomb",
+    *RENDER_BUDGET_BOMBS,
+]
 
 
 def test_bombs_and_huge_files_stay_small_in_memory(tmp_path: Path) -> None:

@@ -15,20 +15,27 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import html.parser
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
 from conftest import FIXTURES, REPO
+from hostile import string_fields, typed
+from sites import HOSTILE_SLUG as HOSTILE_MODEL
+from sites import HostileSite, hostile_build
 
 from poakit.richtext import visible
 
@@ -36,6 +43,7 @@ pytestmark = pytest.mark.site
 
 ACME = "acme-home-inauthentic"
 HOSTILE_SLUG = "hostile-values"
+MARK = "zqm"  # the prefix of every marker of the model-hostile case (tests/hostile.py)
 HOSTILE = {
     "jinja": "{{ 7*7 }} {% if true %}yes{% endif %} {# c #} {{ macros_info() }}",
     "markdown": "**bold** _em_ `code` [link](https://evil.example) ![img](x.png) # heading | a | b |",
@@ -389,14 +397,18 @@ def test_the_internal_build_switch_includes_private_cases(tmp_path: Path) -> Non
     ("value", "included"),
     [
         *[(None, False), ("", False), ("false", False), ("0", False), ("no", False)],
-        *[("true", True), ("1", True), ("yes", True)],
+        *[("OFF", False), (" false ", False), ("False\t", False)],
+        *[("true", True), ("1", True), ("yes", True), ("On", True), (" TRUE ", True)],
     ],
 )
-def test_mkdocs_yml_reads_the_switch_from_the_environment(
+def test_mkdocs_yml_and_the_one_parser_read_the_switch(
     monkeypatch: pytest.MonkeyPatch, value: str | None, included: bool
 ) -> None:
-    """`!ENV` reads the variable as YAML: "false" and "0" keep private cases out."""
+    """`!ENV` hands the variable over as YAML reads it; `settings.include_private`, which the
+    hook and the publish guard share, reads that the same way in every case and spacing."""
     from mkdocs.utils import yaml_load
+
+    from poakit.settings import include_private
 
     if value is None:
         monkeypatch.delenv("POAKIT_INCLUDE_PRIVATE", raising=False)
@@ -404,7 +416,30 @@ def test_mkdocs_yml_reads_the_switch_from_the_environment(
         monkeypatch.setenv("POAKIT_INCLUDE_PRIVATE", value)
     with open(REPO / "mkdocs.yml", encoding="utf-8") as handle:
         config = yaml_load(handle)
-    assert bool(config["extra"]["poakit"]["include_private"]) is included
+    assert include_private(config["extra"]["poakit"]["include_private"]) is included
+    assert include_private(value) is included
+
+
+@pytest.mark.parametrize("value", ["false # off", "maybe", "2", "nope"])
+def test_a_switch_value_nobody_can_read_stops_the_build(tmp_path: Path, value: str) -> None:
+    """Before, `'false # off'` passed the publish guard (YAML: a comment) and made the build
+    include private cases (a non-empty string). Now both stop on it, naming it."""
+    root = tiny_site(tmp_path / "tiny")
+    result = plain_build(root, tmp_path / "out", POAKIT_INCLUDE_PRIVATE=value)
+    assert result.returncode == 2, result.stderr
+    assert (
+        f"Error: POAKIT_INCLUDE_PRIVATE is set to {value!r}: expected true or false "
+        "(also yes/no, on/off, 1/0); unset it, or set it to false"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert traces(tmp_path / "out", ["Qzxvtiny"]) == [] if (tmp_path / "out").exists() else True
+
+
+def test_false_with_spaces_keeps_private_cases_out(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path / "tiny")
+    result = plain_build(root, tmp_path / "out", POAKIT_INCLUDE_PRIVATE="false ")
+    assert result.returncode == 0, result.stderr
+    assert traces(tmp_path / "out", ["Qzxvtiny", "cases/secret"]) == []
 
 
 def test_the_preview_server_binds_to_localhost_only() -> None:
@@ -432,3 +467,169 @@ def test_a_failed_build_leaves_the_sources_byte_identical(tmp_path: Path) -> Non
     assert "cases/broken.yaml:3:1: error: invalid YAML" in result.stderr
     assert "Traceback" not in result.stderr
     assert tree_hash(root / "cases", root / "snippets", root / "docs") == before
+
+
+# -- every string field of the model, hostile (issue #14) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> HostileSite:
+    """The site with `model-hostile`: a hostile value in every string field of the model
+    (tests/hostile.py); shared with the browser test by the session's base folder."""
+    return hostile_build(tmp_path_factory.getbasetemp() / "hostile")
+
+
+def test_every_string_field_of_the_model_is_hostile_or_refused_cleanly(
+    hostile_site: HostileSite,
+) -> None:
+    case = hostile_site.case
+    assert set(string_fields()) - case.covered == set()
+    clean = re.compile(rf"^cases/{HOSTILE_MODEL}\.yaml:\d+:\d+: error: .+ \[[a-z-]+\]$")
+    for where, finding in case.refused.items():
+        assert clean.match(finding), (where, finding)
+    # Only references into the library may refuse a value: everything else reaches the sinks.
+    assert set(case.refused) <= {"notice.issues.reason"}
+    assert len(case.payloads) > 50
+
+
+class _Markup(html.parser.HTMLParser):
+    """Every element, attribute and script of a piece of HTML, and its text (the tags list of
+    Material's tag plugin left out: it strips tag names to harmless characters)."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self.text: list[str] = []
+        self._script: dict[str, str | None] | None = None
+        self._skip = 0
+        self.feed(source)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, attrs))
+        if tag == "script":
+            self._script = dict(attrs)
+        if self._skip or "md-tags" in (dict(attrs).get("class") or ""):
+            self._skip += tag not in _VOID
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._script = None
+        if self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self.scripts.append((self._script, data))
+        elif not self._skip:
+            self.text.append(data)
+
+    @property
+    def plain(self) -> str:
+        return " ".join("".join(self.text).split())
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
+def _no_markup_from_the_case(markup: _Markup, where: str) -> None:
+    for tag, attrs in markup.elements:
+        assert MARK not in tag, (where, tag)
+        for name, value in attrs:
+            assert MARK not in name, (where, tag, name)
+            assert not (name.startswith("on") and "alert" in (value or "")), (where, tag, name)
+    for attrs, code in markup.scripts:
+        if MARK in code:
+            assert attrs.get("type") == "application/json", where
+            assert "<" not in code, where
+            json.loads(code)
+
+
+def _xml_elements(data: bytes, where: str) -> None:
+    for element in ElementTree.fromstring(data).iter():
+        assert MARK not in str(element.tag), where
+        assert not any(MARK in str(name) for name in element.attrib), where
+
+
+def test_no_built_file_holds_markup_from_the_case(hostile_site: HostileSite) -> None:
+    """Every file of the site (gzip and DOCX contents too): a marker may appear as text or an
+    attribute value, never as an element, an attribute, a handler or a script."""
+    checked = Counter[str]()
+    for name, data in site_files(hostile_site.site):
+        if MARK.encode() not in data and not name.endswith((".xml", ".svg")):
+            continue
+        kind = name.rsplit(".", 1)[-1]
+        checked[kind] += 1
+        if kind == "html":
+            _no_markup_from_the_case(_Markup(data.decode("utf-8")), name)
+        elif kind == "json":
+            for text in _strings(json.loads(data)):
+                if MARK in text:  # Material shows search titles and texts as HTML
+                    _no_markup_from_the_case(_Markup(text), name)
+        elif kind in ("xml", "svg", "rels"):
+            _xml_elements(data, name)
+        elif kind == "txt":
+            pass  # plain text: checked as typed below
+        else:
+            raise AssertionError(f"a case value reached {name}")
+    assert checked["html"] >= 5 and checked["json"] >= 1 and checked["xml"] >= 1, checked
+
+
+def _strings(data: object) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
+
+
+def _as_typed(hostile_site: HostileSite, text: str, where: str) -> int:
+    """Every marker `text` shows comes with its whole value, as typed; how many it shows."""
+    words = " ".join(text.split())
+    shown = hostile_site.case.markers_in(words)
+    for marker in shown:
+        value = typed(hostile_site.case.payloads[marker])
+        assert value in words, (where, hostile_site.case.fields[marker], value)
+    return len(shown)
+
+
+def test_pages_show_every_value_as_typed(hostile_site: HostileSite) -> None:
+    """No Markdown block, span or separator changed a value: what the page shows of a value,
+    it shows whole (Material's tags list apart, which keeps harmless characters only)."""
+    out = hostile_site.site
+    page = _Markup((out / "cases" / HOSTILE_MODEL / "index.html").read_text("utf-8"))
+    assert _as_typed(hostile_site, page.plain, "case page") >= 40
+    for other in ("cases/index.html", "lessons/index.html", "reasons/inauthentic/index.html"):
+        shown = _Markup((out / other).read_text("utf-8")).plain
+        assert _as_typed(hostile_site, shown, other) >= 1, other
+
+
+def test_the_page_title_is_the_seller_name_as_typed(hostile_site: HostileSite) -> None:
+    case = hostile_site.case
+    page = _Markup((hostile_site.site / "cases" / HOSTILE_MODEL / "index.html").read_text("utf-8"))
+    titles = [t for t, _ in page.elements if t == "title"]
+    assert titles == ["title"]
+    raw = (hostile_site.site / "cases" / HOSTILE_MODEL / "index.html").read_text("utf-8")
+    title = html.unescape(re.search(r"<title>(.*?)</title>", raw, re.DOTALL).group(1))  # type: ignore[union-attr]
+    assert title.startswith(typed(case.data["seller"]["name"]) + ": ")
+
+
+def test_the_search_entry_shows_the_values_as_typed(hostile_site: HostileSite) -> None:
+    index = json.loads((hostile_site.site / "search" / "search_index.json").read_text("utf-8"))
+    entry = next(d for d in index["docs"] if d["location"] == f"cases/{HOSTILE_MODEL}/")
+    for field in ("title", "text"):
+        assert _as_typed(hostile_site, _Markup(entry[field]).plain, field) >= 1
+
+
+def test_the_exports_carry_every_value_as_typed(hostile_site: HostileSite) -> None:
+    folder = hostile_site.site / "cases" / HOSTILE_MODEL
+    text = (folder / f"{HOSTILE_MODEL}.txt").read_text(encoding="utf-8")
+    assert _as_typed(hostile_site, text, "text export") >= 20
+    with zipfile.ZipFile(folder / f"{HOSTILE_MODEL}.docx") as archive:
+        root = ElementTree.fromstring(archive.read("word/document.xml"))
+    runs = " ".join(t.text or "" for t in root.iter() if str(t.tag).endswith("}t"))
+    assert _as_typed(hostile_site, runs, "DOCX") >= 20

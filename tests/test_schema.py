@@ -46,7 +46,9 @@ def test_ids_from_the_library_are_offered() -> None:
     library = load_library(REPO / "snippets")
     defs = case_schema(library)["$defs"]
     assert defs["NoticeIssue"]["properties"]["reason"]["enum"] == sorted(library.reasons)
-    corrective = next(b for b in defs["CorrectiveAction"]["properties"]["snippet"]["anyOf"] if "enum" in b)
+    corrective = next(
+        b for b in defs["CorrectiveAction"]["properties"]["snippet"]["anyOf"] if "enum" in b
+    )
     assert "remove-suspect-inventory" in corrective["enum"]
     assert "supplier-vetting" not in corrective["enum"]
 

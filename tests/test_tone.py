@@ -589,7 +589,9 @@ def test_literal_prefilter_never_hides_a_match() -> None:
 
 def test_required_literals_of_a_pattern() -> None:
     literals = tone_module.required_literals
-    assert literals(re.compile(r"\b(?:carriers?|couriers?) (?:lost|delayed)\b", re.I)) == frozenset({"arrier", "ourier"})
+    assert literals(re.compile(r"\b(?:carriers?|couriers?) (?:lost|delayed)\b", re.I)) == frozenset(
+        {"arrier", "ourier"}
+    )
     assert literals(re.compile(r"\bwe (?:will|shall)\b", re.I)) == frozenset({"shall", "will"})
     assert literals(re.compile(r"[a-z]+", re.I)) is None
     assert literals(re.compile(r"x?y", re.I)) == frozenset({"y"})

@@ -28,7 +28,9 @@ from pydantic_core import ErrorDetails
 from . import yamlsource
 from .errors import Finding, InputError, Position, did_you_mean, error
 
+# For pydantic, whose (Rust) regex anchors `$` at the very end; Python code uses `is_slug`.
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 #: Slugs whose page would collide with a generated page under cases/ (the dashboard).
 RESERVED_SLUGS = frozenset({"index"})
 ASIN_PATTERN = r"^[0-9A-Z]{10}$"
@@ -241,6 +243,11 @@ class Case(Model):
         return str(status_of(self.follow_up))
 
 
+def is_slug(text: str) -> bool:
+    """Lower-case letters, digits and hyphens, the whole of `text` (no trailing newline)."""
+    return _SLUG.fullmatch(text) is not None
+
+
 @dataclass(frozen=True)
 class CaseFile:
     """A loaded case: its slug, where it came from, the positions, and the model."""
@@ -262,13 +269,14 @@ def load_case(path: Path, display: str) -> CaseFile:
     """Read and validate a case file; raise `InputError` listing every problem in it."""
     slug = slug_of(path)
     problems: list[Finding] = []
-    if not re.match(SLUG_PATTERN, slug):
+    if not is_slug(slug):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:80] or "acme-home"
         problems.append(
             error(
                 Position(display),
                 f"the file name '{path.name}' is not a valid case slug",
                 "case-slug",
-                "use lower-case letters, digits and hyphens, e.g. acme-home.yaml",
+                f"rename it to lower-case letters, digits and hyphens, e.g. {suggestion}.yaml",
             )
         )
     if slug in RESERVED_SLUGS:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 
 from . import __version__, exportpage, tracker
 from .case import Case
 from .errors import Finding, Level
+from .escape import fenced_text, markdown_text, page_title
 from .library import Library
-from .mdutil import fence_safe, table
+from .mdutil import table
 from .project import CaseResult
-from .richtext import format_date, markdown_escape
+from .richtext import format_date
 
 CASES, REASONS = "cases", "reasons"
 
@@ -21,8 +23,9 @@ def case_page(result: CaseResult, library: Library) -> str:
     if result.file is None or letter is None:
         return error_page(result)
     case = result.file.case
+    title = f"{case.seller.name}: {_reasons_text(case, library)}"
     blocks = [
-        f"# {markdown_escape(case.seller.name)}: {markdown_escape(_reasons_text(case, library))}",
+        f"# {markdown_text(title)}",
         *([_PRIVATE_BANNER] if not case.public else []),
         _case_header(case, library),
         *_review_panel(result.findings, case, result.display),
@@ -32,7 +35,7 @@ def case_page(result: CaseResult, library: Library) -> str:
         *_lessons(case),
     ]
     # tags: Material's tags plugin lists the case under its reasons, marketplace and status
-    head = tracker.front_matter(tracker.case_tags(case, library), searchable=False)
+    head = tracker.front_matter(tracker.case_tags(case, library), title=title, searchable=False)
     return head + "\n\n".join(blocks) + "\n"
 
 
@@ -45,11 +48,13 @@ _PRIVATE_BANNER = (
 def error_page(result: CaseResult) -> str:
     """What the preview shows for a case that cannot be read: every problem, with position."""
     problems = "\n".join(str(f) for f in result.findings)
+    title = f"{result.slug}: case file has errors"
     return (
-        f"# {markdown_escape(result.slug)}: case file has errors\n\n"
+        f"---\ntitle: {json.dumps(page_title(title))}\n---\n"
+        f"# {markdown_text(title)}\n\n"
         '!!! failure "This case could not be read"\n'
         f"    Fix these problems in `{result.display}`; the page updates when you save.\n\n"
-        f"```text\n{fence_safe(problems)}\n```\n"
+        f"```text\n{fenced_text(problems)}\n```\n"
     )
 
 
@@ -60,7 +65,7 @@ def _reasons_text(case: Case, library: Library) -> str:
 
 def _reason_links(case: Case, library: Library, prefix: str) -> str:
     links = dict.fromkeys(
-        f"[{markdown_escape(library.reason_title(i.reason))}]({prefix}{REASONS}/{i.reason}.md)"
+        f"[{markdown_text(library.reason_title(i.reason))}]({prefix}{REASONS}/{i.reason}.md)"
         for i in case.notice.issues
         if i.reason in library.reasons
     )
@@ -69,10 +74,10 @@ def _reason_links(case: Case, library: Library, prefix: str) -> str:
 
 def _case_header(case: Case, library: Library) -> str:
     seller = case.seller
-    store = f" ({markdown_escape(seller.store)})" if seller.store else ""
+    store = f" ({markdown_text(seller.store)})" if seller.store else ""
     rows = [
-        ("Seller", markdown_escape(seller.name) + store),
-        ("Marketplace", markdown_escape(seller.marketplace)),
+        ("Seller", markdown_text(seller.name) + store),
+        ("Marketplace", markdown_text(seller.marketplace)),
         ("Notice", f"{format_date(case.notice.received)}, {case.notice.action.replace('-', ' ')}"),
         ("Reasons", _reason_links(case, library, "../")),
         ("Status", tracker.status_cell(case)),
@@ -94,14 +99,14 @@ def _review_panel(findings: Sequence[Finding], case: Case, display: str) -> list
     for finding in findings:
         where = finding.position
         place = f"line {where.line}" if where.path == display else f"{where.path} line {where.line}"
-        fix = f" *{markdown_escape(finding.fix)}*" if finding.fix else ""
+        fix = f" *{markdown_text(finding.fix)}*" if finding.fix else ""
         lines.append(
             f"    - **{finding.level}** ({place}, `{finding.rule}`): "
-            f"{markdown_escape(finding.message)}.{fix}"
+            f"{markdown_text(finding.message)}.{fix}"
         )
     if case.silence:
         lines.append("\n    Silenced for this case:\n")
-        lines += [f"    - `{s.rule}`: {markdown_escape(s.reason)}" for s in case.silence]
+        lines += [f"    - `{s.rule}`: {markdown_text(s.reason)}" for s in case.silence]
     return ["\n".join(lines)]
 
 
@@ -112,7 +117,7 @@ def _count(n: int, word: str) -> str:
 def _investigation(case: Case) -> list[str]:
     if not case.investigation:
         return []
-    rows = [(markdown_escape(s.source), markdown_escape(s.finding)) for s in case.investigation]
+    rows = [(markdown_text(s.source), markdown_text(s.finding)) for s in case.investigation]
     return ["## Investigation", table(("What we reviewed", "What we found"), rows)]
 
 
@@ -123,7 +128,7 @@ def _follow_up(case: Case) -> list[str]:
 def _lessons(case: Case) -> list[str]:
     if not case.lessons:
         return []
-    return ["## Lessons", "\n".join(f"- {markdown_escape(lesson)}" for lesson in case.lessons)]
+    return ["## Lessons", "\n".join(f"- {markdown_text(lesson)}" for lesson in case.lessons)]
 
 
 def cases_index(

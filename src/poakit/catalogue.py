@@ -14,11 +14,12 @@ from functools import partial
 import jinja2.meta
 
 from .case import CorrectiveAction, PreventiveMeasure, RootCause
+from .escape import fenced_text, markdown_text
 from .lessons import LESSONS_PAGE, reason_anchor
 from .library import STANDARD_VARIABLES, Kind, Library, RenderError, Snippet
-from .mdutil import fence_safe, table
+from .mdutil import table
 from .project import CaseResult
-from .richtext import format_value, markdown_escape
+from .richtext import format_value
 from .samples import (
     SAMPLE_ASIN,
     SAMPLE_DONE,
@@ -197,7 +198,7 @@ def _snippet_details(snippet: Snippet, library: Library) -> list[str]:
 def _details(snippet: Snippet, library: Library) -> list[str]:
     blocks = _examples_block(snippet, library)
     blocks += _variables_block(snippet, library)
-    blocks += ["## Template", f"```jinja\n{fence_safe(snippet.body.strip())}\n```"]
+    blocks += ["## Template", f"```jinja\n{fenced_text(snippet.body.strip())}\n```"]
     return blocks
 
 
@@ -209,7 +210,7 @@ def _examples_block(snippet: Snippet, library: Library) -> list[str]:
         try:
             text = render_sample(library, snippet, section).markdown()
         except RenderError as exc:
-            failure = markdown_escape(str(exc.finding))
+            failure = markdown_text(str(exc.finding))
             blocks.append(f'!!! failure "{label}: does not render"\n    {failure}')
             continue
         blocks.append(f'!!! example "{label}"\n' + _indent(text))
@@ -240,8 +241,8 @@ def _variables_block(snippet: Snippet, library: Library) -> list[str]:
             f"`{name}`",
             "the entry's `vars:`",
             "yes" if v.required else "no",
-            markdown_escape(v.description),
-            markdown_escape(format_value(v.example)) if v.example is not None else "",
+            markdown_text(v.description),
+            markdown_text(format_value(v.example)) if v.example is not None else "",
         )
         for name, v in declared.items()
     ]
@@ -278,7 +279,7 @@ def _sample_of(sample: dict[str, object], name: str) -> str:
         or (isinstance(value, list) and value and isinstance(value[0], dict))
     ):
         return ""  # a mapping (seller, notice, issues) is described, not shown
-    return markdown_escape(format_value(value))
+    return markdown_text(format_value(value))
 
 
 def sample_block(snippet: Snippet, library: Library, prefix: str = "") -> str:
@@ -291,7 +292,7 @@ def sample_block(snippet: Snippet, library: Library, prefix: str = "") -> str:
         try:
             text = render_sample(library, snippet, section).markdown()
         except RenderError as exc:
-            text = markdown_escape(str(exc.finding))
+            text = markdown_text(str(exc.finding))
         if folder:
             text += f"\n\n[The `{snippet.id}` snippet]({prefix}{folder}/{snippet.id}.md)"
         blocks.append(f'!!! example "{label}"\n' + _indent(text))
@@ -362,8 +363,8 @@ def _cases_block(cases: Sequence[CaseResult], empty: str) -> list[str]:
 def _case_line(result: CaseResult) -> str:
     assert result.file is not None
     case = result.file.case
-    name = markdown_escape(case.seller.name)
-    return f"- [{name}](../{CASES}/{result.slug}.md): {markdown_escape(case.status)}"
+    name = markdown_text(case.seller.name)
+    return f"- [{name}](../{CASES}/{result.slug}.md): {markdown_text(case.status)}"
 
 
 def _list_block(title: str, items: Iterable[str], *, checklist: bool = False) -> list[str]:

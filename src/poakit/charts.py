@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
+
+from .escape import html_attribute, html_text
 
 WIDTH = 640
 LABEL_WIDTH = 250
@@ -42,8 +43,8 @@ def stacked_bars(title: str, series: Sequence[Series], bars: Sequence[Bar]) -> s
     lines = [
         '<div class="poakit-chart">',
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" aria-label="{escape(title)}" font-size="12">',
-        f"<title>{escape(title)}</title>",
+        f'width="100%" role="img" aria-label="{html_attribute(title)}" font-size="12">',
+        f"<title>{html_text(title)}</title>",
         *_legend(series),
         *(_bar(bar, series, TOP + ROW * index, scale) for index, bar in enumerate(bars)),
         "</svg>",
@@ -58,7 +59,7 @@ def _legend(series: Sequence[Series]) -> list[str]:
     for item in series:
         items.append(
             f'<rect x="{x}" y="4" width="12" height="12" fill="{item.colour}"/>'
-            f'<text x="{x + 16}" y="14" fill="currentColor">{escape(item.name)}</text>'
+            f'<text x="{x + 16}" y="14" fill="currentColor">{html_text(item.name)}</text>'
         )
         x += 24 + 7 * len(item.name)
     return items
@@ -68,9 +69,9 @@ def _bar(bar: Bar, series: Sequence[Series], y: int, scale: float) -> str:
     parts = ", ".join(f"{v} {s.name}" for v, s in zip(bar.values, series, strict=True))
     label = bar.label if len(bar.label) <= LABEL_CHARS else bar.label[: LABEL_CHARS - 1] + "…"
     shapes = [
-        f"<g><title>{escape(bar.label)}: {escape(parts)}</title>",
+        f"<g><title>{html_text(bar.label)}: {html_text(parts)}</title>",
         f'<text x="{LABEL_WIDTH - 8}" y="{y + 11}" text-anchor="end" '
-        f'fill="currentColor">{escape(label)}</text>',
+        f'fill="currentColor">{html_text(label)}</text>',
     ]
     x = float(LABEL_WIDTH)
     for value, item in zip(bar.values, series, strict=True):

@@ -59,14 +59,19 @@ class Finding:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Line separators other than \n, and bidirectional controls, which reorder what a terminal
+# shows ("Trojan Source"): shown as their code points.
+_UNSEEN = re.compile("[\x85\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _one_line(text: str) -> str:
-    """Control characters quoted from a file shown as Unicode pictures (\\n as ␊, ESC as ␛):
-    one line per finding, and no escape sequence ever reaches the terminal."""
-    return _CONTROL.sub(
+    """The terminal sink: control characters quoted from a file shown as Unicode pictures
+    (\\n as ␊, ESC as ␛), other separators and bidirectional controls as `[U+202E]`: one
+    line per finding, and no escape sequence ever reaches the terminal."""
+    text = _CONTROL.sub(
         lambda m: chr(0x2421 if m.group() == "\x7f" else 0x2400 + ord(m.group())), text
     )
+    return _UNSEEN.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
 
 
 def error(position: Position, message: str, rule: str, fix: str | None = None) -> Finding:

@@ -12,9 +12,8 @@ Markers before and after the letter let the print stylesheet print the letter al
 from __future__ import annotations
 
 import html
-import json
-from urllib.parse import quote
 
+from .escape import json_in_html, url_segment
 from .letter import Letter, Section
 from .mdutil import html_island
 from .render import DEFAULT_WIDTH, render_letter
@@ -79,7 +78,7 @@ def _titled(letter: Letter) -> list[Section]:
 def _export_bar(slug: str) -> str:
     button = _button("letter", "Copy letter", "the whole letter", primary=True)
     links = " ".join(
-        f"[{label}]({quote(slug)}/{quote(slug)}.{ext}){{ .md-button download }}"
+        f"[{label}]({url_segment(slug)}/{url_segment(slug)}.{ext}){{ .md-button download }}"
         for ext, _, label in DOWNLOADS
     )
     return f"{button}\n{links}\n{_ACTIONS}"
@@ -100,6 +99,5 @@ def _button(key: str, label: str, what: str, *, primary: bool = False) -> str:
 
 def _payload(letter: Letter) -> str:
     """The copy texts as JSON that cannot end its <script> element early."""
-    data = json.dumps(copy_texts(letter), ensure_ascii=True, sort_keys=True)
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    data = json_in_html(copy_texts(letter))
     return html_island(f'<script type="application/json" id="{PAYLOAD_ID}">{data}</script>')

@@ -15,10 +15,10 @@ from functools import partial
 
 from .case import Case
 from .charts import Bar, Series, stacked_bars
+from .escape import html_text, markdown_text
 from .library import Library
 from .mdutil import html_island, table
 from .project import CaseResult
-from .richtext import html_escape, markdown_escape
 from .tracker import outcome, status_of
 from .urls import link
 
@@ -147,7 +147,7 @@ def _reasons_section(cited: dict[str, list[CaseResult]], library: Library) -> li
     )
     rows = [
         (
-            f"[{markdown_escape(library.reason_title(rid))}](#{reason_anchor(rid)})",
+            f"[{markdown_text(library.reason_title(rid))}](#{reason_anchor(rid)})",
             str(t.cases),
             *(str(v) for v in t.values),
         )
@@ -178,7 +178,7 @@ def _measures_section(tallies: dict[str, Tally], library: Library) -> list[str]:
         [Bar(title(mid), t.values) for mid, t in charted],
     )
     rows = [
-        (f"[{markdown_escape(title(mid))}](measures/{mid}.md)", str(t.cases), *map(str, t.values))
+        (f"[{markdown_text(title(mid))}](measures/{mid}.md)", str(t.cases), *map(str, t.values))
         for mid, t in ranked
     ]
     return [
@@ -196,7 +196,7 @@ def _lessons_section(
 ) -> list[str]:
     blocks = ["## Lessons by reason"]
     for rid, counted in _ranked_reasons(cited, library):
-        reason_title = markdown_escape(library.reason_title(rid))
+        reason_title = markdown_text(library.reason_title(rid))
         blocks.append(f"### {reason_title} {{ #{reason_anchor(rid)} }}")
         summary = ", ".join(f"{v} {o}" for o, v in zip(OUTCOMES, counted.values, strict=True) if v)
         catalogue = (
@@ -214,9 +214,9 @@ def _lesson_list(results: Sequence[CaseResult], url: Callable[[str], str]) -> st
     item by item: it grows with the cases."""
     items = []
     for result, case in _readable(results):
-        seller = html_escape(case.seller.name)
+        seller = html_text(case.seller.name)
         source = f'<a href="{url(f"cases/{result.slug}.md")}">{seller}</a>, {case_outcome(case)}'
-        items += [f"<li>{html_escape(lesson)} ({source})</li>" for lesson in case.lessons]
+        items += [f"<li>{html_text(lesson)} ({source})</li>" for lesson in case.lessons]
         if not case.lessons:
             items.append(f"<li><em>No lessons recorded yet</em> ({source})</li>")
     return html_island("<ul>\n" + "\n".join(items) + "\n</ul>")

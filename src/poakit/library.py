@@ -16,13 +16,12 @@ from typing import Any, Literal
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import yamlsource
+from . import sandbox, yamlsource
 from .checks.tone import ToneRule, ToneScanner, check_examples, load_tone_rules
 from .errors import Finding, InputError, Position, did_you_mean, error
-from .richtext import CLOSE, OPEN, RichText, format_date, format_value, join_and
+from .richtext import RichText, format_date, join_and
 
 
 class Kind(StrEnum):
@@ -181,7 +180,8 @@ class Library:
             self._memo[key] = make()
         return self._memo[key]
 
-    _env: SandboxedEnvironment | None = None
+    _env: jinja2.Environment | None = None
+    budget: sandbox.Budget = sandbox.DEFAULT_BUDGET
 
     # -- lookup -----------------------------------------------------------------------------
     def of(self, kind: Kind) -> dict[str, Snippet]:
@@ -220,18 +220,19 @@ class Library:
 
     # -- rendering --------------------------------------------------------------------------
     @property
-    def env(self) -> SandboxedEnvironment:
+    def env(self) -> jinja2.Environment:
         if self._env is None:
             self._env = _environment(self)
         return self._env
 
     def render(self, snippet: Snippet, context: Mapping[str, Any], case: str) -> RichText:
         """Render a snippet body; a `RenderError` names the snippet line and the case."""
-        values: list[str] = []
         context = {**_declared_defaults(snippet), **context}
         try:
-            template = self.env.get_template(snippet.template_name)
-            skeleton = template.render(context, __poakit_values__=values)
+            with sandbox.spend(self.budget) as values:
+                template = self.env.get_template(snippet.template_name)
+                skeleton = template.render(context)
+                sandbox.check_output(skeleton)
         except jinja2.TemplateSyntaxError as exc:
             raise RenderError(_syntax_finding(snippet, exc)) from None
         except jinja2.UndefinedError as exc:
@@ -246,15 +247,24 @@ class Library:
                     else "check the name after the '.'",
                 )
             ) from None
+        except sandbox.OverBudget as exc:
+            raise RenderError(
+                error(
+                    snippet.position(_template_line(exc, snippet)),
+                    f"snippet '{snippet.id}' went over its render budget (used by case "
+                    f"{case}): {exc}",
+                    "snippet-budget",
+                    "a letter snippet prints a few hundred words: check the loop or the "
+                    "value on this line",
+                )
+            ) from None
         except SecurityError as exc:
             raise RenderError(
                 error(
                     snippet.position(_template_line(exc, snippet)),
                     f"unsafe template code in snippet '{snippet.id}' (used by case {case}): {exc}",
                     "snippet-sandbox",
-                    "a letter needs only a few thousand characters"
-                    if isinstance(exc, TooLarge)
-                    else "a snippet may use its variables, the standard variables and filters, "
+                    "a snippet may use its variables, the standard variables and filters, "
                     "nothing of Python's internals",
                 )
             ) from None
@@ -293,15 +303,25 @@ class Library:
         """Snippets including each other: the loop, read from the (Jinja-rewritten) traceback."""
         paths = {s.path: s.template_name for kind in FOLDERS for s in self.of(kind).values()}
         loop: list[str] = []
+        macros = 0  # frames of {% macro %} bodies (Jinja names them "template" in tracebacks)
         tb: types.TracebackType | None = exc.__traceback__
         while tb is not None:
-            name = paths.get(tb.tb_frame.f_code.co_filename)
+            code = tb.tb_frame.f_code
+            macros += code.co_name == "template" and code.co_filename in paths
+            name = paths.get(code.co_filename)
             if name is not None and (not loop or loop[-1] != name):
                 if name in loop:
                     break
                 loop.append(name)
             tb = tb.tb_next
         loop = loop or [snippet.template_name]
+        if len(loop) == 1 and macros > 1:
+            return error(
+                snippet.position(_template_line(exc, snippet)),
+                f"a macro of snippet '{snippet.id}' calls itself without end",
+                "snippet-budget",
+                "stop the macro's recursion with an {% if %} on a value that changes",
+            )
         message = (
             f"snippet '{snippet.id}' includes itself"
             if len(loop) == 1
@@ -319,7 +339,7 @@ def _declared_defaults(snippet: Snippet) -> dict[str, Any]:
     return {name: None for name in snippet.meta.variables}
 
 
-def _environment(library: Library) -> SandboxedEnvironment:
+def _environment(library: Library) -> jinja2.Environment:
     def load(name: str) -> tuple[str, str, Any] | None:
         folder, _, sid = name.partition("/")
         kind = next((k for k, f in FOLDERS.items() if f == folder), None)
@@ -328,68 +348,8 @@ def _environment(library: Library) -> SandboxedEnvironment:
             return None
         return snippet.body, snippet.path, lambda: True
 
-    env = _Sandbox(
-        loader=jinja2.FunctionLoader(load),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=False,
-        finalize=_finalize,
-        auto_reload=False,
-    )
-    env.filters["date"] = format_date
-    env.filters["join_and"] = join_and
-    return env
-
-
-#: Longest string or list a snippet may build with `*`; letters are a few thousand characters.
-MAX_PRODUCT = 100_000
-#: Largest exponent of `**`: `10 ** 10 ** 10` would keep a build busy for hours.
-MAX_EXPONENT = 1_000
-
-
-class TooLarge(SecurityError):
-    """A snippet computed a value too large to be part of a letter."""
-
-
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's sandbox, immutable (a snippet cannot change the case data it is given), and
-    refusing the arithmetic that would exhaust memory or time (`'x' * 10**10`, `9**9**9`).
-
-    Intercepting `*` and `**` also keeps Jinja from folding them while compiling, so even a
-    constant expression is checked here and never evaluated unchecked.
-    """
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: jinja2.runtime.Context, op: str, left: Any, right: Any) -> Any:
-        if op == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
-            raise TooLarge(f"the exponent {right} is larger than {MAX_EXPONENT}")
-        if op == "*" and _product_length(left, right) > MAX_PRODUCT:
-            raise TooLarge(f"'*' would build a value longer than {MAX_PRODUCT}")
-        return super().call_binop(context, op, left, right)
-
-
-def _product_length(left: Any, right: Any) -> int:
-    """How long `left * right` would be, for repeated strings and lists (0 for numbers)."""
-    for sequence, count in ((left, right), (right, left)):
-        if isinstance(sequence, str | list | tuple) and isinstance(count, int):
-            return len(sequence) * max(count, 0)
-    return 0
-
-
-@jinja2.pass_context
-def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
-    """Every `{{ ... }}` output becomes a marker; the value itself is kept aside.
-
-    A missing value (none) prints as a visible placeholder in the snippet's own text: a snippet
-    that prints an optional variable without `{% if %}` is the snippet's fault, and the review
-    says so at the snippet's line.
-    """
-    if value is None:
-        return format_value(None)
-    values: list[str] = context["__poakit_values__"]
-    values.append(format_value(value))
-    return f"{OPEN}{len(values) - 1}{CLOSE}"
+    filters: dict[str, Callable[..., Any]] = {"date": format_date, "join_and": join_and}
+    return sandbox.environment(jinja2.FunctionLoader(load), filters)
 
 
 def _template_line(exc: BaseException, snippet: Snippet) -> int:

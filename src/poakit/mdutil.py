@@ -20,11 +20,6 @@ def cell(text: str) -> str:
 BARE_PIPE = re.compile(r"(?<!\\)\|")
 
 
-def fence_safe(text: str) -> str:
-    """Text that cannot close the code fence it is placed in."""
-    return text.replace("```", "` ` `")
-
-
 # -- raw HTML islands -----------------------------------------------------------------------------
 # Python-Markdown reads a raw HTML block tag by tag to find where it ends: a dashboard of a
 # thousand rows costs 0.2 s to set aside, on every build and every preview save. Wrapped in an

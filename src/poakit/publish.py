@@ -30,10 +30,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from . import __version__
 from .errors import ConfigError, PoakitError, UsageError
+from .settings import INCLUDE_PRIVATE, include_private
 
 PROG = "poa publish"
 BRANCH, REMOTE, ALIAS = "gh-pages", "origin", "latest"
@@ -75,7 +74,9 @@ def publish(
 ) -> Published:
     """Deploy `version` of the site in `root` to gh-pages, move `latest`, set the default."""
     check_version(version)
-    environ = mike_environment(env if env is not None else os.environ)
+    given = env if env is not None else os.environ
+    check_no_private(given)
+    environ = mike_environment(given)
     check_project(root, environ)
     if push:
         fetch_published(root, environ)
@@ -96,6 +97,7 @@ def mike_environment(env: Mapping[str, str]) -> dict[str, str]:
         **env,
         "PATH": f"{bin_dir}{os.pathsep}{path}" if path else bin_dir,
         "POAKIT_VERSION_PROVIDER": "mike",
+        INCLUDE_PRIVATE: "false",  # checked by check_no_private; never left to chance
         "NO_MKDOCS_2_WARNING": env.get("NO_MKDOCS_2_WARNING", "true"),
     }
 
@@ -103,7 +105,6 @@ def mike_environment(env: Mapping[str, str]) -> dict[str, str]:
 def check_project(root: Path, env: Mapping[str, str]) -> None:
     if not (root / "mkdocs.yml").is_file():
         raise ConfigError(f"no mkdocs.yml in {root}: run this in a poakit checkout, or pass --root")
-    check_no_private(env)
     if git(root, env, "rev-parse", "--show-toplevel").returncode != 0:
         raise ConfigError(
             f"not a git repository: {root} (mike commits the site to its {BRANCH} branch; "
@@ -118,21 +119,14 @@ def check_project(root: Path, env: Mapping[str, str]) -> None:
 
 
 def check_no_private(env: Mapping[str, str]) -> None:
-    """A published site never holds private cases, whatever the environment says."""
-    value = env.get("POAKIT_INCLUDE_PRIVATE", "")
-    if value.strip() and _yaml_true(value):
+    """A published site never holds private cases, whatever the environment says. The switch
+    is read by the same parser as the build's (`settings.include_private`): a value the build
+    would not read as "no" stops the publish."""
+    if include_private(env.get(INCLUDE_PRIVATE)):
         raise ConfigError(
-            f"POAKIT_INCLUDE_PRIVATE is set to '{value}': a published site never includes "
-            "private cases; unset it (`unset POAKIT_INCLUDE_PRIVATE`) and publish again"
+            f"{INCLUDE_PRIVATE} is set to {env.get(INCLUDE_PRIVATE)!r}: a published site never "
+            f"includes private cases; unset it (`unset {INCLUDE_PRIVATE}`) and publish again"
         )
-
-
-def _yaml_true(value: str) -> bool:
-    """How mkdocs.yml's `!ENV` reads the variable; what it cannot read counts as set."""
-    try:
-        return bool(yaml.safe_load(value))
-    except yaml.YAMLError:
-        return True
 
 
 def check_identity(root: Path, env: Mapping[str, str]) -> None:

@@ -11,18 +11,16 @@ always comes out exactly as typed, and never as markup.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from .escape import markdown_text, visible
+
 OPEN, CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile(f"{OPEN}(\\d+){CLOSE}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-# Characters Python-Markdown (with tables, attr_list and footnotes) would read as markup.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
 
 def format_date(value: dt.date | None) -> str:
@@ -52,27 +50,6 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def visible(value: str) -> str:
-    """Control characters shown as their Unicode pictures instead of being dropped or run."""
-    return _CONTROL.sub(
-        lambda m: chr(0x2421 if m.group() == "\x7f" else 0x2400 + ord(m.group())), value
-    )
-
-
-def markdown_escape(value: str) -> str:
-    """A value as Markdown that renders to exactly its text, on one logical line."""
-    value = visible(value)
-    value = html.escape(value, quote=False)
-    value = _MD_SPECIAL.sub(r"\\\1", value)
-    return re.sub(r"\s*\n\s*", " ", value)
-
-
-def html_escape(value: str, *, quote: bool = False) -> str:
-    """A value as HTML text (an attribute value with `quote`) that shows as `markdown_escape`
-    shows it in Markdown: exactly as typed, on one line, control characters as pictures."""
-    return html.escape(re.sub(r"\s*\n\s*", " ", visible(value)), quote=quote)
-
-
 @dataclass(frozen=True)
 class RichText:
     """A rendered snippet: trusted Markdown `skeleton` plus untrusted `values`."""
@@ -89,7 +66,7 @@ class RichText:
         return _MARKER.sub(lambda m: escape(self.values[int(m.group(1))]), self.skeleton)
 
     def markdown(self) -> str:
-        return self.fill(markdown_escape).strip()
+        return self.fill(markdown_text).strip()
 
     def plain(self) -> str:
         """The text a reader sees: markup of the skeleton removed, values as typed."""

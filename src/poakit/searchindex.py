@@ -4,7 +4,8 @@ A case page carries a whole letter; indexed in full, a thousand of them make a s
 of tens of megabytes that freezes the reader's browser. Case pages are left out of the theme's
 index, and each case gets one entry instead, with what a reader searches a case by: the
 seller, the store, the reasons, the marketplace, the status, and the ASINs, orders and
-complaints of the notice.
+complaints of the notice. Material inserts an entry's title and text into the page as HTML, so
+both hold escaped text (`escape.search_text`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .escape import search_text
 from .library import Library
 from .project import CaseResult
 
@@ -35,8 +37,8 @@ def case_entry(result: CaseResult, library: Library) -> dict[str, str] | None:
     ]
     return {
         "location": f"cases/{result.slug}/",
-        "title": f"{seller.name}: {', '.join(reasons)}",
-        "text": " ".join(w for w in words if w),
+        "title": search_text(f"{seller.name}: {', '.join(reasons)}"),
+        "text": search_text(" ".join(w for w in words if w)),
     }
 
 

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from . import casepages, catalogue, exportpage, lessons, searchindex, tracker
+from .case import is_slug
 from .library import Library, Snippet
 from .project import CaseResult, Project
 
@@ -121,8 +122,10 @@ def _downloads(result: CaseResult) -> list[tuple[str, bytes | Path]]:
 
 
 def shown_cases(project: Project, *, include_private: bool = False) -> list[CaseResult]:
-    """The cases a site shows: the public ones, or all of them for a local preview."""
-    return [c for c in project.cases if include_private or c.public]
+    """The cases a site shows: the public ones, or all of them for a local preview. A case
+    whose file name is not a slug gets no page (its name would be the page's path); its
+    finding says how to rename it."""
+    return [c for c in project.cases if (include_private or c.public) and is_slug(c.slug)]
 
 
 def search_entries(project: Project, *, include_private: bool = False) -> list[dict[str, str]]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .case import RESERVED_SLUGS, SLUG_PATTERN, Action
+from .case import RESERVED_SLUGS, Action, is_slug
 from .errors import UsageError, did_you_mean
 from .fileio import write_atomic
 from .library import Library, Snippet, load_library
@@ -59,7 +59,7 @@ def new_case(
 def check_slug(slug: str) -> None:
     if slug in RESERVED_SLUGS:
         raise UsageError(f"'{slug}' is taken by a page of the site; choose another slug")
-    if not re.match(SLUG_PATTERN, slug):
+    if not is_slug(slug):
         suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "acme-home"
         raise UsageError(
             f"'{slug}' is not a valid case slug: use lower-case letters, digits and hyphens "

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from itertools import zip_longest
 
 from .checks.tone import SECTIONS, ToneRule, apply_limits, scan
+from .escape import markdown_text
 from .mdutil import table
-from .richtext import markdown_escape
 
 SECTION_LABELS = {
     "opening": "opening",
@@ -40,7 +40,7 @@ def rules_table(rules: Sequence[ToneRule]) -> str:
             f"[`{rule.id}`](#{rule_anchor(rule)})",
             str(rule.level),
             sections_text(rule),
-            markdown_escape(rule.message),
+            markdown_text(rule.message),
         )
         for rule in rules
     ]
@@ -55,12 +55,12 @@ def rule_details(rules: Sequence[ToneRule]) -> str:
         blocks += [
             f"### `{rule.id}` {{#{rule_anchor(rule)}}}",
             f"**{str(rule.level).capitalize()}**, in {sections_text(rule)}: "
-            f"{markdown_escape(rule.message)}.{allowance}",
+            f"{markdown_text(rule.message)}.{allowance}",
         ]
         if rule.fix:
-            blocks.append(f"*How to fix it:* {markdown_escape(rule.fix)}.")
+            blocks.append(f"*How to fix it:* {markdown_text(rule.fix)}.")
         pairs = zip_longest(rule.flag_examples, rule.pass_examples, fillvalue="")
-        rows = [(markdown_escape(flag), markdown_escape(ok)) for flag, ok in pairs]
+        rows = [(markdown_text(flag), markdown_text(ok)) for flag, ok in pairs]
         if rows:
             blocks.append(table(("Flagged", "Passes"), rows))
     return "\n\n".join(blocks)
@@ -73,8 +73,8 @@ def findings_text(rules: Sequence[ToneRule], text: str, section: str, page: str 
     if not matches:
         return "The tone rules find nothing to flag here."
     lines = [
-        f"- [`{m.rule.id}`]({page}#{rule_anchor(m.rule)}) on “{markdown_escape(m.text)}”: "
-        f"{markdown_escape(m.rule.message)}"
+        f"- [`{m.rule.id}`]({page}#{rule_anchor(m.rule)}) on “{markdown_text(m.text)}”: "
+        f"{markdown_text(m.rule.message)}"
         for m in matches
     ]
     return "The tone rules flag:\n\n" + "\n".join(lines)
@@ -87,7 +87,7 @@ def before_after(
     where = SECTION_LABELS.get(section, section)
     blocks = []
     for kind, title, text in (("failure", "Before", before), ("success", "After", after)):
-        body = f"{markdown_escape(text)}\n\n{findings_text(rules, text, section, page)}"
+        body = f"{markdown_text(text)}\n\n{findings_text(rules, text, section, page)}"
         blocks.append(f'!!! {kind} "{title} ({where})"\n' + _indent(body))
     return "\n\n".join(blocks)
 

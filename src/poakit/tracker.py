@@ -23,10 +23,11 @@ from typing import Any
 
 from .case import SUBMISSIONS, Case, Event, FollowUp
 from .errors import ConfigError
+from .escape import html_attribute, html_text, markdown_text, page_title, tag_name
 from .library import Library
 from .mdutil import html_island
 from .project import CaseResult
-from .richtext import format_date, html_escape, markdown_escape
+from .richtext import format_date
 from .urls import link
 
 
@@ -289,7 +290,7 @@ class _Row:
         issues = case.notice.issues
         reasons = tuple(dict.fromkeys((i.reason, library.reason_title(i.reason)) for i in issues))
         links = ", ".join(
-            _link(url(f"reasons/{rid}.md"), title) if rid in library.reasons else html_escape(title)
+            _link(url(f"reasons/{rid}.md"), title) if rid in library.reasons else html_text(title)
             for rid, title in reasons
         )
         return cls(result, track(case, today, days), reasons, links, page)
@@ -363,7 +364,7 @@ def _ordered(counts: Counter[str]) -> list[tuple[str, int]]:
 
 def _select(key: str, label: str, options: Sequence[tuple[str, str]]) -> str:
     choices = "".join(
-        f'<option value="{html_escape(value, quote=True)}">{html_escape(text)}</option>'
+        f'<option value="{html_attribute(value)}">{html_text(text)}</option>'
         for value, text in options
     )
     return (
@@ -373,7 +374,7 @@ def _select(key: str, label: str, options: Sequence[tuple[str, str]]) -> str:
 
 
 def _link(url: str, text: str) -> str:
-    return f'<a href="{html.escape(url)}">{html_escape(text)}</a>'
+    return f'<a href="{html.escape(url)}">{html_text(text)}</a>'
 
 
 def _table_row(row: _Row) -> str:
@@ -393,15 +394,15 @@ def _table_row(row: _Row) -> str:
         f'<td><span class="poakit-status poakit-status--{tracking.status}">'
         f"{tracking.status.label}</span></td>",
         f"<td>{row.reason_links}</td>",
-        f"<td>{html_escape(case.seller.marketplace)}</td>",
+        f"<td>{html_text(case.seller.marketplace)}</td>",
         _days_cell(tracking.days_since_notice, "Notice received", case.notice.received),
         _days_cell(tracking.days_since_submission, "Last submitted", tracking.last_submission),
         f'<td class="poakit-due poakit-due--{tracking.due.kind}" '
         f'data-sort-value="{tracking.due.kind.rank}">{html.escape(tracking.due.text)}</td>',
     ]
     attributes = (
-        f'data-status="{tracking.status}" data-reasons="{html_escape(reason_ids, quote=True)}" '
-        f'data-marketplace="{html_escape(case.seller.marketplace, quote=True)}"'
+        f'data-status="{tracking.status}" data-reasons="{html_attribute(reason_ids)}" '
+        f'data-marketplace="{html_attribute(case.seller.marketplace)}"'
     )
     return f"<tr {attributes}>\n" + "\n".join(cells) + "\n</tr>"
 
@@ -444,11 +445,11 @@ def _entry(entry: FollowUp, notice: dt.date) -> str:
     )
     body = []
     if entry.note:
-        body.append(markdown_escape(entry.note))
+        body.append(markdown_text(entry.note))
     if entry.sent:
-        body.append(f"**Sent:** {markdown_escape(entry.sent)}")
+        body.append(f"**Sent:** {markdown_text(entry.sent)}")
     if entry.changes:
-        changes = "\n".join(f"- {markdown_escape(change)}" for change in entry.changes)
+        changes = "\n".join(f"- {markdown_text(change)}" for change in entry.changes)
         body.append(f"**Changed since the last submission:**\n\n{changes}")
     return "\n\n".join([head, *(_indent(block) for block in body)])
 
@@ -459,9 +460,6 @@ def _indent(block: str) -> str:
 
 
 # -- tags -----------------------------------------------------------------------------------
-
-# Material puts tag names into the page unescaped: keep only characters that cannot be markup.
-_TAG_UNSAFE = re.compile(r"[^\w .,()'-]")
 
 
 def case_tags(case: Case, library: Library) -> list[str]:
@@ -475,17 +473,20 @@ def case_tags(case: Case, library: Library) -> list[str]:
 
 
 def _tag(kind: str, value: str) -> str:
-    return f"{kind}: " + " ".join(_TAG_UNSAFE.sub("", value).split())
+    return f"{kind}: {tag_name(value)}"
 
 
-def front_matter(tags: Sequence[str], *, searchable: bool = True) -> str:
+def front_matter(tags: Sequence[str], *, title: str | None = None, searchable: bool = True) -> str:
     """YAML front matter for a generated page; JSON strings are valid YAML and always quoted.
 
-    A page that is not `searchable` is left out of Material's search index (a case page gets
-    a compact entry of its own instead: see `searchindex`)."""
+    `title` is the page's title as the theme shows it (in `<title>`, the header and the
+    navigation), escaped here once: the theme writes it unescaped. A page that is not
+    `searchable` is left out of Material's search index (a case page gets a compact entry of
+    its own instead: see `searchindex`)."""
     listed = "\n".join(f"  - {json.dumps(tag)}" for tag in tags)
+    head = "" if title is None else f"title: {json.dumps(page_title(title))}\n"
     search = "" if searchable else "search:\n  exclude: true\n"
-    return f"---\n{search}tags:\n{listed}\n---\n"
+    return f"---\n{head}{search}tags:\n{listed}\n---\n"
 
 
 def tags_page() -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .errors import Finding, InputError, Position, error
+from .escape import normalize_breaks
 
 try:  # libyaml is several times faster; fall back where it is not compiled in
     from yaml import CSafeLoader as _Loader
@@ -399,6 +400,8 @@ def _walk(
     if node.tag not in _TAGS:
         yield _tag_finding(where, node.tag)
         return
+    if isinstance(node, yaml.ScalarNode) and node.tag == _CORE + "str":
+        node.value = normalize_breaks(node.value)  # the one normalisation (see `escape`)
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..escape import markdown_text
 from ..letter import Item, Letter, Section
-from ..richtext import format_value, markdown_escape
+from ..richtext import format_value
 
 
 def letter_markdown(letter: Letter, level: int = 2) -> str:
@@ -25,7 +26,7 @@ def section_blocks(letter: Letter, section: Section, level: int = 2) -> list[str
 
 
 def signature_markdown(letter: Letter) -> str:
-    name, title, business = (markdown_escape(part) for part in letter.signature)
+    name, title, business = (markdown_text(part) for part in letter.signature)
     return f"{name}  \n{title}, {business}"
 
 
@@ -36,7 +37,7 @@ def _paragraphs(letter: Letter, section: Section) -> str:
 def _root_causes(letter: Letter, section: Section) -> str:
     lines = []
     for number, item in enumerate(section.items, start=1):
-        label = f"**{markdown_escape(item.label)}.** " if item.label else ""
+        label = f"**{markdown_text(item.label)}.** " if item.label else ""
         lines.append(_list_item(f"{number}.", label + item.text.markdown()))
     return "\n".join(lines)
 
@@ -59,9 +60,9 @@ def _evidence(letter: Letter, section: Section) -> str:
         covers = ", ".join([*doc.asins, *doc.orders, *doc.complaints])
         cells = [
             item.text.markdown(),
-            markdown_escape(format_value(doc.date)) if doc.date else "",
-            markdown_escape(covers),
-            markdown_escape(doc.file) if doc.file else "",
+            markdown_text(format_value(doc.date)) if doc.date else "",
+            markdown_text(covers),
+            markdown_text(doc.file) if doc.file else "",
         ]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
@@ -69,7 +70,7 @@ def _evidence(letter: Letter, section: Section) -> str:
 
 def _list_item(marker: str, text: str) -> str:
     """A list item whose following lines are indented to stay inside the item."""
-    first, *rest = text.splitlines() or [""]
+    first, *rest = text.split("\n")
     indent = " " * 4
     tail = "".join(f"\n{indent}{line}" if line.strip() else "\n" for line in rest)
     return f"{marker} {first}{tail}"

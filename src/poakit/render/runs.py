@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from ..escape import visible
+
 # The same patterns plain() uses, so a DOCX paragraph reads exactly like the text export.
-from ..richtext import _CODE, _EMPHASIS, _LINK, _MARKER, RichText, visible
+from ..richtext import _CODE, _EMPHASIS, _LINK, _MARKER, RichText
 
 ListKind = Literal["bullet", "number"]
 

@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..escape import visible
 from ..letter import Item, Letter, Section
 from ..richtext import format_value
 
@@ -24,7 +25,7 @@ ANSWER_KEYS = ("root_causes", "corrective_actions", "preventive_measures")
 def letter_text(letter: Letter, width: int = 0) -> str:
     """The whole letter; `width` 0 leaves each paragraph on one line."""
     blocks = [block for section in letter.sections for block in section_text(letter, section)]
-    name, title, business = letter.signature
+    name, title, business = (visible(part) for part in letter.signature)
     blocks.append(f"{name}\n{title}, {business}")
     return "\n\n".join(wrap(block, width) for block in blocks) + "\n"
 
@@ -148,9 +149,9 @@ def document_details(item: Item) -> str:
     details = [format_value(doc.date)] if doc.date else []
     covers = [*doc.asins, *doc.orders, *doc.complaints]
     if covers:
-        details.append("covers " + ", ".join(covers))
+        details.append("covers " + visible(", ".join(covers)))
     if doc.file:
-        details.append(f"file {doc.file}")
+        details.append(f"file {visible(doc.file)}")
     return f" ({'; '.join(details)})" if details else ""
 
 
