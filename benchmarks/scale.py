@@ -65,7 +65,7 @@ TARGETS = {
 def synthetic_cases(n: int, snippets: Path) -> dict[str, str]:
     """N valid case files (slug -> YAML), cycling through every reason of the library."""
     sys.path.insert(0, str(REPO / "src"))
-    from poakit.library import load_library
+    from poakit.project.load import load_library
 
     library = load_library(snippets)
     reasons = [r for r in sorted(library.reasons) if not library.reasons[r].meta.document_only]
@@ -200,7 +200,7 @@ def poakit_project(root: Path, cases: dict[str, str]) -> Path:
 def baseline_project(root: Path, project: Path) -> Path:
     """The same letters as static pages of a plain Material site that lists them in its nav."""
     sys.path.insert(0, str(REPO / "src"))
-    from poakit.project import load_project
+    from poakit.project.load import load_project
     from poakit.render.markdown import letter_markdown
 
     base = root / "baseline"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from poakit import guide
+from poakit.site import guide
 
 
 def define_env(env: Any) -> None:

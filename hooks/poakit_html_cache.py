@@ -1,11 +1,10 @@
-"""MkDocs hook: the HTML of generated pages, kept between builds.
+"""MkDocs hook: the HTML of generated pages, kept in the cache between builds.
 
 Python-Markdown costs some 12 ms for a case page, most of a build of a thousand cases. A
 generated page's HTML depends only on its Markdown, where it sits, which of the files it
-links to exist, the Markdown configuration and the library versions. This hook keeps the HTML
-(with the page's table of contents, title and anchors) under a key made of exactly these, in
-.cache/poakit/html (unless extra.poakit.cache is false). A page whose key is known skips
-Python-Markdown: the page's rendering is replaced by setting what it would set.
+links to exist, and the Markdown setup: it is kept in poakit's cache (`.cache/poakit`, whose
+entries are verified on read; off with extra.poakit.cache: false) under a key made of these.
+A page whose key is known skips Python-Markdown (`rendered_from`).
 
 A page is kept only when rendering it logged no warning, so a strict build that failed on a
 page fails again on the next build. Pages of docs/ are never kept: macros render them.
@@ -13,14 +12,11 @@ page fails again on the next build. Pages of docs/ are never kept: macros render
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import hashlib
 import json
 import logging
 import posixpath
 import re
-from importlib import metadata
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +24,12 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import CountHandler
 
-from poakit.casecache import keep
-from poakit.project import store_folder
+from poakit.errors import ConfigError
+from poakit.project.cache import Cache, digest
+from poakit.project.loader import cache_folder
 
 _LINK = re.compile(r"\]\(<?([^)\s>]+)")
 _state: dict[str, Any] = {}
-
-
 # Counts the warnings MkDocs and its extensions log (a page rendered with one is not kept).
 _WARNINGS = CountHandler(level=logging.WARNING)
 
@@ -43,17 +38,15 @@ def _warnings() -> int:
     return sum(_WARNINGS.counts.values())
 
 
-def on_startup(command: str, dirty: bool) -> None:
-    _state["dirty"] = dirty
-
-
 def on_config(config: Any) -> None:
-    store = store_folder(Path(config.config_file_path).parent, config.extra.get("poakit", {}))
-    _state["folder"] = None if store is None else store / "html"
-    versions = [metadata.version(p) for p in ("mkdocs", "markdown", "pymdown-extensions")]
-    setup = [config.markdown_extensions, config.mdx_configs, config.use_directory_urls, versions]
+    try:
+        folder = cache_folder(Path(config.config_file_path).parent, config.extra.get("poakit", {}))
+    except ConfigError:  # poakit_pages reports it
+        folder = None
+    _state["cache"] = None if folder is None else Cache(folder)
+    setup = [config.markdown_extensions, config.mdx_configs, config.use_directory_urls]
     _state["setup"] = json.dumps(setup, sort_keys=True, default=repr)
-    _state["pending"], _state["used"] = {}, set()
+    _state["pending"] = {}
     if _WARNINGS not in logging.getLogger("mkdocs").handlers:
         logging.getLogger("mkdocs").addHandler(_WARNINGS)
 
@@ -64,25 +57,26 @@ def on_files(files: Any, config: Any) -> None:
 
 @event_priority(-100)  # after every other plugin changed the Markdown
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    folder = _state.get("folder")
-    if folder is None or not page.file.generated_by:
+    cache: Cache | None = _state.get("cache")
+    if cache is None or not page.file.generated_by:
         return markdown
     key = _key(markdown, page)
-    kept = _read(folder / key[:2] / f"{key}.json")
+    kept = _read(cache.get(key))
     if kept is None:
         _state["pending"][page.file.src_uri] = (key, _warnings())
-    else:
-        _state["used"].add(key)
-        # MkDocs has no event to hand it a page's HTML, and Page.render builds a Markdown
-        # converter with every extension even for no text: this page renders from the cache.
-        page.render = functools.partial(_render_kept, page, kept)
-        return ""  # nothing reads a page's Markdown after rendering: no need to hold it
-    return markdown
+        return markdown
+    # MkDocs has no event to hand it a page's HTML, and Page.render builds a Markdown
+    # converter with every extension even for no text: this page renders from the cache.
+    page.render = partial(rendered_from, page, kept)
+    return ""  # nothing reads a page's Markdown after rendering: no need to hold it
 
 
-def _render_kept(page: Any, kept: dict[str, Any], config: Any, files: Any) -> None:
-    """What Page.render sets (MkDocs is pinned to 1.6, the last 1.x): the HTML, the title
-    from the first heading, the table of contents, the anchors for link validation."""
+def rendered_from(page: Any, kept: dict[str, Any], config: Any, files: Any) -> None:
+    """What `Page.render` of MkDocs 1.6 sets, from what `kept_from` kept: the HTML, the title
+    from the first heading, the table of contents, the anchors for link validation.
+
+    The one place that sets MkDocs' private attributes; tests/hooks/test_html_cache.py fails
+    if an MkDocs release renders a page into anything this does not set."""
     del page.render  # the partial holds `kept`: let it go with the page's own references
     page.content = str(kept["html"])
     page._title_from_render = kept["title"]
@@ -92,32 +86,23 @@ def _render_kept(page: Any, kept: dict[str, Any], config: Any, files: Any) -> No
     page.links_to_anchors = {targets[u]: a for u, a in kept["links"].items() if targets[u]}
 
 
+def kept_from(page: Any, html: str) -> dict[str, Any]:
+    """What `rendered_from` needs of a page MkDocs just rendered."""
+    return {
+        "html": html,
+        "toc": [_token(link) for link in page.toc],
+        "title": page._title_from_render,
+        "anchors": sorted(page.present_anchor_ids or ()),
+        "links": {f.src_uri: a for f, a in (page.links_to_anchors or {}).items()},
+    }
+
+
 @event_priority(100)  # before other plugins change the HTML (after poakit_pages' islands)
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     pending = _state.get("pending", {}).pop(page.file.src_uri, None)
     if pending is not None and _warnings() == pending[1]:
-        key = pending[0]
-        _state["used"].add(key)
-        kept = {
-            "html": html,
-            "toc": [_token(link) for link in page.toc],
-            "title": page._title_from_render,
-            "anchors": sorted(page.present_anchor_ids or ()),
-            "links": {f.src_uri: a for f, a in (page.links_to_anchors or {}).items()},
-        }
-        keep(_state["folder"] / key[:2] / f"{key}.json", json.dumps(kept).encode("utf-8"))
+        _state["cache"].put(pending[0], json.dumps(kept_from(page, html)).encode("utf-8"))
     return html
-
-
-def on_post_build(config: Any) -> None:
-    """Forget the pages this build did not show (unless it skipped pages: `--dirty`)."""
-    folder = _state.get("folder")
-    if folder is None or _state.get("dirty") or not folder.is_dir():
-        return
-    for path in folder.glob("*/*.json"):
-        if path.stem not in _state["used"]:
-            with contextlib.suppress(OSError):
-                path.unlink()
 
 
 def _key(markdown: str, page: Any) -> str:
@@ -126,10 +111,8 @@ def _key(markdown: str, page: Any) -> str:
     here = posixpath.dirname(page.file.src_uri)
     targets = sorted({t.split("#")[0] for t in _LINK.findall(markdown) if "://" not in t})
     present = [posixpath.normpath(posixpath.join(here, t)) in _state["uris"] for t in targets]
-    digest = hashlib.blake2b(markdown.encode("utf-8"), digest_size=16)
     context = [page.file.src_uri, page.file.dest_uri, _state["setup"], targets, present]
-    digest.update(json.dumps(context).encode("utf-8"))
-    return digest.hexdigest()
+    return digest("html", markdown, json.dumps(context))
 
 
 def _token(link: AnchorLink) -> dict[str, Any]:
@@ -137,10 +120,10 @@ def _token(link: AnchorLink) -> dict[str, Any]:
     return {"level": link.level, "id": link.id, "name": link.title, "children": children}
 
 
-def _read(path: Path) -> dict[str, Any] | None:
+def _read(data: bytes | None) -> dict[str, Any] | None:
     try:
-        kept = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        kept = json.loads(data) if data is not None else None
+    except ValueError:
         return None
     ok = isinstance(kept, dict) and {"html", "toc", "title", "anchors", "links"} <= kept.keys()
     return kept if ok else None

@@ -26,11 +26,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from poakit import yamlsource
-from poakit.case import ASIN_PATTERN, ORDER_PATTERN, SLUG_PATTERN, Case
-from poakit.escape import normalize_breaks, visible
-from poakit.library import Library
-from poakit.project import check_case
+from poakit.model.case import ASIN_PATTERN, ORDER_PATTERN, SLUG_PATTERN, Case
+from poakit.model.library import Library
+from poakit.project.load import check_case
+from poakit.source import yaml as yamlsource
+from poakit.source.yaml import normalize_breaks
+from poakit.templating.escape import visible
 
 OPENERS = (
     '??? danger "Review: 0 errors {m}"',

@@ -176,11 +176,20 @@ def _publish_twice(base: Path) -> Published:
 _plain: dict[Path, Path] = {}
 
 
-def build(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build --strict` of the project in `root` into `out`."""
+def build(
+    root: Path, out: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of the project in `root` into `out` (`env` added to a plain
+    environment)."""
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)]
     return subprocess.run(
-        command, cwd=root, env=git_env(), capture_output=True, text=True, timeout=300, check=False
+        command,
+        cwd=root,
+        env={**git_env(), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -210,8 +219,8 @@ class HostileSite:
 def hostile_base() -> dict[str, Any]:
     """The Acme example with an entry of every kind a case can hold, every check silenced
     (this case tests escaping; a warning about wording must not take a field out of it)."""
-    from poakit.checks.structure import RULES
-    from poakit.library import load_library
+    from poakit.project.load import load_library
+    from poakit.review.structure import RULES
 
     case = yaml.safe_load((REPO / "cases" / f"{ACME}.yaml").read_text(encoding="utf-8"))
     case["follow_up"] = [
@@ -238,7 +247,7 @@ def hostile_build(base: Path) -> HostileSite:
     if base not in _hostile:
         from hostile import hostile_case
 
-        from poakit.library import load_library
+        from poakit.project.load import load_library
 
         root = copy_sources(base / "sources")
         library = load_library(root / "snippets")

@@ -10,11 +10,13 @@ from pathlib import Path
 from .errors import UsageError
 
 
-def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
+def write_atomic(path: Path, data: bytes, *, overwrite: bool = False, durable: bool = True) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then rename.
 
     A reader sees the old file or the new one, never a mix; an interrupted write leaves no
-    trace. Without `overwrite`, an existing file is an error (and stays untouched).
+    trace. Without `overwrite`, an existing file is an error (and stays untouched). A
+    `durable` write reaches the disk before the rename (a user's file); the cache's thousands
+    of entries skip that wait, as a lost entry is only made again.
     """
     path = Path(path)
     if path.is_dir():
@@ -27,20 +29,23 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
     if not folder.is_dir():
         raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
     try:
-        _write_through_temporary(path, folder, data, overwrite)
+        _write_through_temporary(path, folder, data, overwrite, durable)
     except FileExistsError:
         raise UsageError(f"{path} already exists; choose another name") from None
     except OSError as exc:  # a full disk, a read-only folder: a message, not a traceback
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _write_through_temporary(path: Path, folder: Path, data: bytes, overwrite: bool) -> None:
+def _write_through_temporary(
+    path: Path, folder: Path, data: bytes, overwrite: bool, durable: bool
+) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
         if overwrite:
             os.replace(temporary, path)
         else:

@@ -3,8 +3,7 @@ to attach."""
 
 from __future__ import annotations
 
-from ..errors import UsageError
-from ..letter import Letter
+from ..letter.letter import Letter
 from .markdown import letter_markdown
 from .text import DEFAULT_WIDTH, answers_text, letter_text
 
@@ -22,7 +21,7 @@ def render_letter(
     (0: not wrapped); with `sections`, only the three answers, each labelled with its length.
     """
     if sections and fmt != "text":
-        raise UsageError(f"--sections needs --format text (not {fmt})")
+        raise ValueError(f"sections shape the text format only, not {fmt}")
     if fmt == "markdown":
         return letter_markdown(letter).encode("utf-8")
     if fmt == "text":

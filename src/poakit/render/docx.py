@@ -29,9 +29,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..escape import visible
-from ..letter import Item, Letter, Section
-from ..richtext import format_value
+from ..letter.letter import Item, Letter, Section
+from ..model.values import format_value
+from ..templating.escape import visible
 from .runs import Block, ListKind, Run, text_blocks
 
 TITLE = "Plan of Action"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..escape import markdown_text
-from ..letter import Item, Letter, Section
-from ..richtext import format_value
+from ..letter.letter import Item, Letter, Section
+from ..model.values import format_value
+from ..templating.escape import markdown_text
 
 
 def letter_markdown(letter: Letter, level: int = 2) -> str:

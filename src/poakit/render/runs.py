@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from ..escape import visible
+from ..templating.escape import visible
 
-# The same patterns plain() uses, so a DOCX paragraph reads exactly like the text export.
-from ..richtext import _CODE, _EMPHASIS, _LINK, _MARKER, RichText
+# The same reading plain() uses, so a DOCX paragraph reads exactly like the text export.
+from ..templating.richtext import VALUE_MARKER, RichText, skeleton_pieces
 
 ListKind = Literal["bullet", "number"]
 
@@ -83,20 +83,14 @@ def _joined(lines: list[str], values: tuple[str, ...]) -> Iterator[Run]:
 
 
 def _runs(line: str, values: tuple[str, ...]) -> Iterator[Run]:
-    line = _CODE.sub(r"\1", _LINK.sub(r"\1", line))
-    end = 0
-    for match in _EMPHASIS.finditer(line):
-        yield from _filled(line[end : match.start()], values)
-        strong = len(match.group(1)) == 2
-        yield from _filled(match.group(2), values, bold=strong, italic=not strong)
-        end = match.end()
-    yield from _filled(line[end:], values)
+    for text, emphasis in skeleton_pieces(line):
+        yield from _filled(text, values, bold=emphasis == "strong", italic=emphasis == "em")
 
 
 def _filled(skeleton: str, values: tuple[str, ...], **style: bool) -> Iterator[Run]:
     """Runs of a skeleton piece, each value its own run with the surrounding style."""
     end = 0
-    for match in _MARKER.finditer(skeleton):
+    for match in VALUE_MARKER.finditer(skeleton):
         if match.start() > end:
             yield Run(skeleton[end : match.start()], **style)
         yield Run(visible(values[int(match.group(1))]), **style)

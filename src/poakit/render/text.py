@@ -13,9 +13,9 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..escape import visible
-from ..letter import Item, Letter, Section
-from ..richtext import format_value
+from ..letter.letter import Item, Letter, Section
+from ..model.values import format_value
+from ..templating.escape import visible
 
 DEFAULT_WIDTH = 80
 # The three questions of Amazon's appeal form, each answered in its own field.

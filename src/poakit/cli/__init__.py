@@ -1,0 +1,1 @@
+"""The `poa` command: a thin driver over the engine."""

@@ -1,0 +1,241 @@
+"""The `poa` command: a thin driver over the engine.
+
+Exit codes: 0 no errors; 1 errors found in case or snippet files; 2 usage or configuration
+error; 130 interrupted. A user's mistake is printed as `poa: error: ...`, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .. import __version__
+from ..errors import InputError, Level, PoakitError, UsageError
+from ..fileio import write_atomic
+from ..intake import skeleton
+from ..intake.notice import format_summary
+from ..model.schema import schema_json
+from ..project.load import errors_in, load_library, load_project
+from ..project.loader import check_project
+from ..render import DEFAULT_WIDTH, FORMATS, render_letter
+from ..review.review import today
+from ..source.layout import CACHE_DIR, SNIPPETS_DIR, display_path, find_root, resolve_case
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="poa",
+        description="Write, check and export Amazon seller Plans of Action from case files.",
+    )
+    parser.add_argument("--version", action="version", version=f"poakit {__version__}")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        help="the poakit project folder (default: found from the working folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser(
+        "check",
+        help="validate case files and the snippet library, and review every letter",
+        description="Validate case files (default: all of cases/) and the snippet library, and "
+        "run every check on the assembled letters. One line per finding: "
+        "PATH:LINE:COL: error|warning: MESSAGE [rule-id]. Exit 0: no errors; 1: errors found.",
+    )
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="case files to check")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"check every case afresh instead of reading back what earlier checks and builds "
+        f"kept in {CACHE_DIR}/ (only a check of the whole project reads it; deleting that "
+        "folder is always safe)",
+    )
+    check.set_defaults(run=run_check)
+
+    render = commands.add_parser(
+        "render",
+        help="export one case's letter",
+        description="Export one case's letter. CASE is a path or a slug (cases/SLUG.yaml). "
+        "Text is plain (no Markdown), for Seller Central's appeal form; DOCX, a Word document "
+        "to attach, needs --output.",
+    )
+    render.add_argument("case", metavar="CASE", help="a case file path or slug")
+    render.add_argument("--format", choices=FORMATS, default="markdown", help="output format")
+    render.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+    )
+    render.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    render.add_argument(
+        "--width",
+        type=_width,
+        metavar="N",
+        help=f"text: wrap lines at N characters (default {DEFAULT_WIDTH}; 0: no wrapping)",
+    )
+    render.add_argument(
+        "--sections",
+        action="store_true",
+        help="text: only the three answers (root causes, actions taken, preventive measures), "
+        "each under a label giving its character and word count, for a form with one field "
+        "per question",
+    )
+    render.set_defaults(run=run_render)
+
+    new = commands.add_parser(
+        "new",
+        help="start a case file: a commented skeleton, optionally filled from the notice",
+        description="Write cases/SLUG.yaml, a commented skeleton of a case. With --reason, the "
+        "reasons' suggested root causes and measures are listed as choices to keep or delete. "
+        "With --from-notice, the pasted notice (a file, or - for standard input) fills in its "
+        "issues, ASINs, orders, complaint IDs, marketplace and likely reasons. Never overwrites "
+        "an existing file.",
+    )
+    new.add_argument(
+        "slug", metavar="SLUG", help="the case's name: lower-case letters, digits, hyphens"
+    )
+    new.add_argument(
+        "--reason",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a reason id from the catalogue (repeatable)",
+    )
+    new.add_argument(
+        "--from-notice", metavar="FILE", help="the notice text: a file, or - for stdin"
+    )
+    new.set_defaults(run=run_new)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the case file's JSON Schema",
+        description="Print the JSON Schema of case files (with the library's reason and snippet "
+        "ids), for editor completion. schema/case.schema.json holds a copy.",
+    )
+    schema.set_defaults(run=run_schema)
+    return parser
+
+
+def _width(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more: {value!r}")
+    return int(value)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except InputError as exc:
+        for finding in exc.findings:
+            print(finding, file=sys.stderr)
+        return exc.exit_code
+    except PoakitError as exc:
+        print(f"poa: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("poa: interrupted", file=sys.stderr)
+        return 130
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return find_root(args.root)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    root = _root(args)
+    cache = None if args.no_cache else root / CACHE_DIR
+    project = check_project(root, args.paths or None, cache_folder=cache)
+    findings = project.findings
+    if args.format == "json":
+        print(json.dumps({"findings": [f.to_json() for f in findings]}, indent=2))
+    else:
+        for finding in findings:
+            print(finding)
+        print(_summary(findings, len(project.cases)), file=sys.stderr)
+    return 1 if errors_in(findings) else 0
+
+
+def _summary(findings: Sequence[object], cases: int) -> str:
+    errors = sum(1 for f in findings if getattr(f, "level", None) is Level.ERROR)
+    warnings = len(findings) - errors
+    return (
+        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} "
+        f"in {_plural(cases, 'case file')} and the snippet library"
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def run_render(args: argparse.Namespace) -> int:
+    root = _root(args)
+    path = resolve_case(args.case, root)
+    project = load_project(root, [path])
+    result = project.cases[0]
+    problems = [*project.library.findings, *result.errors]
+    if problems or result.letter is None:
+        raise InputError(problems)
+    if args.width is not None and args.format != "text":
+        raise UsageError(f"--width shapes text only: add --format text (not {args.format})")
+    if args.sections and args.format != "text":
+        raise UsageError(f"--sections needs --format text (not {args.format})")
+    width = DEFAULT_WIDTH if args.width is None else args.width
+    data = render_letter(result.letter, args.format, width=width, sections=args.sections)
+    if args.output is not None:
+        write_atomic(args.output, data, overwrite=args.force)
+        print(f"wrote {args.output}", file=sys.stderr)
+    elif args.format == "docx":
+        raise UsageError("DOCX is a binary format: give --output FILE.docx")
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    root = _root(args)
+    skeleton.check_slug(args.slug)  # before reading a notice from stdin
+    text = _notice_text(args.from_notice) if args.from_notice else None
+    target, reading = skeleton.new_case(root, args.slug, args.reason, text, today())
+    if reading is not None:
+        print(format_summary(reading), file=sys.stderr)
+    print(
+        f"wrote {display_path(target)}: fill in every TBD, then run "
+        f"poa check {display_path(target)}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _notice_text(source: str) -> str:
+    """The pasted notice, from a file or standard input, decoded leniently."""
+    if source == "-":
+        raw = sys.stdin.buffer.read(skeleton.MAX_NOTICE_BYTES + 1)
+    else:
+        try:
+            with open(source, "rb") as handle:
+                raw = handle.read(skeleton.MAX_NOTICE_BYTES + 1)
+        except OSError as exc:
+            raise UsageError(f"cannot read the notice {source}: {exc.strerror}") from None
+    if len(raw) > skeleton.MAX_NOTICE_BYTES:
+        raise UsageError(
+            f"the notice is larger than {skeleton.MAX_NOTICE_BYTES // 1_000_000} MB; "
+            "paste only the notice"
+        )
+    return raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    library = load_library(_root(args) / SNIPPETS_DIR)
+    if library.findings:
+        raise InputError(library.findings)
+    sys.stdout.write(schema_json(library))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Starting a case: the notice reader and the commented case skeleton (`poa new`)."""

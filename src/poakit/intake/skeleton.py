@@ -1,0 +1,282 @@
+"""`poa new`: the commented skeleton of a case file, optionally filled from a pasted notice.
+
+The skeleton is written as text, not dumped from data, so every field carries a one-line
+comment. What the writer cannot know is left as `TBD` (or empty, for dates), which the review
+flags until it is filled in: `poa check` on an untouched skeleton is the to-do list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UsageError, did_you_mean
+from ..fileio import write_atomic
+from ..model.case import RESERVED_SLUGS, Action, is_slug
+from ..model.library import Library, Snippet
+from ..source.layout import CASES_DIR, SNIPPETS_DIR, display_path
+from ..source.library import read_library
+from .notice import NoticeReading, read_notice
+
+PLACEHOLDER = "TBD"
+#: The largest notice `poa new --from-notice` reads; real notices are a few kilobytes.
+MAX_NOTICE_BYTES = 5_000_000
+COMMENT_COLUMN = 36
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A notice issue for the skeleton: from the notice reader, or one per --reason."""
+
+    id: str
+    reason: str | None
+    asins: Sequence[str] = ()
+    orders: Sequence[str] = ()
+    complaints: Sequence[str] = ()
+
+
+def new_case(
+    root: Path, slug: str, reasons: Sequence[str], notice_text: str | None, today: dt.date
+) -> tuple[Path, NoticeReading | None]:
+    """Write cases/SLUG.yaml under `root` (never over an existing file); what `poa new` does."""
+    check_slug(slug)
+    target = root / CASES_DIR / f"{slug}.yaml"
+    if target.exists():
+        raise UsageError(f"{display_path(target)} already exists; poa new never overwrites a case")
+    library = read_library(root / SNIPPETS_DIR)
+    check_reasons(reasons, library)
+    reading = read_notice(notice_text, library.signals()) if notice_text is not None else None
+    issues = plan_issues(reasons, reading)
+    body = render_skeleton(slug, issues, library, today, reading, notice_text)
+    target.parent.mkdir(exist_ok=True)
+    write_atomic(target, body.encode("utf-8"))
+    return target, reading
+
+
+def check_slug(slug: str) -> None:
+    if slug in RESERVED_SLUGS:
+        raise UsageError(f"'{slug}' is taken by a page of the site; choose another slug")
+    if not is_slug(slug):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "acme-home"
+        raise UsageError(
+            f"'{slug}' is not a valid case slug: use lower-case letters, digits and hyphens "
+            f"(e.g. '{suggestion}')"
+        )
+
+
+def check_reasons(reasons: Iterable[str], library: Library) -> None:
+    for rid in reasons:
+        if rid not in library.reasons:
+            hint = did_you_mean(rid, library.reasons) or "see the Reasons catalogue"
+            raise UsageError(f"unknown reason '{rid}' ({hint})")
+
+
+def plan_issues(reasons: Sequence[str], reading: NoticeReading | None) -> list[Issue]:
+    """The issues of the new case: the notice's, then any --reason it did not already cover."""
+    issues: list[Issue] = []
+    if reading is not None:
+        for found in reading.issues:
+            issues.append(
+                Issue(
+                    _issue_id(found.reason or "issue", issues),
+                    found.reason,
+                    found.asins,
+                    found.orders,
+                    found.complaints,
+                )
+            )
+    covered = {i.reason for i in issues}
+    for rid in reasons:
+        if rid not in covered:
+            issues.append(Issue(_issue_id(rid, issues), rid))
+    return issues or [Issue("issue", None)]
+
+
+def _issue_id(base: str, taken: Sequence[Issue]) -> str:
+    ids = {i.id for i in taken}
+    candidate, n = base, 2
+    while candidate in ids:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def render_skeleton(
+    slug: str,
+    issues: Sequence[Issue],
+    library: Library,
+    today: dt.date,
+    reading: NoticeReading | None = None,
+    notice_text: str | None = None,
+) -> str:
+    w = _Writer()
+    w.raw("# yaml-language-server: $schema=../schema/case.schema.json")
+    w.raw(f"# Case '{slug}', started with `poa new` on {today.isoformat()}.")
+    w.raw(
+        f"# Replace every {PLACEHOLDER}; `poa check cases/{slug}.yaml` lists what is still missing."
+    )
+    w.line("visibility: private", "public: published on the site; private: local preview only")
+    _seller(w, reading)
+    _notice(w, issues, library, today, reading, notice_text)
+    w.line("investigation:", "what you reviewed, and what it showed")
+    w.line(f"  - source: {PLACEHOLDER}", "e.g. Supplier invoices, January to September 2026")
+    w.line(f"    finding: {PLACEHOLDER}", "what the review found, with figures")
+    _suggestions(w, issues, library)
+    w.line("evidence:", "the documents you attach (pdf, jpg, png); cover every ASIN")
+    w.line(f"  - title: {PLACEHOLDER}", "as the reviewer will see it named")
+    w.line("    kind: invoice", "invoice, loa, test-report, screenshot, sop, ...")
+    w.line("    date:", "the document's date (YYYY-MM-DD)")
+    asins = sorted({a for i in issues for a in i.asins})
+    w.line(f"    asins: {_flow(asins)}", "the ASINs it covers")
+    w.line(f"    file: {PLACEHOLDER}.pdf", "the file you will attach")
+    w.line("follow_up: []", "add {date: YYYY-MM-DD, event: submitted} when you send it")
+    w.line("lessons: []", "what this case taught, once it is decided")
+    return w.text()
+
+
+def _seller(w: _Writer, reading: NoticeReading | None) -> None:
+    marketplace = reading.marketplace if reading and reading.marketplace else "amazon.com"
+    w.line("seller:")
+    w.line(f"  name: {PLACEHOLDER}", "the legal business name on the account")
+    w.line(f"  store: {PLACEHOLDER}", "the store name buyers see")
+    w.line(f"  merchant_token: {PLACEHOLDER}", "Settings > Account Info > Merchant Token")
+    w.line(f"  marketplace: {marketplace}", "the marketplace of the notice")
+    w.line(f"  signatory: {{name: {PLACEHOLDER}, title: {PLACEHOLDER}}}", "who signs the letter")
+
+
+def _notice(
+    w: _Writer,
+    issues: Sequence[Issue],
+    library: Library,
+    today: dt.date,
+    reading: NoticeReading | None,
+    notice_text: str | None,
+) -> None:
+    action = reading.action if reading and reading.action else Action.ACCOUNT_DEACTIVATED.value
+    window = reading.evidence_window_days if reading and reading.evidence_window_days else 365
+    w.line("notice:")
+    w.line(f"  received: {today.isoformat()}", "the date the notice arrived: check it")
+    w.line(f"  action: {action}", " | ".join(a.value for a in Action))
+    w.line(f"  evidence_window_days: {window}", "how far back the requested invoices must reach")
+    if notice_text and notice_text.strip():
+        w.raw("  text: |2")  # explicit indentation: the notice may start with spaces
+        for line in _printable(notice_text).strip("\n").splitlines():
+            w.raw(f"    {line}".rstrip())
+    w.line("  issues:", "every issue Amazon raised; each must be answered")
+    for issue in issues:
+        title = library.reason_title(issue.reason) if issue.reason else "the reason"
+        w.line(f"    - id: {issue.id}", "a short id; root causes name it")
+        w.line(
+            f"      reason: {issue.reason or PLACEHOLDER}",
+            title if issue.reason else "a reason id from the catalogue",
+        )
+        for key in ("asins", "orders", "complaints"):
+            values = getattr(issue, key)
+            if values:
+                w.line(f"      {key}: {_flow(values)}")
+        w.line(f"      summary: {PLACEHOLDER}", "what Amazon raised, in one sentence")
+
+
+def _suggestions(w: _Writer, issues: Sequence[Issue], library: Library) -> None:
+    """The reasons' suggested root causes and measures, as choices to keep or delete."""
+    causes: list[tuple[Snippet, str]] = []
+    for issue in issues:
+        reason = library.reasons.get(issue.reason or "")
+        for sid in reason.meta.root_causes if reason else ():
+            if sid in library.root_causes and all(c.id != sid for c, _ in causes):
+                causes.append((library.root_causes[sid], issue.id))
+    w.line("root_causes:", "keep the causes that are true, delete the rest")
+    if not causes:
+        w.line(f"  - id: {PLACEHOLDER.lower()}-cause", "a short id for this cause")
+        w.line(f"    issues: [{issues[0].id}]", "the notice issues it explains")
+        w.line(f"    text: {PLACEHOLDER}", "what went wrong and why, in the first person")
+    for snippet, issue_id in causes:
+        w.line(f"  - id: {snippet.id}")
+        w.line(f"    issues: [{issue_id}]")
+        _snippet_entry(w, snippet)
+    corrective, preventive = _measures(issues, library)
+    empty = "" if corrective else " []"
+    w.line(f"corrective_actions:{empty}", "done: past tense, dated; delete those you did not do")
+    for snippet, cause_ids in corrective:
+        w.line(f"  - root_causes: {_flow(cause_ids or [c.id for c, _ in causes])}")
+        _snippet_entry(w, snippet)
+        w.line("    done:", "the date it was completed (YYYY-MM-DD)")
+    empty = "" if preventive else " []"
+    w.line(
+        f"preventive_measures:{empty}", "ongoing: start date, owner; delete those you do not run"
+    )
+    for snippet, cause_ids in preventive:
+        w.line(f"  - root_causes: {_flow(cause_ids or [c.id for c, _ in causes])}")
+        _snippet_entry(w, snippet)
+        w.line("    since:", "the date it started (YYYY-MM-DD)")
+        w.line(f"    owner: {PLACEHOLDER}", "the person or role responsible")
+    if not corrective and not preventive:
+        w.raw("# no measures suggested: add entries with `snippet:` from the Measures catalogue")
+
+
+def _measures(
+    issues: Sequence[Issue],
+    library: Library,
+) -> tuple[list[tuple[Snippet, list[str]]], list[tuple[Snippet, list[str]]]]:
+    corrective: list[tuple[Snippet, list[str]]] = []
+    preventive: list[tuple[Snippet, list[str]]] = []
+    seen: set[str] = set()
+    for issue in issues:
+        reason = library.reasons.get(issue.reason or "")
+        if reason is None:
+            continue
+        causes = [c for c in reason.meta.root_causes if c in library.root_causes]
+        for mid in reason.meta.measures:
+            measure = library.measures.get(mid)
+            if measure is None or mid in seen:
+                continue
+            seen.add(mid)
+            target = corrective if measure.meta.kind != "preventive" else preventive
+            target.append((measure, causes))
+    return corrective, preventive
+
+
+def _snippet_entry(w: _Writer, snippet: Snippet) -> None:
+    """The snippet line and its variables: required ones to fill, optional ones commented."""
+    w.line(f"    snippet: {snippet.id}", snippet.meta.title)
+    variables = snippet.meta.variables
+    if not variables:
+        return
+    required = any(v.required for v in variables.values())
+    w.line("    vars:" if required else "    # vars:")
+    for name, variable in variables.items():
+        if variable.required:
+            w.line(f"      {name}: {PLACEHOLDER}", f"required: {variable.description}")
+        else:
+            w.line(f"      # {name}: {PLACEHOLDER}", f"optional: {variable.description}")
+
+
+def _printable(text: str) -> str:
+    """Text YAML can hold in a block scalar: other control characters become U+FFFD."""
+    return re.sub(
+        r"[^\t\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "\ufffd", text
+    )
+
+
+def _flow(values: Iterable[str]) -> str:
+    return "[" + ", ".join(json.dumps(v) if v.isdigit() else v for v in values) + "]"
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def raw(self, text: str) -> None:
+        self.lines.append(text)
+
+    def line(self, text: str, comment: str | None = None) -> None:
+        if comment:
+            comment = " ".join(comment.split())
+            text = f"{text.ljust(COMMENT_COLUMN - 1)} # {comment}"
+        self.lines.append(text)
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"

@@ -1,0 +1,294 @@
+"""Assembly: a case and the library become a `Letter`, the structured Plan of Action.
+
+The letter answers Amazon's three questions in order (root causes, actions taken, preventive
+measures), then lists the supporting documents. Every item remembers the case entry it came
+from and the snippet that worded it, so checks and errors can point at the right line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal
+
+from ..errors import Finding, InputError, did_you_mean, error
+from ..model.case import Case, CaseFile, CorrectiveAction, NoticeIssue, PreventiveMeasure, RootCause
+from ..model.library import Kind, Library, Snippet
+from ..model.sections import KEYS
+from ..templating.render import RenderError, render
+from ..templating.richtext import RichText
+from .letter import Item, Letter, Section
+
+
+def assemble(case_file: CaseFile, library: Library) -> Letter:
+    """Build the letter; raise `InputError` with every broken reference or snippet."""
+    builder = _Builder(case_file, library)
+    sections = builder.sections()
+    if builder.problems:
+        raise InputError(builder.problems)
+    return Letter(case_file, sections)
+
+
+class _Builder:
+    def __init__(self, case_file: CaseFile, library: Library) -> None:
+        self.file = case_file
+        self.case = case_file.case
+        self.library = library
+        self.problems: list[Finding] = []
+        self.issues = self._index_issues()
+        self.causes = self._index_root_causes()
+
+    # -- indexes and references ----------------------------------------------------------------
+    def _index_issues(self) -> dict[str, NoticeIssue]:
+        issues: dict[str, NoticeIssue] = {}
+        for n, issue in enumerate(self.case.notice.issues):
+            where = ("notice", "issues", n)
+            self._unique(issue.id, issues, (*where, "id"), "notice issue")
+            issues.setdefault(issue.id, issue)
+            if issue.reason not in self.library.reasons:
+                self._error(
+                    (*where, "reason"),
+                    f"unknown reason '{issue.reason}'",
+                    "unknown-reason",
+                    did_you_mean(issue.reason, self.library.reasons),
+                )
+        return issues
+
+    def _index_root_causes(self) -> dict[str, tuple[int, RootCause]]:
+        causes: dict[str, tuple[int, RootCause]] = {}
+        for n, cause in enumerate(self.case.root_causes):
+            self._unique(cause.id, causes, ("root_causes", n, "id"), "root cause")
+            causes.setdefault(cause.id, (n + 1, cause))
+            self._known_refs(
+                cause.issues, self.issues, ("root_causes", n, "issues"), "notice issue"
+            )
+        return causes
+
+    def _unique(
+        self, key: str, seen: dict[str, Any], loc: tuple[str | int, ...], what: str
+    ) -> None:
+        if key in seen:
+            self._error(
+                loc, f"duplicate {what} id '{key}'", "duplicate-id", "give each one its own id"
+            )
+
+    def _known_refs(
+        self, refs: Sequence[str], known: dict[str, Any], loc: tuple[str | int, ...], what: str
+    ) -> None:
+        for i, ref in enumerate(refs):
+            if ref not in known:
+                self._error(
+                    (*loc, i),
+                    f"unknown {what} '{ref}'",
+                    "unknown-reference",
+                    did_you_mean(ref, known)
+                    or (f"{what} ids here: " + ", ".join(known) if known else None),
+                )
+
+    def _error(
+        self, loc: tuple[str | int, ...], message: str, rule: str, fix: str | None = None
+    ) -> None:
+        self.problems.append(error(self.file.position(*loc), message, rule, fix))
+
+    # -- sections ------------------------------------------------------------------------------
+    def sections(self) -> tuple[Section, ...]:
+        titles = self.library.settings.sections
+        parts = self.case.letter
+        made = {
+            "opening": list(self._letter_part(parts.opening, "opening")),
+            "root_causes": list(self._root_causes()),
+            "corrective_actions": list(self._measures("corrective_actions", "corrective")),
+            "preventive_measures": list(self._measures("preventive_measures", "preventive")),
+            "evidence": list(self._evidence()),
+            "closing": list(self._letter_part(parts.closing, "closing")),
+        }
+        return tuple(Section(k, titles.get(k, ""), tuple(made[k])) for k in KEYS)
+
+    def _letter_part(self, sid: str, part: Literal["opening", "closing"]) -> Iterator[Item]:
+        loc = ("letter", part)
+        snippet = self._snippet(Kind.LETTER, sid, loc)
+        if snippet is None:
+            return
+        if snippet.meta.part != part:
+            self._error(
+                loc,
+                f"snippet '{sid}' is the letter's {snippet.meta.part}, not its {part}",
+                "snippet-kind",
+            )
+            return
+        text = self._render(snippet, {}, self.case.notice.issues, loc)
+        if text is not None:
+            yield Item(text, self.file.position(*loc), snippet)
+
+    def _root_causes(self) -> Iterator[Item]:
+        for n, cause in enumerate(self.case.root_causes):
+            loc = ("root_causes", n)
+            issues = [self.issues[i] for i in cause.issues if i in self.issues]
+            text = self._written(cause, Kind.ROOT_CAUSE, issues, loc, {})
+            if text is not None:
+                yield Item(
+                    text,
+                    self.file.position(*loc),
+                    self._used(cause, Kind.ROOT_CAUSE),
+                    cause,
+                    label=self._label(issues),
+                )
+
+    def _measures(self, key: str, use: Literal["corrective", "preventive"]) -> Iterator[Item]:
+        entries: Sequence[CorrectiveAction | PreventiveMeasure] = getattr(self.case, key)
+        for n, entry in enumerate(entries):
+            loc = (key, n)
+            self._known_refs(entry.root_causes, self.causes, (*loc, "root_causes"), "root cause")
+            causes = [self.causes[c] for c in entry.root_causes if c in self.causes]
+            issues = [self.issues[i] for _, c in causes for i in c.issues if i in self.issues]
+            extra = (
+                {"done": entry.done}
+                if isinstance(entry, CorrectiveAction)
+                else {"since": entry.since, "owner": entry.owner}
+            )
+            snippet = self._used(entry, Kind.MEASURE)
+            if snippet is not None and not snippet.meta.serves(use):
+                other = "preventive_measures" if use == "corrective" else "corrective_actions"
+                self._error(
+                    (*loc, "snippet"),
+                    f"measure '{snippet.id}' is {snippet.meta.kind}, not {use}",
+                    "snippet-kind",
+                    f"move it to {other}, or choose a {use} measure",
+                )
+                continue
+            text = self._written(entry, Kind.MEASURE, _distinct(issues), loc, extra)
+            if text is not None:
+                yield Item(
+                    text,
+                    self.file.position(*loc),
+                    snippet,
+                    entry,
+                    answers=tuple(sorted({number for number, _ in causes})),
+                )
+
+    def _evidence(self) -> Iterator[Item]:
+        for n, document in enumerate(self.case.evidence):
+            yield Item(
+                RichText.literal(document.title), self.file.position("evidence", n), None, document
+            )
+
+    # -- snippets ------------------------------------------------------------------------------
+    def _label(self, issues: Sequence[NoticeIssue]) -> str:
+        """What a root cause explains: each reason's title once, with all its ASINs."""
+        asins: dict[str, list[str]] = {}
+        for issue in issues:
+            asins.setdefault(issue.reason, []).extend(issue.asins)
+        parts = []
+        for rid, listed in asins.items():
+            reason = self.library.reasons.get(rid)
+            title = reason.meta.title if reason else rid
+            unique = list(dict.fromkeys(listed))
+            parts.append(f"{title} ({', '.join(unique)})" if unique else title)
+        return "; ".join(parts)
+
+    def _used(self, entry: Any, kind: Kind) -> Snippet | None:
+        return self.library.of(kind).get(entry.snippet) if entry.snippet else None
+
+    def _snippet(self, kind: Kind, sid: str, loc: tuple[str | int, ...]) -> Snippet | None:
+        snippet = self.library.of(kind).get(sid)
+        if snippet is None:
+            self._error(
+                loc,
+                f"unknown {kind} snippet '{sid}'",
+                "unknown-snippet",
+                did_you_mean(sid, self.library.of(kind)),
+            )
+        return snippet
+
+    def _written(
+        self,
+        entry: Any,
+        kind: Kind,
+        issues: Sequence[NoticeIssue],
+        loc: tuple[str | int, ...],
+        extra: dict[str, Any],
+    ) -> RichText | None:
+        if entry.text is not None:
+            return RichText.literal(entry.text)
+        snippet = self._snippet(kind, entry.snippet, (*loc, "snippet"))
+        if snippet is None or not self._vars_fit(snippet, entry.vars, loc):
+            return None
+        return self._render(snippet, {**extra, **entry.vars}, issues, loc)
+
+    def _vars_fit(
+        self, snippet: Snippet, given: dict[str, Any], loc: tuple[str | int, ...]
+    ) -> bool:
+        declared = snippet.meta.variables
+        fits = True
+        for name in given:
+            if name not in declared:
+                fits = False
+                self.problems.append(
+                    error(
+                        self.file.position(*loc, "vars", name, key=True),
+                        f"snippet '{snippet.id}' has no variable '{name}'",
+                        "unknown-variable",
+                        did_you_mean(name, declared) or _declares(declared),
+                    )
+                )
+        for name, variable in declared.items():
+            if variable.required and given.get(name) in (None, ""):
+                fits = False
+                self.problems.append(
+                    error(
+                        self.file.position(*loc, "vars")
+                        if given
+                        else self.file.position(*loc, "snippet"),
+                        f"snippet '{snippet.id}' needs the variable '{name}' "
+                        f"({variable.description})",
+                        "missing-variable",
+                        f"add it under vars, e.g. {name}: {variable.example!s}"
+                        if variable.example is not None
+                        else None,
+                    )
+                )
+        return fits
+
+    def _render(
+        self,
+        snippet: Snippet,
+        values: dict[str, Any],
+        issues: Sequence[NoticeIssue],
+        loc: tuple[str | int, ...],
+    ) -> RichText | None:
+        context = {**standard_context(self.case, issues), **values}
+        try:
+            return render(self.library, snippet, context, case=str(self.file.position(*loc)))
+        except RenderError as exc:
+            self.problems.append(exc.finding)
+            return None
+
+
+def _declares(declared: dict[str, Any]) -> str:
+    return "it declares: " + ", ".join(declared) if declared else "it declares no variables"
+
+
+def _distinct(issues: Sequence[NoticeIssue]) -> list[NoticeIssue]:
+    return list({issue.id: issue for issue in issues}.values())
+
+
+def standard_context(case: Case, issues: Sequence[NoticeIssue]) -> dict[str, Any]:
+    """The standard variables of "How to write a snippet", as plain data."""
+    seller = case.seller.model_dump()
+    notice = case.notice.model_dump(exclude={"issues", "text"})
+    notice["action"] = str(case.notice.action)
+    listed = [issue.model_dump() for issue in issues]
+    return {
+        "seller": seller,
+        "notice": notice,
+        "issues": listed,
+        "asins": _flat(i.asins for i in issues),
+        "orders": _flat(i.orders for i in issues),
+        "complaints": _flat(i.complaints for i in issues),
+        "done": None,
+        "since": None,
+        "owner": None,
+    }
+
+
+def _flat(lists: Iterator[list[str]] | Any) -> list[str]:
+    return list(dict.fromkeys(x for values in lists for x in values))

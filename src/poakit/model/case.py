@@ -1,0 +1,266 @@
+"""The case file: one seller's suspension, what was found, what was done.
+
+`Case` is the validated model of `cases/<slug>.yaml` (version 1 of the format). `load_case`
+reads a file into a `CaseFile`, which keeps the YAML positions so every later finding can point
+at the line of the case file it is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from ..errors import Position
+from .document import Document
+
+# For pydantic, whose (Rust) regex anchors `$` at the very end; Python code uses `is_slug`.
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+#: Slugs whose page would collide with a generated page under cases/ (the dashboard).
+RESERVED_SLUGS = frozenset({"index"})
+ASIN_PATTERN = r"^[0-9A-Z]{10}$"
+ORDER_PATTERN = r"^\d{3}-\d{7}-\d{7}$"
+
+
+def _number_to_text(value: Any) -> Any:
+    """Complaint ids are often written unquoted; YAML reads them as numbers."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Asin = Annotated[str, StringConstraints(pattern=ASIN_PATTERN)]
+OrderId = Annotated[str, StringConstraints(pattern=ORDER_PATTERN)]
+ComplaintId = Annotated[str, BeforeValidator(_number_to_text), StringConstraints(min_length=1)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class Action(StrEnum):
+    ACCOUNT_DEACTIVATED = "account-deactivated"
+    ACCOUNT_SUSPENDED = "account-suspended"
+    LISTINGS_REMOVED = "listings-removed"
+    LISTINGS_RESTRICTED = "listings-restricted"
+    CATEGORY_RESTRICTED = "category-restricted"
+    FUNDS_HELD = "funds-held"
+    WARNING = "warning"
+
+
+class Event(StrEnum):
+    SUBMITTED = "submitted"
+    REPLIED = "replied"
+    INFO_REQUESTED = "info-requested"
+    RESUBMITTED = "resubmitted"
+    REINSTATED = "reinstated"
+    DENIED = "denied"
+    NOTE = "note"
+
+
+class Signatory(Model):
+    name: Text = Field(description="Who signs the letter.")
+    title: Text = Field(description="Their role in the business, e.g. Owner.")
+
+
+class Seller(Model):
+    name: Text = Field(description="The legal business name on the seller account.")
+    store: Text | None = Field(None, description="The store name buyers see.")
+    merchant_token: Text | None = Field(None, description="The merchant token (seller ID).")
+    marketplace: Text = Field("amazon.com", description="The marketplace of the account.")
+    signatory: Signatory = Field(description="Who signs the letter, and their role.")
+
+
+class NoticeIssue(Model):
+    id: Slug = Field(description="A short id for this issue, used by root causes.")
+    reason: Text = Field(description="The suspension reason: a file in snippets/reasons/.")
+    asins: list[Asin] = Field(default_factory=list, description="ASINs the notice lists.")
+    orders: list[OrderId] = Field(default_factory=list, description="Order IDs it lists.")
+    complaints: list[ComplaintId] = Field(default_factory=list, description="Complaint IDs.")
+    summary: Text | None = Field(None, description="What Amazon raised, in one sentence.")
+
+
+class Notice(Model):
+    received: dt.date = Field(description="The date the notice arrived (YYYY-MM-DD).")
+    action: Action = Field(description="What Amazon did.")
+    evidence_window_days: int = Field(
+        365, gt=0, le=3650, description="How far back the requested evidence must reach."
+    )
+    text: str | None = Field(None, description="The notice, verbatim.")
+    issues: list[NoticeIssue] = Field(
+        min_length=1, description="What Amazon raised; every one must be answered."
+    )
+
+
+class InvestigationStep(Model):
+    source: Text = Field(description="What was reviewed.")
+    finding: Text = Field(description="What the review showed.")
+
+
+class _Written(Model):
+    """An entry whose letter text comes from a snippet (with vars) or is written out."""
+
+    snippet: Slug | None = Field(None, description="A snippet id from the library.")
+    vars: dict[str, Any] = Field(default_factory=dict, description="The snippet's variables.")
+    text: Text | None = Field(None, description="The letter text, instead of a snippet.")
+
+    @model_validator(mode="after")
+    def _snippet_or_text(self) -> _Written:
+        if (self.snippet is None) == (self.text is None):
+            raise ValueError("give either 'snippet' or 'text', not both and not neither")
+        if self.text is not None and self.vars:
+            raise ValueError("'vars' only go with 'snippet'")
+        return self
+
+
+class RootCause(_Written):
+    id: Slug = Field(description="A short id, used by the measures that answer it.")
+    issues: list[Slug] = Field(min_length=1, description="Ids of the notice issues it explains.")
+
+
+class CorrectiveAction(_Written):
+    root_causes: list[Slug] = Field(min_length=1, description="Ids of the root causes it fixes.")
+    done: dt.date | None = Field(None, description="When it was done (YYYY-MM-DD).")
+
+
+class PreventiveMeasure(_Written):
+    root_causes: list[Slug] = Field(min_length=1, description="Ids of the root causes it prevents.")
+    since: dt.date | None = Field(None, description="When it started (YYYY-MM-DD).")
+    owner: Text | None = Field(None, description="The person or role responsible for it.")
+
+
+class Evidence(Model):
+    title: Text = Field(description="The document, as the reviewer will see it named.")
+    kind: Text | None = Field(None, description="invoice, loa, test-report, screenshot, ...")
+    date: dt.date | None = Field(None, description="The document's date (YYYY-MM-DD).")
+    asins: list[Asin] = Field(default_factory=list, description="ASINs it covers.")
+    orders: list[OrderId] = Field(default_factory=list, description="Orders it covers.")
+    complaints: list[ComplaintId] = Field(default_factory=list, description="Complaints it covers.")
+    file: Text | None = Field(None, description="The file name to attach, e.g. invoices.pdf.")
+
+
+class FollowUp(Model):
+    date: dt.date = Field(description="When it happened (YYYY-MM-DD).")
+    event: Event = Field(
+        description="What happened: submitted, replied (Amazon answered without deciding), "
+        "info-requested, resubmitted, reinstated, denied, or note (your own remark)."
+    )
+    note: str | None = Field(None, description="Details: what Amazon asked, what was decided.")
+    sent: Text | None = Field(
+        None,
+        description="On submitted or resubmitted: what was sent, e.g. 'Letter v2 "
+        "(poa-v2.txt) with the gift card ledger'.",
+    )
+    changes: list[Text] = Field(
+        default_factory=list,
+        description="On resubmitted: what changed since the last submission, one item each.",
+    )
+
+    @model_validator(mode="after")
+    def _sent_with_a_submission(self) -> FollowUp:
+        if self.sent is not None and self.event not in SUBMISSIONS:
+            raise ValueError(
+                f"'sent' goes with event 'submitted' or 'resubmitted', not '{self.event}'"
+            )
+        if self.changes and self.event is not Event.RESUBMITTED:
+            raise ValueError(f"'changes' goes with event 'resubmitted', not '{self.event}'")
+        return self
+
+
+SUBMISSIONS = frozenset({Event.SUBMITTED, Event.RESUBMITTED})
+
+
+class LetterParts(Model):
+    opening: Slug = Field("opening", description="A snippet id in snippets/letter/.")
+    closing: Slug = Field("closing", description="A snippet id in snippets/letter/.")
+
+
+class Silence(Model):
+    rule: Slug = Field(description="The id of the check or tone rule to silence for this case.")
+    reason: Text = Field(description="Why the finding does not apply here (kept for review).")
+
+
+class Case(Model):
+    """A Plan of Action case file, version 1."""
+
+    visibility: Literal["public", "private"] = Field(
+        "private", description="Only public cases are published; private ones preview locally."
+    )
+    seller: Seller = Field(description="The seller account the notice was sent to.")
+    notice: Notice = Field(description="What Amazon sent: the date, the action, the issues.")
+    investigation: list[InvestigationStep] = Field(
+        default_factory=list, description="What was reviewed and what it showed."
+    )
+    root_causes: list[RootCause] = Field(
+        default_factory=list, description="Why it happened; each explains notice issues."
+    )
+    corrective_actions: list[CorrectiveAction] = Field(
+        default_factory=list, description="What has been done: past tense, dated."
+    )
+    preventive_measures: list[PreventiveMeasure] = Field(
+        default_factory=list, description="What now prevents a repeat: start date and owner."
+    )
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="The supporting documents attached to the letter."
+    )
+    follow_up: list[FollowUp] = Field(
+        default_factory=list, description="What happened after submission; gives the status."
+    )
+    lessons: list[Text] = Field(
+        default_factory=list, description="What this case taught, for the next one."
+    )
+    letter: LetterParts = Field(
+        default_factory=LetterParts, description="The opening and closing snippets to use."
+    )
+    silence: list[Silence] = Field(
+        default_factory=list, description="Checks silenced for this case, each with a reason."
+    )
+
+    @property
+    def public(self) -> bool:
+        return self.visibility == "public"
+
+    def reason_ids(self) -> list[str]:
+        """The reasons the notice cites, each once, in the notice's order."""
+        return list(dict.fromkeys(issue.reason for issue in self.notice.issues))
+
+    def snippet_ids(self, kind: str) -> list[str]:
+        """The library snippets the case uses as `kind` ("root-cause" or "measure"), each
+        once, in the order the case names them."""
+        entries: list[_Written]
+        if kind == "root-cause":
+            entries = list(self.root_causes)
+        else:
+            entries = [*self.corrective_actions, *self.preventive_measures]
+        return list(dict.fromkeys(e.snippet for e in entries if e.snippet is not None))
+
+
+def is_slug(text: str) -> bool:
+    """Lower-case letters, digits and hyphens, the whole of `text` (no trailing newline)."""
+    return _SLUG.fullmatch(text) is not None
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A loaded case: its slug, where it came from, the positions, and the model."""
+
+    slug: str
+    path: Path
+    source: Document
+    case: Case
+
+    def position(self, *loc: str | int, key: bool = False) -> Position:
+        return self.source.position(loc, key=key)

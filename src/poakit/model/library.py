@@ -1,0 +1,185 @@
+"""The snippet library as data: reasons, root causes, measures and letter parts.
+
+Each snippet is a Markdown file with YAML front matter under `snippets/`; its id is its file
+name. `source.library` reads the files into a `Library`; `templating.render` renders a
+snippet's body. The library itself holds no rendering and no memo: it is data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import Finding, Position
+from .document import Document
+from .sections import DEFAULT_TITLES
+from .tonerules import ToneRule
+
+
+class Kind(StrEnum):
+    REASON = "reason"
+    ROOT_CAUSE = "root-cause"
+    MEASURE = "measure"
+    LETTER = "letter"
+
+
+FOLDERS: dict[Kind, str] = {
+    Kind.REASON: "reasons",
+    Kind.ROOT_CAUSE: "root-causes",
+    Kind.MEASURE: "measures",
+    Kind.LETTER: "letter",
+}
+
+#: Names every snippet body may use without declaring them (see "How to write a snippet").
+STANDARD_VARIABLES = frozenset(
+    {"seller", "notice", "issues", "asins", "orders", "complaints", "done", "since", "owner"}
+)
+
+
+class _Meta(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Variable(_Meta):
+    description: str = Field(min_length=1)
+    required: bool = False
+    example: Any = None
+
+
+class SnippetMeta(_Meta):
+    title: str = Field(min_length=1)
+    summary: str | None = None
+    reasons: list[str] = Field(default_factory=list)
+    variables: dict[str, Variable] = Field(default_factory=dict)
+
+
+class Metric(_Meta):
+    name: str
+    target: str
+    window: str | None = None
+
+
+class Policy(_Meta):
+    id: str
+    title: str
+
+
+class ReasonMeta(SnippetMeta):
+    summary: str = Field(min_length=1)
+    category: Literal["performance", "intellectual-property", "product", "conduct", "account"]
+    signals: list[str] = Field(default_factory=list)
+    metric: Metric | None = None
+    policies: list[Policy] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)
+    investigation: list[str] = Field(default_factory=list)
+    root_causes: list[str] = Field(default_factory=list)
+    measures: list[str] = Field(default_factory=list)
+    document_only: bool = False
+    requires_evidence: bool = False  # every ASIN under review needs a supporting document
+    accepted_files: list[str] | None = None  # file types, where the notices name their own
+
+
+class RootCauseMeta(SnippetMeta):
+    reasons: list[str] = Field(min_length=1)
+
+
+class MeasureMeta(SnippetMeta):
+    reasons: list[str] = Field(min_length=1)
+    kind: Literal["corrective", "preventive", "both"]
+    systemic: bool = False
+
+    def serves(self, use: Literal["corrective", "preventive"]) -> bool:
+        return self.kind in (use, "both")
+
+
+class LetterMeta(SnippetMeta):
+    part: Literal["opening", "closing"]
+
+
+META_MODELS: dict[Kind, type[SnippetMeta]] = {
+    Kind.REASON: ReasonMeta,
+    Kind.ROOT_CAUSE: RootCauseMeta,
+    Kind.MEASURE: MeasureMeta,
+    Kind.LETTER: LetterMeta,
+}
+
+
+class Limits(_Meta):
+    words: int | None = Field(None, gt=0)
+    characters: int | None = Field(None, gt=0)
+
+
+class Settings(_Meta):
+    """`snippets/library.yaml`: what the whole library shares."""
+
+    sections: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_TITLES))
+    limits: dict[str, Limits] = Field(default_factory=dict)
+    accepted_files: list[str] = Field(default_factory=lambda: ["pdf", "jpg", "jpeg", "png", "gif"])
+    follow_up_days: int = Field(7, gt=0)
+
+
+@dataclass(frozen=True)
+class Snippet:
+    id: str
+    kind: Kind
+    path: str  # as displayed in messages, e.g. snippets/reasons/inauthentic.md
+    meta: Any  # the kind's SnippetMeta subclass
+    body: str
+    body_line: int  # line of the file on which the body starts
+    front: Document | None = None  # the front matter, with positions
+
+    def meta_position(self, *loc: str | int) -> Position:
+        if self.front is None:
+            return Position(self.path)
+        return self.front.position(loc)
+
+    @property
+    def template_name(self) -> str:
+        return f"{FOLDERS[self.kind]}/{self.id}"
+
+    def position(self, line_in_body: int = 1) -> Position:
+        return Position(self.path, self.body_line + line_in_body - 1, 1)
+
+
+# eq=False: a library is itself, whatever it holds; it can key a mapping of what is made from it.
+@dataclass(eq=False)
+class Library:
+    root: Path
+    snippets: dict[Kind, dict[str, Snippet]] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
+    findings: list[Finding] = field(default_factory=list)
+    tone_rules: tuple[ToneRule, ...] = ()
+
+    def of(self, kind: Kind) -> dict[str, Snippet]:
+        return self.snippets.setdefault(kind, {})
+
+    @property
+    def reasons(self) -> dict[str, Snippet]:
+        return self.of(Kind.REASON)
+
+    @property
+    def root_causes(self) -> dict[str, Snippet]:
+        return self.of(Kind.ROOT_CAUSE)
+
+    @property
+    def measures(self) -> dict[str, Snippet]:
+        return self.of(Kind.MEASURE)
+
+    @property
+    def letter_parts(self) -> dict[str, Snippet]:
+        return self.of(Kind.LETTER)
+
+    def reason_title(self, rid: str) -> str:
+        """The reason's title, or its id where the library has no such reason."""
+        reason = self.reasons.get(rid)
+        return str(reason.meta.title) if reason else rid
+
+    def signals(self) -> dict[str, list[str]]:
+        return {rid: list(s.meta.signals) for rid, s in self.reasons.items()}
+
+    def template_names(self) -> list[str]:
+        return [s.template_name for kind in FOLDERS for s in self.of(kind).values()]

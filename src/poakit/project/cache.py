@@ -1,0 +1,220 @@
+"""The one cache: what checks and builds made, kept on disk between runs, verified on read.
+
+Checking a case and making its page, text and DOCX cost some 30 ms; a generated page's HTML
+some 12 ms more. All of it depends only on what it is made from, so it is kept in
+`.cache/poakit/` under a key made of exactly that: the case file's bytes and the path messages
+show for it, the library's content, poakit's own code and the versions of the libraries that
+shape its output. Keys hold no absolute path, so a cache copied to another folder or machine
+gives the same output.
+
+Two kinds of file, both checked before use:
+
+- an **entry** (`entries/ab/KEY`): a header line with the digest of the body, then the body.
+  Read back only if the body still has that digest;
+- a **blob** (`blobs/ab/DIGEST.EXT`): a file named by the digest of its content, which a site
+  builder may read by its path (a case page, its downloads). Handed out only after its
+  content is hashed again and still matches its name.
+
+Anything that fails the check (a crash mid-write, a hand edit, a flipped bit, a truncated or
+emptied file) is deleted and counts as missing: it is made again, never published, never a
+traceback. Every write is atomic (`fileio.write_atomic`). Each generation (poakit's code and
+the shaping libraries' versions) has its own folder; files unused for `UNUSED_DAYS` and older
+generations are dropped (`tidy`, at the start of a load, so nothing a build hands out is
+dropped under it). Deleting the folder is always safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+import jinja2.bccache
+
+from ..errors import UsageError
+from ..fileio import write_atomic
+
+#: Bump when the layout of the cache changes.
+FORMAT = 3
+#: Files not read or written for this many days are dropped.
+UNUSED_DAYS = 7
+#: Generations (of poakit's code) kept besides the current one.
+KEPT_GENERATIONS = 2
+#: Libraries whose versions change what a case turns into.
+_SHAPING = (
+    "poakit",
+    "pydantic",
+    "pydantic-core",
+    "jinja2",
+    "pyyaml",
+    "python-docx",
+    "mkdocs",
+    "markdown",
+    "pymdown-extensions",
+    "mkdocs-material",
+)
+_HEADER = b"poakit-cache "
+
+
+def digest(*parts: bytes | str) -> str:
+    """A short hex digest of `parts` (each separated, so ("ab", "c") differs from ("a", "bc"))."""
+    hashed = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hashed.update(part.encode("utf-8") if isinstance(part, str) else part)
+        hashed.update(b"\0")
+    return hashed.hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """poakit's own source, and the versions of the libraries that shape its output."""
+    package = Path(__file__).resolve().parent.parent
+    parts: list[bytes | str] = []
+    for path in sorted(package.rglob("*.py")):
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    for name in _SHAPING:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            parts.append(f"{name}={metadata.version(name)}")
+    parts.append(f"{sys.version_info[:2]}:{FORMAT}")
+    return digest(*parts)
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """Every file under `folder`, by relative path and content."""
+    parts: list[bytes | str] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        parts.append(path.relative_to(folder).as_posix())
+        with contextlib.suppress(OSError):
+            parts.append(path.read_bytes())
+    return digest(*parts)
+
+
+class Cache:
+    """The cache in `folder` (`.cache/poakit` of a project), for this generation of the code."""
+
+    def __init__(self, folder: Path) -> None:
+        self.root = folder
+        self.folder = folder / code_fingerprint()[:16]
+
+    # -- entries --------------------------------------------------------------------------------
+    def get(self, key: str) -> bytes | None:
+        """The entry stored under `key`, if it is there and intact."""
+        path = self._entry(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        header, newline, body = data.partition(b"\n")
+        if not newline or header != _HEADER + digest(body).encode("ascii"):
+            self._drop(path)
+            return None
+        _touch(path)
+        return body
+
+    def put(self, key: str, body: bytes) -> bool:
+        """Keep `body` under `key`; False when the cache cannot be written (the next run is
+        only slower)."""
+        data = _HEADER + digest(body).encode("ascii") + b"\n" + body
+        return _write(self._entry(key), data)
+
+    # -- blobs ----------------------------------------------------------------------------------
+    def blob(self, data: bytes, extension: str = "") -> Path | None:
+        """A file holding `data`, named by its digest: the same content, the same file (whose
+        modification time then does not change). None when the cache cannot be written."""
+        name = digest(data)
+        path = self._blob(name, extension)
+        if self._intact(path, name) or _write(path, data):
+            return path
+        return None
+
+    def blob_path(self, name: str, extension: str = "") -> Path | None:
+        """The blob `name` (a digest `blob` gave), if it is there and intact."""
+        path = self._blob(name, extension)
+        return path if self._intact(path, name) else None
+
+    def _intact(self, path: Path, name: str) -> bool:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return False
+        if digest(data) != name:
+            self._drop(path)
+            return False
+        _touch(path)
+        return True
+
+    # -- housekeeping -------------------------------------------------------------------------
+    def tidy(self) -> None:
+        """Drop files unused for `UNUSED_DAYS` and all but the newest generations."""
+        limit = time.time() - UNUSED_DAYS * 86400
+        for path in _files(self.folder):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            os.utime(self.folder)
+            generations = sorted(
+                (p for p in self.root.iterdir() if p.is_dir()),
+                key=lambda p: p.stat().st_mtime,
+                reverse=True,
+            )
+            for old in generations[KEPT_GENERATIONS + 1 :]:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def _entry(self, key: str) -> Path:
+        return self.folder / "entries" / key[:2] / key
+
+    def _blob(self, name: str, extension: str) -> Path:
+        return self.folder / "blobs" / name[:2] / (f"{name}.{extension}" if extension else name)
+
+    @staticmethod
+    def _drop(path: Path) -> None:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _write(path: Path, data: bytes) -> bool:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data, overwrite=True, durable=False)
+    except (OSError, UsageError):
+        return False
+    return True
+
+
+def _touch(path: Path) -> None:
+    """Mark a file as used (for `tidy`), at most once a day: a blob whose modification time
+    changed would look edited to `mkdocs serve --dirty`, which would rebuild its page."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_mtime < time.time() - 86400:
+            os.utime(path)
+
+
+def _files(folder: Path) -> Iterable[Path]:
+    for kind in ("entries", "blobs"):
+        yield from (folder / kind).glob("*/*")
+
+
+class BytecodeCache(jinja2.BytecodeCache):
+    """Compiled Jinja templates (the site theme's) kept as entries of the cache. Jinja itself
+    checks that the code was compiled from the template's current source."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.cache.get(digest("jinja", bucket.key))
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.cache.put(digest("jinja", bucket.key), bucket.bytecode_to_string())

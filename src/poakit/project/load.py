@@ -1,0 +1,152 @@
+"""A poakit project on disk: its library and case files, loaded and checked.
+
+The CLI, the MkDocs hooks and the macros share these: every problem of every file is
+collected in one pass (collect, then fail once) instead of stopping at the first.
+`project.loader` adds what a build and `poa check` of the whole project need on top: the
+cache, the memo and the cores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Finding, InputError, Level, Position, error
+from ..letter.assemble import assemble
+from ..letter.letter import Letter
+from ..model.case import Case, CaseFile
+from ..model.library import Library
+from ..review.review import review
+from ..review.tone import example_findings
+from ..source.case import load_case
+from ..source.layout import SNIPPETS_DIR, case_paths, display_path, slug_of
+from ..source.library import read_library
+from ..templating.render import syntax_findings
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One case file after loading, assembly and review: plain data.
+
+    `letter` is there when the case was just checked; a result read back from the cache has
+    none (nor YAML positions: `file.source` is empty), only what the review found. `files`
+    are what a site made of the case (its page, text and DOCX; see `loader.Prepare`): the
+    cache's verified file, or the bytes when there is no cache."""
+
+    slug: str
+    path: Path
+    display: str
+    file: CaseFile | None = None
+    findings: tuple[Finding, ...] = ()
+    assembled: bool = False
+    letter: Letter | None = field(default=None, repr=False, compare=False)
+    files: Mapping[str, Path | bytes] = field(default_factory=dict, repr=False, compare=False)
+    key: str | None = None  # the case's key in the cache: what its results are made from
+
+    @property
+    def case(self) -> Case | None:
+        return self.file.case if self.file is not None else None
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level is Level.ERROR]
+
+    @property
+    def public(self) -> bool:
+        return self.file is not None and self.file.case.public
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    library: Library
+    cases: tuple[CaseResult, ...]
+    library_key: str = ""  # the library's content digest, where a loader computed it
+
+    @property
+    def findings(self) -> list[Finding]:
+        everything = [*self.library.findings, *(f for c in self.cases for f in c.findings)]
+        # a snippet's own wording is reported once, however many cases use it
+        unique = {str(f): f for f in everything}
+        return sorted(unique.values(), key=lambda f: (f.position, f.rule))
+
+    def case(self, slug: str) -> CaseResult | None:
+        return next((c for c in self.cases if c.slug == slug), None)
+
+
+def load_library(folder: Path, display: str = SNIPPETS_DIR) -> Library:
+    """The snippet library, with every problem found in `library.findings`: what its files
+    hold (`source.library`), templates that do not compile, tone rules that break their own
+    examples."""
+    library = read_library(folder, display)
+    library.findings.extend(example_findings(library.tone_rules))
+    library.findings.extend(syntax_findings(library))
+    return library
+
+
+def check_case(path: Path, library: Library, display: str, root: Path | None = None) -> CaseResult:
+    """Load, assemble and review one case; every problem ends up in `findings`."""
+    slug = slug_of(path)
+    problem = _unreadable(path, display, root)
+    if problem is not None:
+        return CaseResult(slug, path, display, findings=(problem,))
+    try:
+        file = load_case(path, display)
+    except InputError as exc:
+        return CaseResult(slug, path, display, findings=exc.findings)
+    try:
+        letter = assemble(file, library)
+    except InputError as exc:
+        return CaseResult(slug, path, display, file, exc.findings)
+    findings = tuple(review(letter, library))
+    return CaseResult(slug, path, display, file, findings, assembled=True, letter=letter)
+
+
+def load_project(
+    root: Path, paths: Sequence[Path] | None = None, *, base: Path | None = None
+) -> Project:
+    """The library and the given case files (default: all of cases/), each checked, in this
+    process; messages show paths relative to `base` (default: the working folder)."""
+    base = base or Path.cwd()
+    library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
+    chosen = case_paths(root) if paths is None else list(paths)
+    cases = tuple(check_case(p, library, display_path(p, base), root) for p in chosen)
+    return Project(root, library, cases)
+
+
+def _unreadable(path: Path, display: str, root: Path | None) -> Finding | None:
+    """A case path that cannot or must not be read, as a finding (never an exception)."""
+    where = Position(display)
+    if path.is_symlink() and not path.exists():
+        return error(
+            where,
+            "the case file is a link to nothing (its target is missing, or the links loop)",
+            "case-missing",
+            "replace the link with the case file itself",
+        )
+    if not path.exists():
+        return error(where, "no such case file", "case-missing", "check the path or the slug")
+    if path.is_dir():
+        return error(where, "expected a case file, found a folder", "case-missing")
+    if root is not None and leaves(path, root):
+        return error(
+            where,
+            "the case file links to a file outside the project",
+            "case-outside",
+            "copy the file into cases/ instead of linking to it",
+        )
+    return None
+
+
+def leaves(path: Path, root: Path) -> bool:
+    """A link (the file itself, or a folder above it in the project) that leads outside `root`.
+
+    A path given outside the project on purpose (`poa check /tmp/x.yaml`) is not a leak.
+    """
+    inside = path.absolute().is_relative_to(root.absolute())
+    return (path.is_symlink() or inside) and not path.resolve().is_relative_to(root.resolve())
+
+
+def errors_in(findings: Iterable[Finding]) -> int:
+    return sum(1 for f in findings if f.level is Level.ERROR)

@@ -1,0 +1,290 @@
+"""Loading a whole project again and again, redoing only what changed.
+
+A build, `poa check` of the whole project, and every rebuild of the preview server load all
+the cases. Most did not change since the last time, so:
+
+- within one process, a `Loader` keeps each case's result in its memo while the file (its
+  modification time, size and inode), the library and the review date stand;
+- across processes, each checked case is kept in the cache (`project.cache`) as a `Record`
+  under a key made of its bytes, the path messages show for it and the library's digest,
+  with the files a site made of it (`Prepare`): its page, text and DOCX, as verified blobs;
+- what must be checked is checked on every core (`project.parallel`).
+
+A result read back from the cache has its findings but no letter; a site gets the files it
+made when the case was checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import stat
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from pathlib import Path
+
+from ..errors import Finding
+from ..model.case import Case, CaseFile
+from ..model.document import Document
+from ..model.library import Library
+from ..review.review import today as review_date
+from ..source.layout import CACHE_DIR, SNIPPETS_DIR, case_paths, display_path, slug_of
+from ..source.yaml import MAX_BYTES
+from .cache import Cache, digest, folder_fingerprint
+from .load import CaseResult, Project, check_case, leaves, load_library
+from .memo import Memo
+from .parallel import on_every_core
+from .settings import switch
+
+#: What a site makes of a freshly checked case while its letter is at hand: files by name
+#: ("page.md", "txt", "docx"), kept with the case in the cache.
+Prepare = Callable[[CaseResult, Library], dict[str, bytes]]
+
+_RECORD = 1  # the layout of a pickled Record; bump when it changes
+
+
+@dataclass(frozen=True)
+class Record:
+    """A case's checked state, as the cache keeps it: the case, its findings, whether its
+    letter was assembled, the day it was checked, and the digests of the files made of it."""
+
+    case: Case | None
+    findings: tuple[Finding, ...]
+    assembled: bool
+    checked_on: dt.date
+    files: dict[str, str] = field(default_factory=dict)  # name -> blob digest
+
+    def valid_on(self, today: dt.date) -> bool:
+        """Whether checking again on `today` would find the same: the review compares only
+        completion and document dates with the day (and names the day when one is after it)."""
+        if today == self.checked_on or self.case is None or not self.assembled:
+            return True
+        case, first = self.case, min(today, self.checked_on)
+        dates = [a.done for a in case.corrective_actions] + [d.date for d in case.evidence]
+        return all(day is None or day <= first for day in dates)
+
+    def to_bytes(self) -> bytes:
+        """Pickle, because a case's free-form `vars` keep their YAML types (a date stays a
+        date). The cache only ever unpickles an entry whose digest it verified, and is as
+        trusted as the project folder it sits in (whose hooks MkDocs runs anyway)."""
+        return pickle.dumps((_RECORD, self), protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def from_bytes(data: bytes) -> Record | None:
+        """The record in `data`; None if it is from another layout or not a record."""
+        try:
+            layout, record = pickle.loads(data)
+        except Exception:  # a class that moved or changed: made again
+            return None
+        if layout != _RECORD or not isinstance(record, Record):
+            return None
+        if not (record.case is None or isinstance(record.case, Case)):
+            return None
+        return record if all(isinstance(f, Finding) for f in record.findings) else None
+
+
+class Loader:
+    """Loads the project in `root` again and again (see the module). Messages show paths
+    relative to `base` (default: `root`)."""
+
+    def __init__(self, root: Path, *, base: Path | None = None) -> None:
+        self.root = root
+        self.base = base or root
+        self.memo = Memo()
+        self._library: tuple[tuple[object, ...], Library, str] | None = None
+        self._latest: Project | None = None
+
+    def latest(self) -> Project:
+        """The project as the last `load` gave it (a build's macros see what its hook
+        loaded); loaded now, without the cache, if nothing loaded it yet."""
+        return self._latest or self.load()
+
+    def load(self, *, cache_folder: Path | None = None, prepare: Prepare | None = None) -> Project:
+        """Every case of the project; with `cache_folder`, read back from and kept in the
+        cache; with `prepare`, each with the files a site makes of it."""
+        library, library_key = self._current_library()
+        cache = Cache(cache_folder) if cache_folder is not None else None
+        if cache is not None:
+            cache.tidy()
+        work = _Work(library, library_key, self.root, self.base, cache, prepare, review_date())
+        keys = {
+            path: ("result", path, _stamp(path), library_key, work.today, cache_folder, prepare)
+            for path in case_paths(self.root)
+        }
+        results: dict[Path, CaseResult | None] = {}
+        for path, key in keys.items():
+            results[path] = self.memo.find(key) or work.kept(path)
+        todo = [path for path, found in results.items() if found is None]
+        results.update(zip(todo, on_every_core(work.fresh, todo), strict=True))
+        cases = tuple(r for r in results.values() if r is not None)
+        for path, result in zip(keys, cases, strict=True):
+            self.memo.keep(keys[path], result)
+        self.memo.sweep()
+        self._latest = Project(self.root, library, cases, library_key)
+        return self._latest
+
+    def _current_library(self) -> tuple[Library, str]:
+        folder = self.root / SNIPPETS_DIR
+        stamps = tuple(sorted((str(p), _stamp(p)) for p in folder.rglob("*") if p.is_file()))
+        if self._library is None or self._library[0] != stamps:
+            library = load_library(folder, display_path(folder, self.base))
+            self._library = (stamps, library, folder_fingerprint(folder))
+        return self._library[1], self._library[2]
+
+
+@dataclass(frozen=True)
+class _Work:
+    """Checks one case for a load: from the cache if it can, else for real (in a worker)."""
+
+    library: Library
+    library_key: str
+    root: Path
+    base: Path
+    cache: Cache | None
+    prepare: Prepare | None
+    today: dt.date
+
+    def _display(self, path: Path) -> str:
+        return display_path(path, self.base)
+
+    def key(self, path: Path) -> str | None:
+        """What the case's results are made from, as a digest (its key in the cache and in a
+        site's memo); None for anything but a plain file of a plain size (links, pipes,
+        devices, huge files are checked afresh, and reported, every time)."""
+        if leaves(path, self.root):
+            return None
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):  # lstat: a link is not plain
+                return None
+            with path.open("rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
+        except OSError:
+            return None
+        if len(data) > MAX_BYTES:
+            return None
+        return digest("case", self._display(path), data, self.library_key)
+
+    def kept(self, path: Path) -> CaseResult | None:
+        """The case as the cache kept it, with its files intact; None if anything is missing,
+        damaged or from another day that could change the review."""
+        key = self.key(path)
+        if key is None or self.cache is None:
+            return None
+        data = self.cache.get(key)
+        record = None if data is None else Record.from_bytes(data)
+        if record is None or not record.valid_on(self.today):
+            return None
+        files: dict[str, Path | bytes] = {}
+        if self.prepare is not None:
+            if not record.files and record.assembled:
+                return None  # checked by `poa check`, which makes no files: make them now
+            for name, blob in record.files.items():
+                found = self.cache.blob_path(blob, _extension(name))
+                if found is None:
+                    return None
+                files[name] = found
+        return self._result(path, key, record, files)
+
+    def _result(
+        self, path: Path, key: str, record: Record, files: Mapping[str, Path | bytes]
+    ) -> CaseResult:
+        display = self._display(path)
+        file = None
+        if record.case is not None:
+            file = CaseFile(slug_of(path), path, Document(display, None), record.case)
+        return CaseResult(
+            slug_of(path),
+            path,
+            display,
+            file,
+            record.findings,
+            record.assembled,
+            files=files,
+            key=key,
+        )
+
+    def fresh(self, path: Path) -> CaseResult:
+        """Check the case, make its files, keep both in the cache; the result without its
+        letter (a thousand letters held in memory would cost 100 MB)."""
+        key = self.key(path)
+        result = check_case(path, self.library, self._display(path), self.root)
+        made = (
+            self.prepare(result, self.library)
+            if self.prepare is not None and result.letter is not None
+            else {}
+        )
+        files: dict[str, Path | bytes] = dict(made)
+        blobs: dict[str, str] = {}
+        if self.cache is not None and key is not None:
+            for name, data in made.items():
+                kept = self.cache.blob(data, _extension(name))
+                if kept is not None:
+                    files[name], blobs[name] = kept, kept.name.split(".")[0]
+            record = Record(result.case, result.findings, result.assembled, self.today, blobs)
+            if len(blobs) == len(made):
+                self.cache.put(key, record.to_bytes())
+        slim_file = result.file
+        if slim_file is not None:
+            slim_file = replace(slim_file, source=Document(result.display, None))
+        return replace(result, file=slim_file, letter=None, files=files, key=key)
+
+
+def _extension(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def _stamp(path: Path) -> tuple[object, ...]:
+    try:
+        info = path.stat()
+    except OSError:
+        return ("missing",)
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+# -- the whole project, for `poa check` ------------------------------------------------------
+
+
+def check_project(
+    root: Path,
+    paths: Sequence[Path] | None = None,
+    *,
+    base: Path | None = None,
+    cache_folder: Path | None = None,
+) -> Project:
+    """`poa check`: the findings of the given cases (default: all of cases/) and the library,
+    the cases checked on every core. A check of the whole project with a `cache_folder`
+    reads back the cases that did not change since they were last checked."""
+    base = base or Path.cwd()
+    if paths is None:
+        return Loader(root, base=base).load(cache_folder=cache_folder)
+    library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
+    check = partial(_findings_only, library, root, base)
+    return Project(root, library, tuple(on_every_core(check, list(paths))))
+
+
+def _findings_only(library: Library, root: Path, base: Path, path: Path) -> CaseResult:
+    result = check_case(path, library, display_path(path, base), root)
+    return replace(result, letter=None)
+
+
+# -- one loader per project in a process -------------------------------------------------------
+
+_LOADERS: dict[Path, Loader] = {}
+
+
+def loader(root: Path) -> Loader:
+    """The one `Loader` of `root` in this process, shared by the MkDocs hook and the macros
+    of one build, and by every rebuild of a preview server."""
+    key = root.resolve()
+    if key not in _LOADERS:
+        _LOADERS[key] = Loader(root)
+    return _LOADERS[key]
+
+
+def cache_folder(root: Path, settings: Mapping[str, object]) -> Path | None:
+    """The project's cache folder, unless the site's settings (mkdocs.yml's extra.poakit)
+    turn it off with `cache: false`."""
+    on = switch("extra.poakit.cache", settings.get("cache"), default=True)
+    return root / CACHE_DIR if on else None

@@ -1,0 +1,1 @@
+"""Publishing the site as versions with mike (`make publish`)."""

@@ -1,0 +1,83 @@
+"""The review of an assembled letter: every check, findings in one list.
+
+Structure checks (`review.structure`) look at the case and the letter's shape; tone rules
+(`review.tone`, data in `snippets/tone-rules.yaml`) look at the words. A finding about words
+points at the case entry when the words came from the case, or at the snippet when they came
+from the library. A case may silence a rule with `silence: [{rule: ID, reason: ...}]`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+
+from ..errors import Finding, Position, did_you_mean, error
+from ..letter.letter import Item, Letter
+from ..model.library import Library
+from .structure import CHECKS, RULES, Review
+from .tone import ToneMatch, apply_limits, scanner
+
+
+def today() -> dt.date:
+    """The review date: POAKIT_TODAY (YYYY-MM-DD) when set, so runs can be reproduced."""
+    override = os.environ.get("POAKIT_TODAY")
+    return dt.date.fromisoformat(override) if override else dt.date.today()
+
+
+def review(letter: Letter, library: Library, on: dt.date | None = None) -> list[Finding]:
+    """Run every check on `letter`; findings sorted by position."""
+    context = Review(letter, library, on or today())
+    findings = [f for check in CHECKS for f in check(context)]
+    findings += tone_findings(letter, library)
+    findings = list(_silenced(findings, letter, library))
+    return sorted(findings, key=lambda f: (f.position, f.rule))
+
+
+def tone_findings(letter: Letter, library: Library) -> list[Finding]:
+    located: list[tuple[ToneMatch, Item, bool]] = []
+    for section in letter.sections:
+        for item in section.items:
+            text, values = item.text.plain_with_spans()
+            for match in scanner(library.tone_rules).scan(text, section.key):
+                from_case = item.snippet is None or any(
+                    a < match.end and b > match.start for a, b in values
+                )
+                located.append((match, item, from_case))
+    kept = {id(m) for m in apply_limits([m for m, _, _ in located])}
+    return [
+        _tone_finding(match, item, from_case)
+        for match, item, from_case in located
+        # A placeholder typed in the case is reported once, at its field, by `unfilled-field`.
+        if id(match) in kept and not (from_case and match.rule.id == "unfilled-placeholder")
+    ]
+
+
+def _tone_finding(match: ToneMatch, item: Item, from_case: bool) -> Finding:
+    rule = match.rule
+    where = item.position if from_case else _snippet_position(item, match.text)
+    return Finding(where, rule.level, f'{rule.message}: "{match.text}"', rule.id, rule.fix)
+
+
+def _snippet_position(item: Item, words: str) -> Position:
+    """The line of the snippet body holding `words` (or the body's first line)."""
+    assert item.snippet is not None
+    for number, line in enumerate(item.snippet.body.splitlines(), start=1):
+        if words.lower() in line.lower():
+            return item.snippet.position(number)
+    return item.snippet.position()
+
+
+def _silenced(findings: list[Finding], letter: Letter, library: Library) -> Iterator[Finding]:
+    silences = letter.case.silence
+    known = set(RULES) | {rule.id for rule in library.tone_rules}
+    quiet = {s.rule for s in silences}
+    for n, silence in enumerate(silences):
+        if silence.rule not in known:
+            yield error(
+                letter.case_file.position("silence", n, "rule"),
+                f"unknown rule '{silence.rule}' in silence",
+                "unknown-rule",
+                did_you_mean(silence.rule, known),
+            )
+    yield from (f for f in findings if f.rule not in quiet)

@@ -1,0 +1,301 @@
+"""Checks on the shape of a letter: coverage, dates, evidence and length.
+
+Each check is a small function from a `Review` to findings, pointing at the case entry a
+reviewer would have to change. The rule ids are listed in `RULES` (with what they catch), so
+`silence:` entries in a case can be validated against them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from ..errors import Finding, Position, error, warning
+from ..letter.letter import Letter
+from ..model.case import Case, CaseFile
+from ..model.library import Library
+from ..render.text import letter_text, section_text
+
+RULES: dict[str, str] = {
+    "issue-unanswered": "a notice issue that no root cause explains",
+    "no-corrective-action": "a root cause without a corrective action",
+    "no-preventive-measure": "a root cause without a preventive measure",
+    "id-not-covered": "an ASIN, order or complaint of the notice missing from letter and evidence",
+    "corrective-undated": "a corrective action without a date",
+    "corrective-in-future": "a corrective action dated after today",
+    "preventive-no-start": "a preventive measure without a start date",
+    "preventive-no-owner": "a preventive measure without an owner",
+    "evidence-outside-window": "a document dated before the notice's evidence window",
+    "evidence-in-future": "a document dated after today",
+    "evidence-file-type": "an attachment of a type the notice does not accept",
+    "evidence-missing-asin": "an ASIN under review with no supporting document",
+    "too-long": "a letter or section longer than the library's limits",
+    "unfilled-field": "a value of the case file still holding a placeholder such as TBD",
+}
+
+
+@dataclass(frozen=True)
+class Review:
+    """What every check needs: the letter, the library, and the day it is reviewed on."""
+
+    letter: Letter
+    library: Library
+    today: dt.date
+
+    @property
+    def file(self) -> CaseFile:
+        return self.letter.case_file
+
+    @property
+    def case(self) -> Case:
+        return self.letter.case
+
+
+Check = Callable[[Review], Iterator[Finding]]
+
+
+def issues_answered(review: Review) -> Iterator[Finding]:
+    explained = {i for cause in review.case.root_causes for i in cause.issues}
+    for n, issue in enumerate(review.case.notice.issues):
+        if issue.id not in explained:
+            yield error(
+                review.file.position("notice", "issues", n),
+                f"notice issue '{issue.id}' is not explained by any root cause",
+                "issue-unanswered",
+                f"add a root cause with issues: [{issue.id}]",
+            )
+
+
+def causes_answered(review: Review) -> Iterator[Finding]:
+    case = review.case
+    corrected = {c for action in case.corrective_actions for c in action.root_causes}
+    prevented = {c for measure in case.preventive_measures for c in measure.root_causes}
+    for n, cause in enumerate(case.root_causes):
+        where = review.file.position("root_causes", n)
+        if cause.id not in corrected:
+            yield error(
+                where,
+                f"root cause '{cause.id}' has no corrective action",
+                "no-corrective-action",
+                f"add a corrective action with root_causes: [{cause.id}]",
+            )
+        if cause.id not in prevented:
+            yield error(
+                where,
+                f"root cause '{cause.id}' has no preventive measure",
+                "no-preventive-measure",
+                f"add a preventive measure with root_causes: [{cause.id}]",
+            )
+
+
+def ids_covered(review: Review) -> Iterator[Finding]:
+    """Every ASIN, order and complaint of the notice appears in the letter or the evidence."""
+    text = "\n".join(
+        item.text.plain() + " " + (item.label or "")
+        for section in review.letter.sections
+        for item in section.items
+    )
+    documented = {
+        x for doc in review.case.evidence for x in (*doc.asins, *doc.orders, *doc.complaints)
+    }
+    for n, issue in enumerate(review.case.notice.issues):
+        for key, what in (("asins", "ASIN"), ("orders", "order"), ("complaints", "complaint")):
+            for i, value in enumerate(getattr(issue, key)):
+                if value not in documented and not re.search(
+                    rf"(?<![\w-]){re.escape(value)}(?![\w-])", text
+                ):
+                    yield error(
+                        review.file.position("notice", "issues", n, key, i),
+                        f"{what} {value} of the notice appears neither in the letter "
+                        "nor in the evidence",
+                        "id-not-covered",
+                        f"list it under a document's {key}, or name it in the letter",
+                    )
+
+
+def dates(review: Review) -> Iterator[Finding]:
+    for n, action in enumerate(review.case.corrective_actions):
+        where = review.file.position("corrective_actions", n)
+        if action.done is None:
+            yield error(
+                where,
+                "corrective action has no date",
+                "corrective-undated",
+                "add done: YYYY-MM-DD, the day it was completed",
+            )
+        elif action.done > review.today:
+            yield error(
+                review.file.position("corrective_actions", n, "done"),
+                f"corrective action is dated {action.done.isoformat()}, after today "
+                f"({review.today.isoformat()})",
+                "corrective-in-future",
+                "list only what is done; an action still to come is a preventive measure",
+            )
+    for n, measure in enumerate(review.case.preventive_measures):
+        where = review.file.position("preventive_measures", n)
+        if measure.since is None:
+            yield error(
+                where,
+                "preventive measure has no start date",
+                "preventive-no-start",
+                "add since: YYYY-MM-DD, the day it started",
+            )
+        if measure.owner is None:
+            yield error(
+                where,
+                "preventive measure has no owner",
+                "preventive-no-owner",
+                "add owner: the person or role responsible for it",
+            )
+
+
+def evidence_dates(review: Review) -> Iterator[Finding]:
+    notice = review.case.notice
+    earliest = notice.received - dt.timedelta(days=notice.evidence_window_days)
+    for n, doc in enumerate(review.case.evidence):
+        if doc.date is None:
+            continue
+        where = review.file.position("evidence", n, "date")
+        if doc.date < earliest:
+            yield warning(
+                where,
+                f"document dated {doc.date.isoformat()} is older than the "
+                f"{notice.evidence_window_days}-day evidence window (from {earliest.isoformat()})",
+                "evidence-outside-window",
+                "use documents from inside the window the notice asks for",
+            )
+        elif doc.date > review.today:
+            yield error(
+                where,
+                f"document dated {doc.date.isoformat()} is after today "
+                f"({review.today.isoformat()})",
+                "evidence-in-future",
+            )
+
+
+def evidence_files(review: Review) -> Iterator[Finding]:
+    accepted = _accepted_files(review)
+    for n, doc in enumerate(review.case.evidence):
+        if doc.file is None:
+            continue
+        suffix = PurePosixPath(doc.file).suffix.lower().lstrip(".")
+        if suffix not in accepted:
+            yield error(
+                review.file.position("evidence", n, "file"),
+                f"file '{doc.file}' is not of an accepted type",
+                "evidence-file-type",
+                "convert it to one of: " + ", ".join(f".{t}" for t in sorted(accepted)),
+            )
+
+
+def _accepted_files(review: Review) -> set[str]:
+    reasons = [review.library.reasons.get(i.reason) for i in review.case.notice.issues]
+    own = [set(r.meta.accepted_files) for r in reasons if r and r.meta.accepted_files]
+    base = set(review.library.settings.accepted_files)
+    return base.union(*own) if own else base
+
+
+def evidence_per_asin(review: Review) -> Iterator[Finding]:
+    documented = {asin for doc in review.case.evidence for asin in doc.asins}
+    for n, issue in enumerate(review.case.notice.issues):
+        reason = review.library.reasons.get(issue.reason)
+        if reason is None or not reason.meta.requires_evidence:
+            continue
+        for i, asin in enumerate(issue.asins):
+            if asin not in documented:
+                yield error(
+                    review.file.position("notice", "issues", n, "asins", i),
+                    f"ASIN {asin} has no supporting document "
+                    f"({reason.meta.title} needs evidence for every ASIN)",
+                    "evidence-missing-asin",
+                    f"add a document to evidence with asins: [{asin}]",
+                )
+
+
+def length(review: Review) -> Iterator[Finding]:
+    limits = review.library.settings.limits
+    measured = {"letter": letter_text(review.letter)}  # count what gets pasted
+    for section in review.letter.sections:
+        measured[section.key] = "\n\n".join(section_text(review.letter, section))
+    for key, limit in limits.items():
+        text = measured.get(key)
+        if text is None:
+            continue
+        words, characters = len(text.split()), len(text)
+        where = _first_entry(review, key)
+        if limit.words and words > limit.words:
+            yield warning(
+                where,
+                f"{_name(key)} has {words} words; the library's limit is {limit.words}",
+                "too-long",
+                "cut what a reviewer does not need to decide",
+            )
+        if limit.characters and characters > limit.characters:
+            yield warning(
+                where,
+                f"{_name(key)} has {characters} characters; the library's limit is "
+                f"{limit.characters}",
+                "too-long",
+                "cut what a reviewer does not need to decide",
+            )
+
+
+def _first_entry(review: Review, key: str) -> Position:
+    if key in ("root_causes", "corrective_actions", "preventive_measures", "evidence"):
+        return review.file.position(key, key=True)
+    return review.file.position()
+
+
+def _name(key: str) -> str:
+    return "the letter" if key == "letter" else f"section {key}"
+
+
+def unfilled_fields(review: Review) -> Iterator[Finding]:
+    """Placeholders typed in the case itself (as `poa new` leaves them), at their own line."""
+    rule = next((r for r in review.library.tone_rules if r.id == "unfilled-placeholder"), None)
+    if rule is None:
+        return
+    for loc, value in _strings(review.file.source.data, ()):
+        if loc[:2] == ("notice", "text"):
+            continue  # the notice, verbatim: its wording is Amazon's
+        hit = next((m for p in rule.patterns if (m := p.search(value))), None)
+        if hit:
+            yield error(
+                review.file.position(*loc),
+                f"{_dotted(loc)} still holds the placeholder '{hit.group()}'",
+                "unfilled-field",
+                "fill in the real value",
+            )
+
+
+def _strings(
+    data: object, loc: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(data, str):
+        yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*loc, str(key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*loc, index))
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+
+
+CHECKS: tuple[Check, ...] = (
+    unfilled_fields,
+    issues_answered,
+    causes_answered,
+    ids_covered,
+    dates,
+    evidence_dates,
+    evidence_files,
+    evidence_per_asin,
+    length,
+)

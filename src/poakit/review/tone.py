@@ -1,0 +1,187 @@
+"""Tone rules applied to a letter: the scan of each section's text, and the allowances.
+
+The core is pure: `scan` finds matches in one section's text, `apply_limits` applies the
+allowances (`max`) over the whole letter, and the review turns matches into findings. The
+rules themselves are data (`model.tonerules`, read by `source.tonerules`), each with examples
+it must flag and must pass; `example_findings` holds every rule to them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..errors import Finding, error
+from ..model.sections import KEYS as SECTIONS
+from ..model.tonerules import ToneRule
+from .regexwords import required_literals
+
+
+@dataclass(frozen=True)
+class ToneMatch:
+    """Text that `rule` flags: `text[start:end]` of the section that was scanned."""
+
+    rule: ToneRule
+    start: int
+    end: int
+    text: str
+
+
+# A sentence ends after . ! or ? (with any closing quotes or brackets) followed by white space,
+# at a blank line, or before a line that starts a list item; a number opening a line ("1. ")
+# is a list marker, not an ending. Abbreviations ("e.g. ", "Inc. ") end a sentence too: the
+# spans only decide where an `unless` pattern may cancel a match, and a sentence cut short
+# there errs towards flagging.
+_SENTENCE_END = re.compile(
+    r"(?<!^\d)(?<!^\d\d)(?<!\n\d)(?<!\n\d\d)[.!?]+[\"'\u201d\u2019)\]]*(?=\s)"
+    r"|\n[ \t]*\n"
+    r"|\n(?=[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t])"
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of `text`; together they cover all of it."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        spans.append((start, end.end()))
+        start = end.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def scan(rules: Iterable[ToneRule], text: str, section: str) -> list[ToneMatch]:
+    """Matches of the rules that apply to `section`, in text order; `max` is not applied."""
+    return ToneScanner(tuple(rules)).scan(text, section)
+
+
+class ToneScanner:
+    """The rules, prepared for scanning many texts.
+
+    Running every regex over every text is the review's main cost. Most patterns cannot match
+    without one of a few words (`required_literals`); a substring test for each distinct word
+    is far cheaper than a regex pass, so a pattern runs only where one of its words occurs.
+    """
+
+    def __init__(self, rules: Sequence[ToneRule]) -> None:
+        self.rules = tuple(rules)
+        self._always: list[tuple[int, re.Pattern[str]]] = []
+        self._by_word: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        for index, rule in enumerate(self.rules):
+            for pattern in rule.patterns:
+                needed = required_literals(pattern)
+                if needed is None:
+                    self._always.append((index, pattern))
+                for word in needed or ():
+                    self._by_word.setdefault(word, []).append((index, pattern))
+
+    def scan(self, text: str, section: str) -> list[ToneMatch]:
+        """Matches of the rules that apply to `section`, in text order; `max` not applied."""
+        if section not in SECTIONS:
+            raise ValueError(f"unknown section {section!r}; expected one of {SECTIONS}")
+        lowered = text.lower()
+        chosen: dict[int, dict[re.Pattern[str], None]] = {}
+        for index, pattern in self._always:
+            chosen.setdefault(index, {})[pattern] = None
+        for word, users in self._by_word.items():
+            if word in lowered:
+                for index, pattern in users:
+                    chosen.setdefault(index, {})[pattern] = None
+        found: list[ToneMatch] = []
+        spans: list[tuple[int, int]] = []
+        for index in sorted(chosen):
+            rule = self.rules[index]
+            if section in rule.sections:
+                # keep the rule's own order of patterns: it decides which of two overlaps wins
+                patterns = [p for p in rule.patterns if p in chosen[index]]
+                spans = spans or sentence_spans(text)
+                found.extend(_rule_matches(rule, patterns, text, spans))
+        return sorted(found, key=lambda match: (match.start, match.end))
+
+
+def _rule_matches(
+    rule: ToneRule, patterns: Sequence[re.Pattern[str]], text: str, spans: list[tuple[int, int]]
+) -> list[ToneMatch]:
+    """One rule's matches; where its patterns overlap, the earliest (then longest) wins."""
+    hits = [h for pattern in patterns for h in pattern.finditer(text) if h.end() > h.start()]
+    hits.sort(key=lambda hit: (hit.start(), -hit.end()))
+    kept: list[ToneMatch] = []
+    for hit in hits:
+        if kept and hit.start() < kept[-1].end:
+            continue
+        if not _cancelled(rule, _sentence(text, spans, hit.start())):
+            kept.append(ToneMatch(rule, hit.start(), hit.end(), hit.group()))
+    return kept
+
+
+def _sentence(text: str, spans: list[tuple[int, int]], offset: int) -> str:
+    index = bisect.bisect_right(spans, (offset, len(text) + 1)) - 1
+    start, end = spans[max(index, 0)]
+    return text[start:end]
+
+
+def _cancelled(rule: ToneRule, sentence: str) -> bool:
+    return any(pattern.search(sentence) for pattern in rule.unless)
+
+
+def apply_limits(matches: Sequence[ToneMatch]) -> list[ToneMatch]:
+    """Drop the first `max` matches of each rule that has one; `matches` is in letter order."""
+    seen: Counter[str] = Counter()
+    kept: list[ToneMatch] = []
+    for match in matches:
+        allowance = match.rule.max
+        if allowance is not None:
+            seen[match.rule.id] += 1
+            if seen[match.rule.id] <= allowance:
+                continue
+        kept.append(match)
+    return kept
+
+
+# --- examples ------------------------------------------------------------------------------
+
+
+def example_matches(rule: ToneRule, text: str) -> list[ToneMatch]:
+    """What `rule` flags in `text`, read as a whole letter in the first section it applies to."""
+    sections = [section for section in SECTIONS if section in rule.sections]
+    if not sections:
+        return []
+    return apply_limits(scan((rule,), text, sections[0]))
+
+
+def check_examples(rules: Iterable[ToneRule]) -> list[str]:
+    """A line per broken promise: a rule without examples, a `flag` example it does not flag,
+    or a `pass` example it does flag. Empty when every rule keeps its examples."""
+    problems: list[str] = []
+    for rule in rules:
+        where = f"{rule.position}: tone rule '{rule.id}'"
+        for kind, examples in (("flag", rule.flag_examples), ("pass", rule.pass_examples)):
+            if not examples:
+                problems.append(f"{where} has no '{kind}' examples")
+        for text in rule.flag_examples:
+            if not example_matches(rule, text):
+                problems.append(f"{where} does not flag its example {text!r}")
+        for text in rule.pass_examples:
+            hits = example_matches(rule, text)
+            if hits:
+                problems.append(f"{where} flags {hits[0].text!r} in its pass example {text!r}")
+    return problems
+
+
+@functools.lru_cache(maxsize=8)
+def scanner(rules: tuple[ToneRule, ...]) -> ToneScanner:
+    """The scanner of `rules`, made once (a library's rules are one tuple for its life)."""
+    return ToneScanner(rules)
+
+
+def example_findings(rules: Iterable[ToneRule]) -> list[Finding]:
+    """Each rule held to its own examples, as findings at the rule (see `check_examples`)."""
+    return [
+        error(rule.position, problem.removeprefix(f"{rule.position}: "), "tone-rule-example")
+        for rule in rules
+        for problem in check_examples((rule,))
+    ]

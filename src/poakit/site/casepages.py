@@ -1,0 +1,133 @@
+"""Case pages, as Markdown: the letter with its review panel, investigation, follow-up and
+lessons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import Finding, Level
+from ..model.case import Case
+from ..model.library import Library
+from ..model.values import format_date
+from ..project.load import CaseResult
+from ..templating.escape import fenced_text, markdown_text, page_title
+from . import dashboard, exportpage
+from .markup import table
+
+CASES, REASONS = "cases", "reasons"
+
+
+def case_page(result: CaseResult, library: Library) -> str:
+    letter = result.letter
+    if result.file is None or letter is None:
+        return error_page(result)
+    case = result.file.case
+    title = f"{case.seller.name}: {_reasons_text(case, library)}"
+    blocks = [
+        f"# {markdown_text(title)}",
+        *([_PRIVATE_BANNER] if not case.public else []),
+        _case_header(case, library),
+        *_review_panel(result.findings, case, result.display),
+        *exportpage.letter_blocks(result.slug, letter),
+        *_investigation(case),
+        *_follow_up(case),
+        *_lessons(case),
+    ]
+    # tags: Material's tags plugin lists the case under its reasons, marketplace and status
+    head = dashboard.front_matter(dashboard.case_tags(case, library), title=title, searchable=False)
+    return head + "\n\n".join(blocks) + "\n"
+
+
+_PRIVATE_BANNER = (
+    '!!! warning "Private case: not published"\n'
+    "    This case is shown only in your local preview. Built and published sites leave it out."
+)
+
+
+def error_page(result: CaseResult) -> str:
+    """What the preview shows for a case that cannot be read: every problem, with position."""
+    problems = "\n".join(str(f) for f in result.findings)
+    title = f"{result.slug}: case file has errors"
+    return (
+        f"---\ntitle: {json.dumps(page_title(title))}\n---\n"
+        f"# {markdown_text(title)}\n\n"
+        '!!! failure "This case could not be read"\n'
+        f"    Fix these problems in `{result.display}`; the page updates when you save.\n\n"
+        f"```text\n{fenced_text(problems)}\n```\n"
+    )
+
+
+def _reasons_text(case: Case, library: Library) -> str:
+    titles = [library.reason_title(i.reason) for i in case.notice.issues]
+    return ", ".join(dict.fromkeys(titles))
+
+
+def _reason_links(case: Case, library: Library, prefix: str) -> str:
+    links = dict.fromkeys(
+        f"[{markdown_text(library.reason_title(i.reason))}]({prefix}{REASONS}/{i.reason}.md)"
+        for i in case.notice.issues
+        if i.reason in library.reasons
+    )
+    return ", ".join(links)
+
+
+def _case_header(case: Case, library: Library) -> str:
+    seller = case.seller
+    store = f" ({markdown_text(seller.store)})" if seller.store else ""
+    rows = [
+        ("Seller", markdown_text(seller.name) + store),
+        ("Marketplace", markdown_text(seller.marketplace)),
+        ("Notice", f"{format_date(case.notice.received)}, {case.notice.action.replace('-', ' ')}"),
+        ("Reasons", _reason_links(case, library, "../")),
+        ("Status", dashboard.status_cell(case)),
+        # One source for the version: pyproject.toml, through the installed metadata.
+        ("Built with", f"snippet library {__version__}"),
+    ]
+    return table(("", ""), rows)
+
+
+def _review_panel(findings: Sequence[Finding], case: Case, display: str) -> list[str]:
+    """The checks' verdict above the letter: counts per level, each finding with its fix."""
+    errors = sum(1 for f in findings if f.level is Level.ERROR)
+    warnings = len(findings) - errors
+    kind = "failure" if errors else "warning" if warnings else "success"
+    title = f"Review: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    lines = [f'!!! {kind} "{title}"']
+    if not findings:
+        lines.append("    Every check passed.")
+    for finding in findings:
+        where = finding.position
+        place = f"line {where.line}" if where.path == display else f"{where.path} line {where.line}"
+        fix = f" *{markdown_text(finding.fix)}*" if finding.fix else ""
+        lines.append(
+            f"    - **{finding.level}** ({place}, `{finding.rule}`): "
+            f"{markdown_text(finding.message)}.{fix}"
+        )
+    if case.silence:
+        lines.append("\n    Silenced for this case:\n")
+        lines += [f"    - `{s.rule}`: {markdown_text(s.reason)}" for s in case.silence]
+    return ["\n".join(lines)]
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _investigation(case: Case) -> list[str]:
+    if not case.investigation:
+        return []
+    rows = [(markdown_text(s.source), markdown_text(s.finding)) for s in case.investigation]
+    return ["## Investigation", table(("What we reviewed", "What we found"), rows)]
+
+
+def _follow_up(case: Case) -> list[str]:
+    return dashboard.timeline_markdown(case)
+
+
+def _lessons(case: Case) -> list[str]:
+    if not case.lessons:
+        return []
+    return ["## Lessons", "\n".join(f"- {markdown_text(lesson)}" for lesson in case.lessons)]

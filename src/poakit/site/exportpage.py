@@ -1,0 +1,96 @@
+"""A case page's exports: copy buttons, the text they copy, and the downloadable files.
+
+The buttons copy the text export itself (`poa render --format text`), never the page's HTML:
+the exact strings ride along in one `<script type="application/json">` element, which
+browsers do not display and Material's search skips, so the letter is indexed only once. The
+buttons start `hidden` and docs/assets/poakit-exports.js shows and wires them, so a page
+without JavaScript shows no dead buttons. The .txt and .docx files sit beside the page, at
+`cases/<slug>/<slug>.txt` and `.docx`, made during the build for the cases the site includes.
+Markers before and after the letter let the print stylesheet print the letter alone.
+"""
+
+from __future__ import annotations
+
+import html
+
+from ..letter.letter import Letter, Section
+from ..render import DEFAULT_WIDTH, render_letter
+from ..render.markdown import section_blocks, signature_markdown
+from ..render.text import section_body
+from ..templating.escape import json_in_html, url_segment
+from .markup import html_island
+
+DOWNLOADS = (("txt", "text", "Download text (.txt)"), ("docx", "docx", "Download Word (.docx)"))
+PAYLOAD_ID = "poa-copy-text"
+# Material's search leaves out any element carrying this attribute: no button labels in it.
+_ACTIONS = "{ .poa-actions data-search-exclude }"
+LETTER_START = '<div class="poa-letter-start"></div>'
+LETTER_END = '<div class="poa-letter-end"></div>'
+
+
+def download_path(slug: str, extension: str) -> str:
+    return f"cases/{slug}/{slug}.{extension}"
+
+
+def copy_texts(letter: Letter) -> dict[str, str]:
+    """What each copy button copies: "letter", and each titled section by its key."""
+    texts = {"letter": render_letter(letter, "text").decode("utf-8")}
+    for section in _titled(letter):
+        texts[section.key] = section_body(letter, section, DEFAULT_WIDTH)
+    return texts
+
+
+def letter_blocks(slug: str, letter: Letter) -> list[str]:
+    """The Plan of Action part of a case page, as Markdown blocks."""
+    return [
+        LETTER_START,
+        "## Plan of Action",
+        _export_bar(slug),
+        _payload(letter),
+        letter_markdown_with_buttons(letter, level=3),
+        LETTER_END,
+    ]
+
+
+def letter_markdown_with_buttons(letter: Letter, level: int) -> str:
+    """`letter_markdown`, with a copy button under each section heading."""
+    blocks: list[str] = []
+    for section in letter.sections:
+        parts = section_blocks(letter, section, level)
+        if parts and section.title:
+            parts = [parts[0], _copy_button(section.key, "Copy section", section.title), *parts[1:]]
+        blocks.extend(parts)
+    blocks.append(signature_markdown(letter))
+    return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def _titled(letter: Letter) -> list[Section]:
+    return [s for s in letter.sections if s.title and s.items]
+
+
+def _export_bar(slug: str) -> str:
+    button = _button("letter", "Copy letter", "the whole letter", primary=True)
+    links = " ".join(
+        f"[{label}]({url_segment(slug)}/{url_segment(slug)}.{ext}){{ .md-button download }}"
+        for ext, _, label in DOWNLOADS
+    )
+    return f"{button}\n{links}\n{_ACTIONS}"
+
+
+def _copy_button(key: str, label: str, what: str) -> str:
+    return f"{_button(key, label, what)}\n{_ACTIONS}"
+
+
+def _button(key: str, label: str, what: str, *, primary: bool = False) -> str:
+    kind = "md-button md-button--primary" if primary else "md-button"
+    title = html.escape(f"Copy {what} as plain text, as poa render --format text gives it")
+    return (
+        f'<button type="button" class="{kind} poa-copy" data-poa-copy="{html.escape(key)}" '
+        f'title="{title}" hidden>{html.escape(label)}</button>'
+    )
+
+
+def _payload(letter: Letter) -> str:
+    """The copy texts as JSON that cannot end its <script> element early."""
+    data = json_in_html(copy_texts(letter))
+    return html_island(f'<script type="application/json" id="{PAYLOAD_ID}">{data}</script>')

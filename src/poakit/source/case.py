@@ -1,0 +1,62 @@
+"""Reading a case file: YAML with positions, validated into a `CaseFile`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import Finding, InputError, Position, error
+from ..model.case import RESERVED_SLUGS, Case, CaseFile, is_slug
+from . import yaml
+from .findings import describe, validation_findings
+from .layout import slug_of
+
+
+def load_case(path: Path, display: str) -> CaseFile:
+    """Read and validate a case file; raise `InputError` listing every problem in it."""
+    slug = slug_of(path)
+    problems: list[Finding] = []
+    if not is_slug(slug):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:80] or "acme-home"
+        problems.append(
+            error(
+                Position(display),
+                f"the file name '{path.name}' is not a valid case slug",
+                "case-slug",
+                f"rename it to lower-case letters, digits and hyphens, e.g. {suggestion}.yaml",
+            )
+        )
+    if slug in RESERVED_SLUGS:
+        problems.append(
+            error(
+                Position(display),
+                f"the slug '{slug}' is taken by a page of the site",
+                "case-slug",
+                f"rename the file, e.g. {slug}-case.yaml",
+            )
+        )
+    text = yaml.read_text(path, display)
+    document = yaml.load(text, display)
+    if not isinstance(document.data, dict):
+        found = "nothing" if document.data is None else describe(document.data)
+        raise InputError(
+            [
+                *problems,
+                error(
+                    document.position(),
+                    f"expected a mapping with 'seller' and 'notice', found {found}",
+                    "case-schema",
+                    "start from `poa new SLUG`, or copy an example from cases/",
+                ),
+            ]
+        )
+    try:
+        case = Case.model_validate(document.data)
+    except ValidationError as exc:
+        problems += validation_findings(exc, document, Case, "case-schema", "the case")
+        raise InputError(problems) from None
+    if problems:
+        raise InputError(problems)
+    return CaseFile(slug, path, document, case)

@@ -1,0 +1,58 @@
+"""Where things are in a poakit project, and how messages show a path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import ConfigError
+
+CASES_DIR = "cases"
+SNIPPETS_DIR = "snippets"
+#: What checks and builds keep between runs (see `project.cache`); git-ignored.
+CACHE_DIR = ".cache/poakit"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above `start` that holds a `snippets/` library."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SNIPPETS_DIR).is_dir():
+            return folder
+    raise ConfigError(
+        f"no poakit project here: no '{SNIPPETS_DIR}/' folder in {here} or above it "
+        "(run poa inside a poakit checkout, or pass --root)"
+    )
+
+
+def case_paths(root: Path) -> list[Path]:
+    """Every case file of the project, in name order."""
+    folder = root / CASES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def slug_of(path: Path) -> str:
+    return path.name.removesuffix(".yaml").removesuffix(".yml")
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """A path as messages show it: relative to `base` (default: the working folder) if inside."""
+    base = (base or Path.cwd()).absolute()
+    absolute = path.absolute()
+    if absolute.is_relative_to(base):
+        return absolute.relative_to(base).as_posix()
+    return str(absolute)
+
+
+def resolve_case(argument: str, root: Path) -> Path:
+    """A case named by path or by slug."""
+    candidate = Path(argument)
+    if candidate.suffix in (".yaml", ".yml") or os.sep in argument or "/" in argument:
+        return candidate
+    for suffix in (".yaml", ".yml"):
+        path = root / CASES_DIR / f"{argument}{suffix}"
+        if path.exists():
+            return path
+    return root / CASES_DIR / f"{argument}.yaml"

@@ -1,0 +1,103 @@
+"""The `poa` command as a user runs it: output lines, exit codes, files written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import TESTS
+
+GOLDEN = TESTS / "golden" / "letters"
+
+
+def poa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "poakit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"},
+    )
+
+
+def test_help_lists_the_commands(mini: Path) -> None:
+    result = poa("--help", cwd=mini)
+    assert result.returncode == 0
+    for command in ("check", "render"):
+        assert command in result.stdout
+
+
+def test_check_clean_project_exits_0(mini: Path) -> None:
+    result = poa("check", cwd=mini)
+    assert result.returncode == 0
+    assert result.stdout == ""
+    assert result.stderr == "0 errors, 0 warnings in 1 case file and the snippet library\n"
+
+
+def test_check_reports_findings_one_per_line_and_exits_1(mini: Path) -> None:
+    case = mini / "cases" / "acme.yaml"
+    case.write_text(case.read_text().replace("reason: inauthentic", "reason: inauthentc"))
+    result = poa("check", cwd=mini)
+    assert result.returncode == 1
+    assert result.stdout == (
+        "cases/acme.yaml:14:15: error: unknown reason 'inauthentc' "
+        "(did you mean 'inauthentic'?) [unknown-reason]\n"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_check_names_paths_relative_to_where_it_runs(mini: Path) -> None:
+    case = mini / "cases" / "acme.yaml"
+    case.write_text(case.read_text().replace("reason: inauthentic", "reason: inauthentc"))
+    result = poa("check", "acme.yaml", cwd=mini / "cases")
+    assert result.stdout.startswith("acme.yaml:14:15: error:")
+
+
+def test_usage_errors_exit_2(mini: Path, tmp_path: Path) -> None:
+    assert poa("check", "--format", "xml", cwd=mini).returncode == 2
+    outside = poa("check", cwd=tmp_path)
+    assert outside.returncode == 2
+    assert outside.stderr.startswith("poa: error: no poakit project here")
+
+
+def test_render_markdown_by_slug(mini: Path) -> None:
+    result = poa("render", "acme", cwd=mini)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (GOLDEN / "acme.md").read_text()
+
+
+def test_render_text_to_a_file_never_overwrites_without_force(mini: Path) -> None:
+    out = mini / "letter.txt"
+    assert poa("render", "acme", "--format", "text", "--output", str(out), cwd=mini).returncode == 0
+    first = out.read_bytes()
+    out.write_text("keep me")
+    refused = poa("render", "acme", "--format", "text", "-o", str(out), cwd=mini)
+    assert refused.returncode == 2
+    assert "already exists" in refused.stderr and "--force" in refused.stderr
+    assert out.read_text() == "keep me"
+    assert (
+        poa("render", "acme", "--format", "text", "-o", str(out), "--force", cwd=mini).returncode
+        == 0
+    )
+    assert out.read_bytes() == first
+    assert sorted(p.name for p in mini.iterdir() if p.name.startswith(".letter")) == []
+
+
+def test_render_of_a_broken_case_prints_its_findings(mini: Path) -> None:
+    case = mini / "cases" / "acme.yaml"
+    case.write_text(case.read_text().replace("received: 2026-10-02", "received: soon"))
+    result = poa("render", "acme", cwd=mini)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "cases/acme.yaml:9:13: error: notice.received: expected a date" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["nope", "cases/nope.yaml"])
+def test_render_of_a_missing_case(mini: Path, name: str) -> None:
+    result = poa("render", name, cwd=mini)
+    assert result.returncode == 1
+    assert "no such case file" in result.stderr

@@ -1,0 +1,736 @@
+"""The notice reader: a golden corpus, one table per extractor, and hostile input.
+
+Every notice in tests/notices/NAME.txt has beside it NAME.expected.yaml, the whole reading
+expected with the SIGNALS below (a fixed copy, so the tests do not depend on the reason
+files of the snippet library).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import TESTS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from poakit.intake.notice import (
+    IssueReading,
+    Metric,
+    NoticeReading,
+    RightsOwner,
+    format_summary,
+    read_notice,
+)
+
+NOTICES = TESTS / "notices"
+
+SIGNALS: dict[str, tuple[str, ...]] = {
+    "order-defect-rate": (
+        "order defect rate",
+        "odr",
+        "a-to-z guarantee claims",
+        "chargebacks",
+        "negative feedback",
+    ),
+    "late-shipment-rate": ("late shipment rate", "shipped late", "expected ship date"),
+    "pre-fulfillment-cancel-rate": (
+        "pre-fulfillment cancel rate",
+        "pre-fulfilment cancel rate",
+        "cancelled by the seller",
+    ),
+    "valid-tracking-rate": ("valid tracking rate", "tracking ids", "carrier tracking"),
+    "trademark": ("trademark", "infringement type: trademark", "trademark asserted"),
+    "copyright": ("copyright", "infringement type: copyright", "copyrighted images"),
+    "patent": ("patent", "infringement type: patent", "patent number"),
+    "inauthentic": (
+        "inauthentic",
+        "counterfeit",
+        "complaint type: inauthentic",
+        "not authentic",
+    ),
+    "used-sold-as-new": (
+        "used sold as new",
+        "sold as new",
+        "condition guidelines",
+        "condition complaints",
+    ),
+    "product-safety": ("product safety", "unsafe", "safety complaints", "defective"),
+    "restricted-products": (
+        "restricted products",
+        "restricted product",
+        "prohibited product",
+        "not permitted for sale",
+    ),
+    "forged-documents": ("forged", "altered documents", "falsified", "edited invoices"),
+    "related-accounts": (
+        "related account",
+        "related accounts",
+        "linked account",
+        "another selling account",
+    ),
+    "review-manipulation": (
+        "review manipulation",
+        "manipulate reviews",
+        "incentivized reviews",
+        "incentivised reviews",
+        "customer reviews policy",
+    ),
+    "sales-rank-manipulation": ("sales rank", "search manipulation", "best sellers rank"),
+    "code-of-conduct": ("code of conduct", "selling partner support"),
+    "fair-pricing": (
+        "fair pricing",
+        "price gouging",
+        "significantly higher than recent prices",
+    ),
+    "drop-shipping": ("drop shipping", "drop-shipping", "dropshipping", "seller of record"),
+    "detail-page-abuse": (
+        "detail page abuse",
+        "variation abuse",
+        "detail page rules",
+        "variation policy",
+    ),
+    "compromised-account": (
+        "compromised",
+        "unauthorized access",
+        "unauthorised access",
+        "login credentials",
+    ),
+    "identity-verification": (
+        "identity verification",
+        "verify your identity",
+        "seller verification",
+    ),
+}
+
+
+def read(text: str, signals: Mapping[str, Sequence[str]] = SIGNALS) -> NoticeReading:
+    return read_notice(text, signals)
+
+
+def plain(value: object) -> object:
+    """A reading as YAML loads it: dataclasses as mappings, tuples as lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [plain(item) for item in value]
+    return value
+
+
+def assert_partition(reading: NoticeReading) -> None:
+    """Every ASIN, order and complaint of the notice is in exactly one issue."""
+    for kind in ("asins", "orders", "complaints"):
+        placed = [value for issue in reading.issues for value in getattr(issue, kind)]
+        assert sorted(placed) == sorted(getattr(reading, kind)), kind
+
+
+# --- the golden corpus --------------------------------------------------------------------
+
+CORPUS = sorted(NOTICES.glob("*.txt"))
+
+
+def test_the_corpus_covers_the_catalogue() -> None:
+    assert len(CORPUS) >= 12
+    for notice in CORPUS:
+        assert notice.with_name(notice.stem + ".expected.yaml").is_file(), notice.name
+
+
+@pytest.mark.parametrize("notice", CORPUS, ids=[path.stem for path in CORPUS])
+def test_golden(notice: Path) -> None:
+    expected = yaml.safe_load(notice.with_name(notice.stem + ".expected.yaml").read_text())
+    reading = read(notice.read_text(encoding="utf-8"))
+    assert plain(reading) == expected
+    assert_partition(reading)
+
+
+# --- ids ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "asins"),
+    [
+        ("ASIN: B0C1234567", ("B0C1234567",)),
+        ("https://www.amazon.com/dp/B0C1234567/ref=x", ("B0C1234567",)),
+        ("B0C1234567, B0D7654321 and B0C1234567 again", ("B0C1234567", "B0D7654321")),
+        ("ASIN: 0306406152", ("0306406152",)),
+        ("ASIN:080442957x", ("080442957X",)),
+        ("ASINs: 0306406152, 1555000123", ("0306406152", "1555000123")),
+        ("ISBN 0306406152", ()),
+        ("B0RDERLINE1", ()),
+        ("B0RDERLINE", ()),
+        ("XB0C1234567", ()),
+        ("B0C1234567X", ()),
+        ("B0C1234567_", ()),
+        ("b0c1234567", ()),
+    ],
+)
+def test_asins(text: str, asins: tuple[str, ...]) -> None:
+    assert read(text).asins == asins
+
+
+@pytest.mark.parametrize(
+    ("text", "orders"),
+    [
+        ("Order ID: 112-1234567-1234567", ("112-1234567-1234567",)),
+        (
+            "112-1234567-1234567, 113-7654321-7654321, 112-1234567-1234567",
+            ("112-1234567-1234567", "113-7654321-7654321"),
+        ),
+        ("1112-1234567-1234567", ()),
+        ("112-1234567-12345678", ()),
+        ("112-1234567-1234567-1", ()),
+        ("x112-1234567-1234567", ()),
+    ],
+)
+def test_orders(text: str, orders: tuple[str, ...]) -> None:
+    assert read(text).orders == orders
+
+
+@pytest.mark.parametrize(
+    ("text", "complaints"),
+    [
+        ("Complaint ID: 1234567890", ("1234567890",)),
+        ("complaint id 1234567890", ("1234567890",)),
+        ("Complaint IDs: 111, 222", ("111", "222")),
+        ("Complaint ID: abc", ()),
+        ("Reference ID: 1234567890", ()),
+        ("Complaint ID: 12345x", ()),
+    ],
+)
+def test_complaints(text: str, complaints: tuple[str, ...]) -> None:
+    assert read(text).complaints == complaints
+
+
+def test_stated_types_keep_their_spelling_and_drop_repeats() -> None:
+    reading = read(
+        "Infringement type: Trademark\nInfringement type: trademark\n"
+        "Infringement type:   Copyright  \nComplaint Type: Used sold as new.\nComplaint type:\n"
+    )
+    assert reading.infringement_types == ("Trademark", "Copyright")
+    assert reading.complaint_types == ("Used sold as new",)
+
+
+# --- rights owner -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "owner"),
+    [
+        (
+            "These are the rights owner's contact details:\nBrandCo Legal\nlegal@brandco.example",
+            RightsOwner("BrandCo Legal", "legal@brandco.example"),
+        ),
+        (
+            "Rights owner\u2019s contact details:\n\n  BrandCo Legal\n  legal@brandco.example\n",
+            RightsOwner("BrandCo Legal", "legal@brandco.example"),
+        ),
+        (
+            "Rights owner: Jane Roe <jane@roe.example>",
+            RightsOwner("Jane Roe", "jane@roe.example"),
+        ),
+        (
+            "Rights owner name: Acme Brands GmbH\nRights owner email: ip@acme.example",
+            RightsOwner("Acme Brands GmbH", "ip@acme.example"),
+        ),
+        (
+            "Rights owner contact details:\nnotice-dispute@amazon.com\nlegal@brandco.example",
+            RightsOwner(None, "legal@brandco.example"),
+        ),
+        (
+            "Rights owner: Northwind Kitchenware Ltd.",
+            RightsOwner("Northwind Kitchenware Ltd.", None),
+        ),
+        (
+            "Copyright owner's contact details: Ferncliff Studio (licensing@ferncliff.example)",
+            RightsOwner("Ferncliff Studio", "licensing@ferncliff.example"),
+        ),
+        ("Brand owner:\nAcme Brands\n\nDept. 4\nip@acme.example", RightsOwner("Acme Brands", None)),
+        ("The rights owner filed a complaint about your listing.", None),
+        ("Copyright: rights owner unknown", None),
+        (
+            "The rights owner's contact details:\n"
+            "If you have questions, please contact them directly by e-mail.",
+            None,
+        ),
+    ],
+)
+def test_rights_owner(text: str, owner: RightsOwner | None) -> None:
+    assert read(text).rights_owner == owner
+
+
+@pytest.mark.parametrize(
+    "mailbox",
+    [
+        "notice-dispute@amazon.com",
+        "notice-retraction@amazon.co.uk",
+        "seller-performance-policy@amazon.com",
+        "payments-funds@amazon.de",
+        "ip-complaints@sellercentral.amazon.com",
+    ],
+)
+def test_amazon_mailboxes_are_never_the_rights_owner(mailbox: str) -> None:
+    reading = read(f"These are the rights owner's contact details:\nWrite to {mailbox}\n")
+    assert reading.rights_owner is None
+    assert "a rights owner is mentioned but no contact details were found" in reading.unknown
+
+
+# --- policy pages and marketplace ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "pages"),
+    [
+        ("https://sellercentral.amazon.com/gp/help/external/G1801", ("G1801",)),
+        ("sellercentral.amazon.com/help/hub/reference/external/G200386250", ("G200386250",)),
+        ("/gp/help/help.html?itemID=201165970&language=en_US", ("201165970",)),
+        ("/gp/help/external/g1801 and /gp/help/external/G1801", ("G1801",)),
+        ("/gp/help/external/help.html", ()),
+        ("help page G1801", ()),
+    ],
+)
+def test_policy_pages(text: str, pages: tuple[str, ...]) -> None:
+    assert read(text).policy_pages == pages
+
+
+@pytest.mark.parametrize(
+    ("text", "marketplace"),
+    [
+        ("your Amazon.co.uk selling account", "amazon.co.uk"),
+        ("Thank you for selling on amazon.de.", "amazon.de"),
+        ("Amazon.com.au Seller Performance", "amazon.com.au"),
+        ("see https://sellercentral.amazon.de/performance", "amazon.de"),
+        ("see sellercentral.amazon.de, selling on Amazon.fr", "amazon.fr"),
+        ("write to notice-dispute@amazon.com", None),
+        ("https://sellercentral-europe.amazon.com/home", None),
+        ("the amazon.community forum", None),
+    ],
+)
+def test_marketplace(text: str, marketplace: str | None) -> None:
+    assert read(text).marketplace == marketplace
+
+
+def test_several_marketplaces_take_the_first_and_say_so() -> None:
+    reading = read("Your Amazon.com and Amazon.ca accounts")
+    assert reading.marketplace == "amazon.com"
+    assert "several marketplaces named (amazon.com, amazon.ca); took the first" in reading.unknown
+
+
+# --- evidence window and deadlines --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Provide invoices issued in the last 365 days.", 365),
+        ("Invoices must be dated within the last 180 days.", 180),
+        ("Letters of authorisation from the past 365 days are accepted.", 365),
+        ("Documents from the last 365 days, such as invoices, are accepted.", 365),
+        ("Invoices must meet these rules:\n- issued in the last 365 days\n- show your name", 365),
+        ("Send a utility bill dated within the last 90 days.", None),
+        (
+            "Send invoices issued in the last 365 days and a utility bill dated within the "
+            "last 90 days.",
+            365,
+        ),
+        (
+            "Send a utility bill dated within the last 90 days and invoices issued in the "
+            "last 365 days.",
+            365,
+        ),
+        ("Your order defect rate over the last 60 days is 1.8%.", None),
+        ("Provide invoices. Your ODR over the last 60 days is 1.8%.", None),
+    ],
+)
+def test_evidence_window(text: str, days: int | None) -> None:
+    assert read(text).evidence_window_days == days
+
+
+def test_several_evidence_windows_take_the_first_and_say_so() -> None:
+    reading = read("Invoices from the last 365 days. Or invoices from the last 180 days.")
+    assert reading.evidence_window_days == 365
+    assert "several evidence windows named (365, 180 days); took the first" in reading.unknown
+
+
+@pytest.mark.parametrize(
+    ("text", "deadlines"),
+    [
+        ("Respond within 17 days.", ("within 17 days",)),
+        ("Request your funds after 90 days.", ("after 90 days",)),
+        ("Reply within 72\nhours", ("within 72 hours",)),
+        ("within seven days", ("within seven days",)),
+        ("Within 17 days, or within 17 days at most", ("within 17 days",)),
+        ("We reply within 2 business days", ("within 2 business days",)),
+        ("invoices issued within the last 365 days", ()),
+    ],
+)
+def test_deadlines(text: str, deadlines: tuple[str, ...]) -> None:
+    assert read(text).deadlines == deadlines
+
+
+# --- action -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("Your selling account has been deactivated.", "account-deactivated"),
+        ("We have deactivated your Amazon.co.uk seller account.", "account-deactivated"),
+        ("We removed your selling privileges.", "account-deactivated"),
+        ("How do I reactivate my account?", "account-deactivated"),
+        ("We removed some of your listings.", "listings-removed"),
+        ("The listings below have been removed.", "listings-removed"),
+        ("How do I reactivate my listing?", "listings-removed"),
+        ("This is a warning.", "warning"),
+        ("Your account is at risk of deactivation.", "warning"),
+        ("Further violations may result in the deactivation of your account.", "warning"),
+        ("We removed your listings and your account has been deactivated.", "account-deactivated"),
+        ("We removed your listings. This is a final warning.", "listings-removed"),
+        ("A forewarning, not a notice.", None),
+        ("Thank you for your reply.", None),
+    ],
+)
+def test_action(text: str, action: str | None) -> None:
+    assert read(text).action == action
+
+
+# --- metrics ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "metrics"),
+    [
+        ("Your order defect rate is 1.8%.", (Metric("order defect rate", 1.8),)),
+        ("Order Defect Rate: target under 1%, yours 2.4%", (Metric("order defect rate", 2.4),)),
+        ("ODR 1,5 %", (Metric("order defect rate", 1.5),)),
+        ("Late Shipment Rate\n\n7%", ()),
+        ("Your late shipment rate is above target.", ()),
+        (
+            "Late shipment rate 5.1%, pre-fulfillment cancel rate 3.2%",
+            (Metric("late shipment rate", 5.1), Metric("pre-fulfillment cancel rate", 3.2)),
+        ),
+        (
+            "Pre-fulfillment cancel rate must stay below 2.5%. Late shipment rate: 6%",
+            (Metric("late shipment rate", 6.0),),
+        ),
+        (
+            "Valid Tracking Rate: 93.5% (target: at least 95%)",
+            (Metric("valid tracking rate", 93.5),),
+        ),
+    ],
+)
+def test_metrics(text: str, metrics: tuple[Metric, ...]) -> None:
+    assert read(text).metrics == metrics
+
+
+# --- reasons ------------------------------------------------------------------------------
+
+
+def test_reasons_rank_by_score_then_id() -> None:
+    reading = read("Trademark complaint about counterfeit goods; inauthentic items.")
+    assert [(r.reason, r.score) for r in reading.reasons] == [
+        ("inauthentic", 2),
+        ("trademark", 1),
+    ]
+    tie = read("trademark and counterfeit")
+    assert [r.reason for r in tie.reasons] == ["inauthentic", "trademark"]
+
+
+def test_reasons_count_each_phrase_once_and_list_it_in_signal_order() -> None:
+    reasons = read("Counterfeit. INAUTHENTIC. counterfeit, counterfeit!").reasons
+    assert [(r.reason, r.score, r.matched) for r in reasons] == [
+        ("inauthentic", 2, ("inauthentic", "counterfeit"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("ORDER DEFECT\nRATE", "order-defect-rate"),
+        ("order  defect\trate", "order-defect-rate"),
+        ("A-to-Z Guarantee claims", "order-defect-rate"),
+        ("trademarks", None),
+        ("anti-counterfeiting", None),
+        ("untrademarked", None),
+        ("patently", None),
+    ],
+)
+def test_signal_phrases_are_whole_words_in_any_case_and_spacing(
+    text: str, reason: str | None
+) -> None:
+    reasons = read(text).reasons
+    assert (reasons[0].reason if reasons else None) == reason
+
+
+def test_signals_are_cleaned_up() -> None:
+    signals: dict[str, Sequence[str]] = {
+        "a": ["", "  ", "Alpha", "alpha", "alpha  beta"],
+        "b": "beta",  # a bare string is one phrase, not letters
+        "c": [],
+    }
+    reasons = read("alpha beta", signals).reasons
+    assert [(r.reason, r.score, r.matched) for r in reasons] == [
+        ("a", 2, ("alpha", "alpha beta")),
+        ("b", 1, ("beta",)),
+    ]
+
+
+# --- issues -------------------------------------------------------------------------------
+
+
+def test_ids_outside_blocks_go_to_the_top_reason() -> None:
+    reading = read("Counterfeit goods. Orders 111-1111111-1111111 and B0C1111111.")
+    assert reading.issues == (
+        IssueReading("inauthentic", "Inauthentic", ("B0C1111111",), ("111-1111111-1111111",), ()),
+    )
+
+
+def test_a_repeated_label_starts_a_new_block() -> None:
+    reading = read(
+        "ASIN: B0C1111111\nInfringement type: Trademark\nComplaint ID: 11\n"
+        "ASIN: B0C2222222\nInfringement type: Copyright\nComplaint ID: 22\n"
+    )
+    assert reading.issues == (
+        IssueReading("trademark", "Trademark", ("B0C1111111",), (), ("11",)),
+        IssueReading("copyright", "Copyright", ("B0C2222222",), (), ("22",)),
+    )
+
+
+def test_blocks_with_the_same_reason_make_one_issue() -> None:
+    reading = read(
+        "ASIN: B0C1111111\nComplaint type: Inauthentic\n\n"
+        "ASIN: B0C2222222\nComplaint type: Counterfeit\n"
+    )
+    assert reading.issues == (
+        IssueReading("inauthentic", "Inauthentic", ("B0C1111111", "B0C2222222"), (), ()),
+    )
+
+
+def test_a_block_without_signals_takes_the_top_reason() -> None:
+    reading = read("We found counterfeit items.\n\nASIN: B0C1111111\nOrder ID: 111-1111111-1111111")
+    assert reading.issues == (
+        IssueReading("inauthentic", "Inauthentic", ("B0C1111111",), ("111-1111111-1111111",), ()),
+    )
+
+
+def test_an_id_in_two_blocks_lands_in_the_first() -> None:
+    reading = read(
+        "Buyers mentioned B0C1111111 in passing.\n\n"
+        "ASIN: B0C1111111\nInfringement type: Trademark\n\n"
+        "ASIN: B0C1111111\nComplaint type: Inauthentic\nOrder ID: 111-1111111-1111111\n"
+    )
+    assert reading.issues == (
+        IssueReading("trademark", "Trademark", ("B0C1111111",), (), ()),
+        IssueReading("inauthentic", "Inauthentic", (), ("111-1111111-1111111",), ()),
+    )
+    assert_partition(reading)
+
+
+@pytest.mark.parametrize(
+    ("text", "issues"),
+    [
+        (
+            "ASIN: B0C1111111",
+            (IssueReading(None, "Unrecognised issue", ("B0C1111111",), (), ()),),
+        ),
+        (
+            "Your ODR is too high.",
+            (IssueReading("order-defect-rate", "Order defect rate", (), (), ()),),
+        ),
+        ("Hello.", ()),
+    ],
+)
+def test_issues_without_reason_or_ids(text: str, issues: tuple[IssueReading, ...]) -> None:
+    assert read(text).issues == issues
+
+
+# --- unknown and the summary --------------------------------------------------------------
+
+
+def test_what_an_empty_notice_cannot_tell() -> None:
+    assert read("").unknown == (
+        "no reason recognised",
+        "no ASIN found",
+        "no action recognised (account deactivated, listings removed or warning)",
+        "no marketplace named",
+        "no evidence window named",
+    )
+
+
+def test_summary_of_a_full_notice() -> None:
+    reading = read((NOTICES / "multi-reason.txt").read_text(encoding="utf-8"))
+    assert format_summary(reading) == (
+        "Account deactivated on amazon.com: 3 ASINs, 3 order IDs, 1 complaint ID\n"
+        "Likely reasons: inauthentic (3 signals), trademark (3 signals)\n"
+        "Issue: Inauthentic [inauthentic]: B0DA1B2C3D, B0DA1B4F6H, 111-2468013-5790246, "
+        "111-1357924-6802468, 112-5550123-4447788\n"
+        "Issue: Trademark [trademark]: B0DQ9R8S7T, 9034417762\n"
+        "Evidence window: 365 days\n"
+        "Deadlines: within 17 days\n"
+        "Rights owner: Brightvale Outdoor Gear Inc. <ip-team@brightvale-outdoor.example>"
+    )
+
+
+def test_summary_of_an_unreadable_notice() -> None:
+    assert format_summary(read("")) == (
+        "Notice: 0 ASINs, 0 order IDs, 0 complaint IDs\n"
+        "Could not tell: no reason recognised; no ASIN found; no action recognised (account "
+        "deactivated, listings removed or warning); no marketplace named; no evidence window "
+        "named"
+    )
+
+
+def test_summary_shortens_long_id_lists() -> None:
+    asins = " ".join(f"B0C000000{i}" for i in range(9))
+    summary = format_summary(read(f"Counterfeit: {asins}"))
+    assert "B0C0000005 and 3 more" in summary
+
+
+# --- hostile input ------------------------------------------------------------------------
+
+JUNK = bytes(random.Random(7).getrandbits(8) for _ in range(20_000)).decode(errors="replace")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "\n\n\n",
+        "\r\r\n\n\r",
+        "\x00\x01\x02\x7f",
+        JUNK,
+        "\ufffd" * 5_000,
+        ":" * 5_000,
+        "ASIN:" * 2_000,
+        "rights owner:" * 2_000,
+        "Complaint ID: " + "9" * 10_000,
+        "a@" * 10_000 + ".",
+        "B0" * 10_000,
+        "\u0130" * 100,
+    ],
+    ids=lambda text: repr(text[:12]),
+)
+def test_hostile_input_gives_a_reading(text: str) -> None:
+    reading = read(text)
+    assert isinstance(reading, NoticeReading)
+    assert_partition(reading)
+    assert isinstance(format_summary(reading), str)
+
+
+def test_noise_that_looks_like_asins_is_not_an_asin() -> None:
+    noise = "B0RDERLINE1 B0RDERLINE XB0C1234567 B0C1234567X B0ABCDEFGH b0c1234567 B0C12345"
+    assert read(noise).asins == ()
+
+
+def test_letters_that_lower_to_two_characters_do_not_shift_positions() -> None:
+    # "İ".lower() is two characters; values are cut from the original text by position.
+    reading = read("\u0130\u0130\u0130 Complaint type: \u0130nauthentic\nASIN: B0C1234567")
+    assert reading.complaint_types == ("\u0130nauthentic",)
+    assert reading.asins == ("B0C1234567",)
+
+
+@pytest.mark.parametrize(
+    "convert",
+    [
+        lambda text: text.replace("\n", "\r\n"),
+        lambda text: text.replace("\n", "\r"),
+        lambda text: "".join(
+            line + ("\r\n", "\r", "\n")[i % 3] for i, line in enumerate(text.split("\n"))
+        ),
+    ],
+    ids=["crlf", "cr", "mixed"],
+)
+def test_line_endings_do_not_matter(convert: Callable[[str], str]) -> None:
+    text = (NOTICES / "multi-reason.txt").read_text(encoding="utf-8")
+    assert read(convert(text)) == read(text)
+
+
+FIVE_MB = 5_000_000
+
+
+def _repeat(unit: str) -> str:
+    return (unit * (FIVE_MB // len(unit) + 1))[:FIVE_MB]
+
+
+HUGE: dict[str, Callable[[], str]] = {
+    "corpus-repeated": lambda: _repeat(
+        "\n".join(path.read_text(encoding="utf-8") for path in CORPUS)
+    ),
+    "junk": lambda: _repeat(JUNK),
+    "one-letter": lambda: "a" * FIVE_MB,
+    "newlines": lambda: "\n" * FIVE_MB,
+    "mixed-line-endings": lambda: _repeat("x\r\n\r"),
+    "digits": lambda: "1" * FIVE_MB,
+    "asin-noise": lambda: _repeat("B0RDERLINE1 XB0C1234567 "),
+    "id-blocks": lambda: _repeat("ASIN: B0C1234567\nComplaint ID: 1234567890\n"),
+    "label-lines": lambda: _repeat("Note: nothing here\n"),
+    "label-lines-with-an-id": lambda: (
+        _repeat("Note: nothing here\n")[: FIVE_MB - 17] + "ASIN: B0C1234567\n"
+    ),
+    "distinct-labels": lambda: "".join(
+        f"Field{i}: B0C{i:07d}\n\n" for i in range(FIVE_MB // 20 + 1)
+    )[:FIVE_MB],
+    "anchors": lambda: _repeat("rights owner's contact details: invoices the last 9 days "),
+    "signal-phrases": lambda: _repeat("counterfeit trademark order defect rate 1.8% "),
+}
+# A hang guard, not a speed target (those live in benchmarks/): a reader that backtracks takes
+# minutes of CPU on these texts, a linear one about a second. CPU time, so a busy machine
+# does not fail the test.
+TIME_LIMIT = 30.0
+
+
+@pytest.mark.parametrize("make", HUGE.values(), ids=HUGE.keys())
+def test_five_megabytes_never_hang_the_reader(make: Callable[[], str]) -> None:
+    text = make()
+    assert len(text) == FIVE_MB
+    start = time.process_time()
+    reading = read(text)
+    elapsed = time.process_time() - start
+    assert_partition(reading)
+    assert elapsed < TIME_LIMIT, f"{elapsed:.2f} s of CPU"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_gives_a_reading(text: str) -> None:
+    reading = read(text)
+    assert_partition(reading)
+    format_summary(reading)
+
+
+FRAGMENTS = [
+    "ASIN: ",
+    "B0C1111111",
+    "B0C2222222",
+    "0306406152",
+    "Order ID: ",
+    "111-1111111-1111111",
+    "Complaint ID: ",
+    "12345",
+    "Infringement type: Trademark",
+    "Complaint type: Inauthentic",
+    "counterfeit",
+    "order defect rate 2%",
+    "rights owner's contact details:",
+    "ip@brand.example",
+    "amazon.de",
+    "invoices from the last 365 days",
+    "\n",
+    "\n\n",
+    "\r\n",
+    ", ",
+    " ",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join))
+def test_every_id_lands_in_exactly_one_issue(text: str) -> None:
+    reading = read(text)
+    assert_partition(reading)
+    assert all(issue.reason is None or issue.reason in SIGNALS for issue in reading.issues)

@@ -1,0 +1,124 @@
+"""The one cache (`poakit.project.cache`): entries and blobs are used only if intact.
+
+A cache that is ever stale or damaged publishes a wrong letter, so every way a file can be
+damaged is tried here on both kinds of file: the damaged file counts as missing (and is
+removed), never as a value and never as a traceback. The same four kinds of damage applied to
+a real warm cache of the shipped site are in tests/project/test_cache_damage.py.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from poakit.project.cache import UNUSED_DAYS, BytecodeCache, Cache, code_fingerprint, digest
+
+Damage = Callable[[bytes], bytes]
+DAMAGE: dict[str, Damage] = {
+    "text changed": lambda d: d.replace(b"Plan of Action", b"Plan of Actio X"),
+    "truncated": lambda d: d[: len(d) // 2],
+    "emptied": lambda d: b"",
+    "bytes flipped": lambda d: bytes(b ^ 0xFF for b in d[:8]) + d[8:],
+}
+BODY = b"This Plan of Action answers the notice of 2 October 2026.\n" * 20
+
+
+def _damage(path: Path, how: Damage) -> None:
+    path.write_bytes(how(path.read_bytes()))
+
+
+def test_an_entry_reads_back_as_it_was_put(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    assert cache.get("k" * 32) is None
+    assert cache.put("k" * 32, BODY)
+    assert cache.get("k" * 32) == BODY
+
+
+@pytest.mark.parametrize("kind", DAMAGE)
+def test_a_damaged_entry_is_missing_and_removed(tmp_path: Path, kind: str) -> None:
+    cache = Cache(tmp_path)
+    cache.put("k" * 32, BODY)
+    (entry,) = (tmp_path).rglob("k" * 32)
+    _damage(entry, DAMAGE[kind])
+    assert cache.get("k" * 32) is None
+    assert not entry.exists()
+
+
+def test_a_blob_is_named_by_its_content_and_handed_out_only_intact(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    path = cache.blob(BODY, "md")
+    assert path is not None and path.read_bytes() == BODY
+    assert path.name == f"{digest(BODY)}.md"
+    assert cache.blob(BODY, "md") == path  # the same content, the same file
+    assert cache.blob_path(digest(BODY), "md") == path
+
+
+@pytest.mark.parametrize("kind", DAMAGE)
+def test_a_damaged_blob_is_not_handed_out(tmp_path: Path, kind: str) -> None:
+    cache = Cache(tmp_path)
+    path = cache.blob(BODY, "md")
+    assert path is not None
+    _damage(path, DAMAGE[kind])
+    assert cache.blob_path(digest(BODY), "md") is None
+    assert not path.exists()
+    assert cache.blob(BODY, "md") == path and path.read_bytes() == BODY  # made again
+
+
+def test_an_unchanged_blob_keeps_its_modification_time(tmp_path: Path) -> None:
+    """`mkdocs serve --dirty` rebuilds a page whose file is newer than its output."""
+    cache = Cache(tmp_path)
+    path = cache.blob(BODY, "md")
+    assert path is not None
+    os.utime(path, (1_000_000, time.time() - 3600))
+    before = path.stat().st_mtime
+    assert cache.blob(BODY, "md") == path
+    assert cache.blob_path(digest(BODY), "md") == path
+    assert path.stat().st_mtime == before
+
+
+def test_an_unwritable_cache_only_makes_things_slower(tmp_path: Path) -> None:
+    (tmp_path / "cache").write_text("a file where the cache folder would be")
+    cache = Cache(tmp_path / "cache")
+    assert cache.put("k" * 32, BODY) is False
+    assert cache.get("k" * 32) is None
+    assert cache.blob(BODY) is None
+
+
+def test_files_unused_for_days_and_old_generations_are_tidied(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    cache.put("a" * 32, BODY)
+    cache.put("b" * 32, BODY)
+    (old,) = tmp_path.rglob("a" * 32)
+    long_ago = time.time() - (UNUSED_DAYS + 1) * 86400
+    os.utime(old, (long_ago, long_ago))
+    for n in range(4):  # folders of earlier generations of the code
+        (tmp_path / f"gen{n}").mkdir()
+        os.utime(tmp_path / f"gen{n}", (long_ago + n, long_ago + n))
+    cache.tidy()
+    assert cache.get("a" * 32) is None
+    assert cache.get("b" * 32) == BODY
+    generations = sorted(p.name for p in tmp_path.iterdir())
+    assert generations == sorted([cache.folder.name, "gen2", "gen3"])
+
+
+def test_keys_and_the_generation_hold_no_absolute_path(tmp_path: Path) -> None:
+    """A cache made in another folder or on another machine is the same cache."""
+    assert str(tmp_path) not in code_fingerprint()
+    cache = Cache(tmp_path)
+    assert cache.folder.parent == tmp_path
+    assert str(Path.cwd()) not in str(cache.folder.relative_to(tmp_path))
+
+
+def test_the_theme_templates_compile_once(tmp_path: Path) -> None:
+    env = jinja2.Environment(bytecode_cache=BytecodeCache(Cache(tmp_path)))
+    loader = jinja2.DictLoader({"page.html": "Hello {{ name }}"})
+    env.loader = loader
+    assert env.get_template("page.html").render(name="x") == "Hello x"
+    assert list(tmp_path.rglob("entries/*/*"))
+    again = jinja2.Environment(bytecode_cache=BytecodeCache(Cache(tmp_path)), loader=loader)
+    assert again.get_template("page.html").render(name="y") == "Hello y"

@@ -1,0 +1,261 @@
+"""Loading a project again and again (`poakit.project.loader`): what a later load reads back
+from the memo or the cache equals what it would make afresh.
+
+A cache that is ever stale publishes a wrong letter, so every test here compares a warm result
+with a cold one, or changes one input and checks that the result follows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from poakit.project import parallel
+from poakit.project.cache import Cache
+from poakit.project.load import CaseResult, load_project
+from poakit.project.loader import Loader, Record, check_project
+from poakit.site.pages import Page, prepare_case, site_pages
+from poakit.source.layout import CACHE_DIR
+
+TODAY = "2026-11-27"
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POAKIT_TODAY", TODAY)
+
+
+def _cache(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def _load(root: Path, *, prepare: bool = True) -> tuple[CaseResult, ...]:
+    loader = Loader(root)
+    return loader.load(cache_folder=_cache(root), prepare=prepare_case if prepare else None).cases
+
+
+def _contents(pages: list[Page]) -> dict[str, bytes]:
+    def data(content: str | bytes | Path) -> bytes:
+        if isinstance(content, Path):
+            return content.read_bytes()
+        return content.encode() if isinstance(content, str) else content
+
+    return {page.path: data(page.content) for page in pages}
+
+
+def _site(root: Path) -> dict[str, bytes]:
+    project = Loader(root).load(cache_folder=_cache(root), prepare=prepare_case)
+    return _contents(site_pages(project, include_private=True))
+
+
+def _fresh(root: Path) -> dict[str, bytes]:
+    return _contents(site_pages(load_project(root, base=root), include_private=True))
+
+
+def _project_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    root.mkdir(parents=True)
+    for name in ("snippets", "cases"):
+        shutil.copytree(REPO / name, root / name)
+    return root
+
+
+def _date_a_document_after_today(root: Path) -> None:
+    """One example case gets a document dated 2026-12-03, after TODAY: an evidence-in-future
+    error until that day."""
+    path = root / "cases" / "acme-home-inauthentic.yaml"
+    path.write_text(path.read_text().replace("date: 2026-09-30", "date: 2026-12-03", 1))
+
+
+def test_a_record_reads_back_as_the_same_case_and_findings() -> None:
+    for result in load_project(REPO, base=REPO).cases:
+        assert result.file is not None
+        record = Record(result.file.case, result.findings, result.assembled, dt.date(2026, 11, 27))
+        assert Record.from_bytes(record.to_bytes()) == record, result.slug
+        assert Record.from_bytes(b"not a record") is None
+
+
+def test_the_site_from_the_cache_equals_the_site_made_fresh(tmp_path: Path) -> None:
+    root = _project_copy(tmp_path)
+    cold = _fresh(root)
+    first = _site(root)  # checks every case and fills the cache
+    second = _site(root)  # reads every case back
+    assert first == cold
+    assert second == cold
+    warm = _load(root)
+    assert all(r.letter is None and set(r.files) == {"page.md", "txt", "docx"} for r in warm)
+    assert all(isinstance(path, Path) for r in warm for path in r.files.values())
+
+
+def test_a_loader_reloads_only_what_changed(mini: Path) -> None:
+    loader = Loader(mini)
+    first = loader.load()
+    again = loader.load()
+    assert again.cases[0] is first.cases[0]
+    assert again.library is first.library
+    case = mini / "cases" / "acme.yaml"
+    case.write_text(case.read_text().replace("Acme Home Goods LLC", "Acme Renamed LLC"))
+    os.utime(case, ns=(time.time_ns(), time.time_ns() + 10**9))
+    changed = loader.load()
+    assert changed.cases[0] is not first.cases[0]
+    assert changed.cases[0].case is not None
+    assert changed.cases[0].case.seller.name == "Acme Renamed LLC"
+    assert changed.library is first.library
+    snippet = mini / "snippets" / "letter" / "closing.md"
+    snippet.write_text(snippet.read_text() + "\nMore.\n")
+    os.utime(snippet, ns=(time.time_ns(), time.time_ns() + 2 * 10**9))
+    assert loader.load().library is not first.library
+
+
+def test_editing_a_case_is_seen_by_the_next_load(tmp_path: Path) -> None:
+    root = _project_copy(tmp_path)
+    _site(root)
+    path = root / "cases" / "acme-home-inauthentic.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("Acme Home", "Zenith Home", 1))
+    pages = _site(root)
+    assert b"Zenith Home" in pages["cases/acme-home-inauthentic.md"]
+    assert b"Zenith Home" in pages["cases/acme-home-inauthentic/acme-home-inauthentic.txt"]
+    path.write_text(text)  # back as it was: the earlier entry is read again
+    assert b"Zenith Home" not in _site(root)["cases/acme-home-inauthentic.md"]
+
+
+def test_a_library_change_is_seen_by_every_case(tmp_path: Path) -> None:
+    root = _project_copy(tmp_path)
+    _site(root)
+    closing = root / "snippets" / "letter" / "closing.md"
+    closing.write_text(closing.read_text().rstrip() + " A sentence added to the closing.\n")
+    pages = _site(root)
+    letters = [b" ".join(data.split()) for path, data in pages.items() if path.endswith(".txt")]
+    assert letters and all(b"A sentence added to the closing." in data for data in letters)
+    assert pages == _fresh(root)
+
+
+def test_another_day_reuses_a_case_unless_its_dates_meet_the_new_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project_copy(tmp_path)
+    _date_a_document_after_today(root)
+    first = {r.slug: r for r in _load(root)}
+    assert "evidence-in-future" in {f.rule for f in first["acme-home-inauthentic"].findings}
+    monkeypatch.setenv("POAKIT_TODAY", "2026-12-05")
+    entries = {p.name: p.stat().st_mtime_ns for p in _cache(root).rglob("entries/*/*")}
+    second = {r.slug: r for r in _load(root)}
+    assert "evidence-in-future" not in {f.rule for f in second["acme-home-inauthentic"].findings}
+    written = {
+        p.name
+        for p in _cache(root).rglob("entries/*/*")
+        if entries.get(p.name) != p.stat().st_mtime_ns
+    }
+    assert written == {second["acme-home-inauthentic"].key}  # only that case was checked again
+    assert _site(root) == _fresh(root)
+
+
+def test_an_unwritable_cache_only_makes_it_slower(tmp_path: Path) -> None:
+    root = _project_copy(tmp_path)
+    _cache(root).parent.mkdir(parents=True)
+    _cache(root).write_text("a file where the cache folder would be")
+    assert _site(root) == _fresh(root)
+
+
+def test_cases_checked_on_every_core_equal_cases_checked_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project_copy(tmp_path)
+    serial = _fresh(root)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    assert _site(root) == serial
+
+
+def test_a_cache_made_in_another_folder_gives_the_same_site(tmp_path: Path) -> None:
+    """No absolute path in any key: a copied project (and its cache) reads its cache back."""
+    first = _project_copy(tmp_path / "a")
+    made = _site(first)
+    moved = tmp_path / "b" / "elsewhere"
+    shutil.copytree(first, moved)
+    entries = {p.name for p in _cache(moved).rglob("entries/*/*")}
+    assert _site(moved) == made
+    assert {p.name for p in _cache(moved).rglob("entries/*/*")} == entries  # nothing made anew
+
+
+def _poa(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "poakit", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "POAKIT_TODAY": TODAY},
+        timeout=120,
+        check=False,
+    )
+
+
+def test_poa_check_reports_the_same_with_and_without_the_cache(tmp_path: Path) -> None:
+    root = _project_copy(tmp_path)
+    cold = _poa(root, "check", "--no-cache")
+    assert not _cache(root).exists()
+    first, second = _poa(root, "check"), _poa(root, "check")
+    assert _cache(root).is_dir()
+    assert cold.stdout == first.stdout == second.stdout
+    assert cold.stderr == first.stderr == second.stderr
+    assert cold.returncode == first.returncode == second.returncode
+
+
+def test_a_build_after_poa_check_makes_the_files_the_check_did_not(tmp_path: Path) -> None:
+    root = _project_copy(tmp_path)
+    assert _poa(root, "check").returncode == 0
+    assert _site(root) == _fresh(root)
+
+
+def test_poa_check_sees_an_edit_after_a_cached_check(tmp_path: Path) -> None:
+    root = _project_copy(tmp_path)
+    assert _poa(root, "check").returncode == 0
+    path = root / "cases" / "acme-home-inauthentic.yaml"
+    path.write_text(path.read_text().replace("received: 2026", "received: soon 2026", 1))
+    after = _poa(root, "check")
+    assert after.returncode == 1
+    assert "cases/acme-home-inauthentic.yaml" in after.stdout
+
+
+def test_poa_checks_parallel_path_finds_what_one_process_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project_copy(tmp_path)
+    _date_a_document_after_today(root)
+    (root / "cases" / "broken.yaml").write_text("visibility: public\nseller: [\n")
+    serial = check_project(root, base=root)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    parallel_ = check_project(root, base=root)
+    assert [r.slug for r in parallel_.cases] == [r.slug for r in serial.cases]
+    assert parallel_.findings == serial.findings
+    assert {f.rule for f in parallel_.findings} >= {"evidence-in-future", "yaml-syntax"}
+
+
+def test_a_result_is_plain_data(tmp_path: Path) -> None:
+    """No memo, no handle, no closure: what a load gives can be compared and pickled."""
+    import pickle
+
+    root = _project_copy(tmp_path)
+    for result in _load(root):
+        assert pickle.loads(pickle.dumps(result)) == result
+    assert not any(hasattr(CaseResult, name) for name in ("remember", "kept", "slim", "reload"))
+
+
+def test_the_cache_is_only_ever_read_through_verification(tmp_path: Path) -> None:
+    """Every file the loader hands a site is a blob whose content matches its name."""
+    root = _project_copy(tmp_path)
+    _site(root)
+    cache = Cache(_cache(root))
+    for result in _load(root):
+        for path in result.files.values():
+            assert isinstance(path, Path)
+            name, _, extension = path.name.partition(".")
+            assert cache.blob_path(name, extension) == path

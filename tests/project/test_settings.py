@@ -1,0 +1,79 @@
+"""Settings read from mkdocs.yml and the environment: the dashboard's "today"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO
+
+from poakit.errors import ConfigError
+from poakit.model.case import Case, FollowUp
+from poakit.project import settings
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def entries(*events: tuple[str, str] | tuple[str, str, dict[str, Any]]) -> list[FollowUp]:
+    """Follow-up entries from (date, event) or (date, event, extra keys) tuples."""
+    made = []
+    for item in events:
+        extra = item[2] if len(item) == 3 else {}  # type: ignore[misc]
+        made.append(FollowUp.model_validate({"date": item[0], "event": item[1], **extra}))
+    return made
+
+
+def case_with(follow_up: list[dict[str, Any]], **seller: Any) -> Case:
+    return Case.model_validate(
+        {
+            "visibility": "public",
+            "seller": {"name": "Acme", "signatory": {"name": "A", "title": "B"}, **seller},
+            "notice": {
+                "received": "2026-10-02",
+                "action": "warning",
+                "issues": [{"id": "a", "reason": "inauthentic"}],
+            },
+            "follow_up": follow_up,
+        }
+    )
+
+
+# -- today ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        ("", None),
+        (dt.date(2026, 11, 27), dt.date(2026, 11, 27)),
+        (dt.datetime(2026, 11, 27, 13, 5), dt.date(2026, 11, 27)),
+        ("2026-11-27", dt.date(2026, 11, 27)),
+    ],
+)
+def test_today_setting_is_read(value: Any, expected: dt.date | None) -> None:
+    assert settings.parse_today(value) == expected
+
+
+def test_a_bad_today_names_the_setting_its_line_and_the_fix(tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\nextra:\n  poakit:\n    today: !ENV [POAKIT_TODAY, null]\n")
+    with pytest.raises(ConfigError) as caught:
+        settings.parse_today("tomorrow", config)
+    assert str(caught.value) == (
+        "mkdocs.yml:4:5: extra.poakit.today: expected a date as YYYY-MM-DD, found 'tomorrow' "
+        "(set POAKIT_TODAY=2026-11-27, or leave it unset to count to the build date)"
+    )
+
+
+def test_mkdocs_yml_reads_today_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("POAKIT_TODAY", "2026-11-27")
+    config = load_config(str(REPO / "mkdocs.yml"))
+    assert settings.parse_today(config.extra["poakit"]["today"]) == dt.date(2026, 11, 27)
+    monkeypatch.delenv("POAKIT_TODAY")
+    config = load_config(str(REPO / "mkdocs.yml"))
+    assert settings.parse_today(config.extra["poakit"]["today"]) is None

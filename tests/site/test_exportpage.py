@@ -1,0 +1,105 @@
+"""The exports as a case page carries them: copy texts, buttons, download files (no build)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from conftest import REPO
+
+from poakit.project.load import load_project
+from poakit.render import DEFAULT_WIDTH, render_letter
+from poakit.render.markdown import letter_markdown
+from poakit.render.text import answers
+from poakit.site import exportpage
+from poakit.site.casepages import case_page
+from poakit.site.pages import site_pages
+
+PAYLOAD = re.compile(r'<script type="application/json" id="poa-copy-text">(.*?)</script>')
+BUTTON_BLOCK = re.compile(r"<button [^\n]*</button>\n\{ \.poa-actions data-search-exclude \}\n\n")
+
+
+@pytest.fixture(scope="module")
+def project():  # type: ignore[no-untyped-def]
+    return load_project(REPO, base=REPO)
+
+
+def test_copy_texts_are_the_text_export(project) -> None:  # type: ignore[no-untyped-def]
+    for case in project.cases:
+        texts = exportpage.copy_texts(case.letter)
+        assert texts["letter"] == render_letter(case.letter, "text").decode("utf-8")
+        for answer, key in zip(
+            answers(case.letter, DEFAULT_WIDTH),
+            ("root_causes", "corrective_actions", "preventive_measures"),
+            strict=True,
+        ):
+            assert texts[key] == answer.text
+        assert set(texts) == {"letter", "root_causes", "corrective_actions"} | {
+            "preventive_measures",
+            "evidence",
+        }
+
+
+def test_case_page_carries_the_copy_texts_once_as_json(project) -> None:  # type: ignore[no-untyped-def]
+    case = project.case("acme-home-inauthentic")
+    page = case_page(case, project.library)
+    (payload,) = PAYLOAD.findall(page)
+    assert json.loads(payload) == exportpage.copy_texts(case.letter)
+    assert page.count('data-poa-copy="') == 5
+    assert "[Download text (.txt)](acme-home-inauthentic/acme-home-inauthentic.txt)" in page
+
+
+def test_the_letter_on_the_page_is_the_letter_plus_buttons(project) -> None:  # type: ignore[no-untyped-def]
+    for case in project.cases:
+        with_buttons = exportpage.letter_markdown_with_buttons(case.letter, level=3)
+        assert BUTTON_BLOCK.sub("", with_buttons) == letter_markdown(case.letter, level=3)
+
+
+def test_case_values_cannot_end_the_payload_script(mini: Path) -> None:
+    case = mini / "cases" / "acme.yaml"
+    hostile = "Evil </script><script>alert(1)</script> & <!-- Co"
+    case.write_text(case.read_text().replace("name: Acme Home Goods LLC", f'name: "{hostile}"'))
+    project = load_project(mini, base=mini)
+    result = project.cases[0]
+    assert result.letter is not None
+    (payload,) = PAYLOAD.findall(case_page(result, project.library))
+    assert "<" not in payload and ">" not in payload and "&" not in payload
+    assert hostile in json.loads(payload)["letter"]
+
+
+def test_downloads_are_made_for_the_cases_the_site_includes(mini: Path) -> None:
+    source = (mini / "cases" / "acme.yaml").read_text()
+    private = source.replace("visibility: public", "visibility: private")
+    (mini / "cases" / "secret.yaml").write_text(private)
+    project = load_project(mini, base=mini)
+    built = {p.path: p.content for p in site_pages(project)}
+    assert {p for p in built if not p.endswith(".md")} == {
+        "cases/acme/acme.txt",
+        "cases/acme/acme.docx",
+    }
+    acme = project.case("acme")
+    assert built["cases/acme/acme.txt"] == render_letter(acme.letter, "text")
+    assert built["cases/acme/acme.docx"] == render_letter(acme.letter, "docx")
+    previewed = {p.path for p in site_pages(project, include_private=True)}
+    assert {"cases/secret/secret.txt", "cases/secret/secret.docx"} <= previewed
+
+
+def _downloads(mini: Path) -> tuple[dict[str, bytes], object]:
+    project = load_project(mini, base=mini)
+    pages = site_pages(project, include_private=True)
+    made = {p.path: p.content for p in pages if p.path.startswith("cases/acme/")}
+    return made, project.case("acme").letter  # type: ignore[union-attr, return-value]
+
+
+def test_download_files_follow_a_changed_snippet(mini: Path) -> None:
+    first, _ = _downloads(mini)
+    vetting = mini / "snippets" / "measures" / "supplier-vetting.md"
+    vetting.write_text(vetting.read_text().replace("approves every", "approves **each**"))
+    second, letter = _downloads(mini)
+    after = SimpleNamespace(letter=letter)
+    assert second["cases/acme/acme.txt"] != first["cases/acme/acme.txt"]
+    assert second["cases/acme/acme.docx"] == render_letter(after.letter, "docx")
+    assert second["cases/acme/acme.docx"] != first["cases/acme/acme.docx"]

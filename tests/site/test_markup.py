@@ -1,0 +1,275 @@
+"""The parts of pages that grow with the cases are raw HTML, not Markdown: the cases
+dashboard's table and the lessons lists (Markdown inline processing of a thousand cases' cells
+costs more than twice as much). So these pages escape every value themselves and write each
+link as the URL the built site serves, with directory URLs or without: MkDocs does not rewrite
+links inside raw HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html.parser
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import markdown
+import pytest
+from conftest import REPO
+from sites import build, copy_sources
+
+from poakit.project import settings
+from poakit.site import dashboard
+from poakit.project.load import load_project
+from poakit.site import lessons, urls
+from poakit.site import markup as mdutil
+from poakit.templating.escape import visible
+
+TODAY = dt.date(2026, 11, 27)
+HOSTILE_NAME = "<b>Bold</b> & \"quoted\" 'single' **md** [x](javascript:alert(1)) {{ 7*7 }}\x07"
+HOSTILE_MARKET = '<i>amazon</i> & "de"\x1b'
+
+
+class _Elements(html.parser.HTMLParser):
+    """Every element with its attributes and the text directly inside it, as a browser reads
+    them (character references decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str], list[str]]] = []
+        self._open: list[list[str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        texts: list[str] = []
+        self.elements.append((tag, {k: v or "" for k, v in attrs}, texts))
+        self._open.append(texts)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._open[-1].append(data)
+
+
+def elements(page: str, tag: str) -> list[tuple[dict[str, str], str]]:
+    parser = _Elements()
+    parser.feed(page)
+    return [(attrs, "".join(texts)) for name, attrs, texts in parser.elements if name == tag]
+
+
+def to_html(page: str) -> str:
+    """A generated page as the site shows it: Markdown, then its islands opened (the hook)."""
+    return mdutil.open_islands(site_markdown().convert(page))
+
+
+def site_markdown() -> markdown.Markdown:
+    """Python-Markdown with the extensions (and their settings) of the site's mkdocs.yml."""
+    from mkdocs.utils import yaml_load
+
+    with open(REPO / "mkdocs.yml", encoding="utf-8") as handle:
+        settings = yaml_load(handle)
+    names, configs = [], {}
+    for entry in settings["markdown_extensions"]:
+        name, config = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
+        names.append(name)
+        configs[name] = config or {}
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+@pytest.fixture
+def hostile(mini: Path) -> Path:
+    """The mini project plus a private case with hostile values and a case that cannot be read
+    (whose slug, its file name, is hostile too)."""
+    acme = (mini / "cases" / "acme.yaml").read_text(encoding="utf-8")
+    text = acme.replace("name: Acme Home Goods LLC", f"name: {_yaml(HOSTILE_NAME)}")
+    text = text.replace("marketplace: amazon.com", f"marketplace: {_yaml(HOSTILE_MARKET)}")
+    text = text.replace("visibility: public", "visibility: private")
+    assert text.count("\\x07") == 1 and text.count("\\e") == 1
+    (mini / "cases" / "hostile.yaml").write_text(text, encoding="utf-8")
+    (mini / "cases" / "Bad &<b> #1.yaml").write_text("seller: [\n", encoding="utf-8")
+    return mini
+
+
+def _yaml(value: str) -> str:
+    """A YAML double-quoted string (JSON's escapes are YAML's, except \\e for ESC)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\x07", "\\x07").replace("\x1b", "\\e") + '"'
+
+
+# -- the dashboard --------------------------------------------------------------------------
+
+
+def test_the_dashboard_table_is_plain_html_without_markdown_attributes(hostile: Path) -> None:
+    project = load_project(hostile)
+    page = dashboard.dashboard(project.cases, project.library, TODAY, 7)
+    # One island (see mdutil.html_island): Markdown skips it whole, the adapter unwraps it.
+    island = page[page.index(mdutil.ISLAND_START) :]
+    assert island.endswith("</tbody>\n</table>\n</div>" + mdutil.ISLAND_END + "\n")
+    assert island.count(mdutil.ISLAND_START) == 1
+    table = mdutil.open_islands(island)
+    assert table.startswith('<div class="poakit-dashboard">')
+    assert "markdown=" not in table
+
+
+@pytest.mark.parametrize(
+    ("directory_urls", "case_link", "reason_link"),
+    [
+        (True, "acme/", "../reasons/inauthentic/"),
+        (False, "acme.html", "../reasons/inauthentic.html"),
+    ],
+)
+def test_dashboard_links_are_the_sites_urls(
+    mini: Path, directory_urls: bool, case_link: str, reason_link: str
+) -> None:
+    project = load_project(mini)
+    page = dashboard.dashboard(
+        project.cases, project.library, TODAY, 7, directory_urls=directory_urls
+    )
+    links = [attrs["href"] for attrs, _ in elements(to_html(page), "a")]
+    assert case_link in links and reason_link in links
+    # only the introduction's links are Markdown, which MkDocs rewrites
+    assert [link for link in links if link.endswith(".md")] == [
+        "../guide/add-a-case.md",
+        "../lessons.md",
+        "../tags.md",
+    ]
+
+
+def test_dashboard_shows_case_values_literally(hostile: Path) -> None:
+    """As the Markdown version did: the text as typed, control characters as their pictures;
+    the row's marketplace attribute equals the marketplace filter's option value."""
+    project = load_project(hostile)
+    converted = to_html(dashboard.dashboard(project.cases, project.library, TODAY, 7))
+    page = converted[converted.index('<div class="poakit-dashboard">') :]
+    rows = [attrs for attrs, _ in elements(page, "tr") if attrs.get("data-status")]
+    (row,) = [r for r in rows if r["data-marketplace"] == visible(HOSTILE_MARKET)]
+    assert row["data-reasons"] == '["inauthentic"]'
+    options = {attrs.get("value") for attrs, _ in elements(page, "option")}
+    assert visible(HOSTILE_MARKET) in options
+    links = {attrs["href"]: text for attrs, text in elements(page, "a")}
+    assert links["hostile/"] == visible(HOSTILE_NAME)
+    assert links["Bad%20%26%3Cb%3E%20%231/"] == "Bad &<b> #1"  # the unreadable case
+    assert elements(page, "em") == [({}, "(private)")]
+    cells = [text for _, text in elements(page, "td")]
+    assert visible(HOSTILE_MARKET) in cells
+    for tag in ("b", "i", "strong", "script"):
+        assert elements(page, tag) == [], tag
+
+
+# -- the lessons lists ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("directory_urls", "case_link"), [(True, "../cases/acme/"), (False, "cases/acme.html")]
+)
+def test_lessons_lists_link_each_case_and_show_its_lessons_literally(
+    hostile: Path, directory_urls: bool, case_link: str
+) -> None:
+    cases = [c for c in load_project(hostile).cases if c.file is not None]
+    library = load_project(hostile).library
+    page = lessons.lessons_page(cases, library, directory_urls=directory_urls)
+    assert not re.search(r"^- ", page, re.MULTILINE), "the lessons are a raw HTML list"
+    converted = to_html(page)
+    links = {attrs["href"]: text for attrs, text in elements(converted, "a")}
+    assert links[case_link] == "Acme Home Goods LLC"
+    hostile_link = case_link.replace("acme", "hostile")
+    assert links[hostile_link] == visible(HOSTILE_NAME)
+    items = [text for _, text in elements(converted, "li")]
+    acme = load_project(hostile).case("acme")
+    assert acme is not None and acme.file is not None
+    for lesson in acme.file.case.lessons:
+        assert f"{lesson} (, open)" in items  # the text around the link to the case
+
+
+# -- the URLs -------------------------------------------------------------------------------
+
+PAGES = (
+    "index.md",
+    "lessons.md",
+    "cases/index.md",
+    "cases/acme.md",
+    "cases/Bad &<b> #1?.md",
+    "reasons/inauthentic.md",
+    "reasons/index.md",
+    "guide/deep/README.md",
+    "a b/c%d.md",
+)
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_links_are_the_ones_mkdocs_writes(directory_urls: bool) -> None:
+    from mkdocs.structure.files import File
+    from mkdocs.utils import get_relative_url
+
+    def url(path: str) -> str:
+        return File(path, "/docs", "/site", directory_urls).url
+
+    for source in PAGES:
+        for target in PAGES:
+            expected = get_relative_url(url(target), url(source))
+            assert urls.link(source, target, directory_urls=directory_urls) == expected, (
+                source,
+                target,
+            )
+
+
+# -- a site without directory URLs ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def flat_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built with `use_directory_urls: false`: pages are `cases/acme.html`."""
+    root = copy_sources(tmp_path_factory.mktemp("flat") / "sources")
+    with open(root / "mkdocs.yml", "a", encoding="utf-8") as config:
+        config.write("\nuse_directory_urls: false\n")
+    result = build(root, root.parent / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root.parent / "site"
+
+
+def _links(page: Path) -> list[str]:
+    text = page.read_text(encoding="utf-8")
+    content = text[text.index("<article") : text.index("</article>")]
+    return [attrs["href"] for attrs, _ in elements(content, "a") if "href" in attrs]
+
+
+def _resolves(site: Path, page: str, link: str) -> bool:
+    path = unquote(link.split("#")[0])
+    return (
+        not path
+        or (site / posixpath.normpath(posixpath.join(posixpath.dirname(page), path))).is_file()
+    )
+
+
+@pytest.mark.site
+@pytest.mark.parametrize(
+    ("page", "cases_folder"), [("cases/index.html", ""), ("lessons.html", "cases/")]
+)
+def test_without_directory_urls_every_link_resolves(
+    flat_site: Path, page: str, cases_folder: str
+) -> None:
+    links = _links(flat_site / page)
+    assert [link for link in links if not _resolves(flat_site, page, link)] == []
+    public = {
+        p.stem
+        for p in (REPO / "cases").glob("*.yaml")
+        if re.search(r"^visibility: public$", p.read_text(encoding="utf-8"), re.MULTILINE)
+    }
+    assert {f"{cases_folder}{slug}.html" for slug in public} <= set(links)
+    assert len(public) >= 8
+
+
+def test_an_island_passes_markdown_untouched_and_opens_to_its_html() -> None:
+    html = "<ul>\n<li>a *not emphasis* &amp; [not a link](x.md)</li>\n\n<li>b</li>\n</ul>"
+    page = f"Intro *text*.\n\n{mdutil.html_island(html)}\n\nAfter.\n"
+    shown = to_html(page)
+    assert shown.startswith("<p>Intro <em>text</em>.</p>\n")
+    assert f"\n{html}\n" in shown and shown.endswith("<p>After.</p>")
+
+
+def test_an_island_refuses_html_that_would_end_it_early() -> None:
+    with pytest.raises(ValueError, match="cannot hold '-->'"):
+        mdutil.html_island("<p>a --> b</p>")
