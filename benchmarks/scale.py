@@ -17,9 +17,9 @@ earlier ones kept ("warm"), as a consultant's next build does. Both are reported
 are judged on the warm runs, which is how the tool is used day to day.
 
 Wall times are medians of several runs, poakit's and the baseline's builds taken in turn (a
-shared machine's speed drifts; the ratio compares builds made under the same load); peak memory is the child process's maximum resident
-set (over cold and warm runs); output and search index sizes come from the built site. Prints
-a table, writes JSON.
+shared machine's speed drifts; the ratio compares builds made under the same load); peak
+memory is the child process's maximum resident set (over cold and warm runs); output and
+search index sizes come from the built site. Prints a table, writes JSON.
 
     python benchmarks/scale.py                 # N = 10, 200, 1000 (make bench)
     python benchmarks/scale.py --sizes 5 --runs 1 --edits 2 --output /tmp/r.json
