@@ -3,8 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# `--dirty`: a save rebuilds only the pages it changes (generated pages included; see
-# src/poakit/pagestore.py), which keeps the preview quick with hundreds of cases.
+# `--dirty`: a save rebuilds only the pages it changes (each generated page is a file of the
+# cache that changes only with its content; see hooks/poakit_pages.py), which keeps the
+# preview quick with hundreds of cases.
 # `--no-strict`: the preview shows problems on the pages instead of stopping (builds stay strict).
 SERVE_FLAGS := --dirty --no-strict
 export NO_MKDOCS_2_WARNING := true

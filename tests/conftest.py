@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -44,3 +46,13 @@ def browser():  # type: ignore[no-untyped-def]
 
     with chromium() as instance:
         yield instance
+
+
+def hook_module(name: str) -> ModuleType:
+    """A fresh copy of a hook module of hooks/ (MkDocs loads hooks by path, not as modules
+    of a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "hooks" / f"{name}.py")
+    assert spec and spec.loader
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    return hook

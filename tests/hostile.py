@@ -196,8 +196,8 @@ def _shape(annotation: Any, metadata: list[Any]) -> tuple[str, Any]:
     if origin is dict:
         return "mapping", None
     if annotation is str:
-        patterned = any(getattr(m, "pattern", None) for m in metadata)
-        return ("pattern", None) if patterned else ("text", None)
+        pattern = next((m.pattern for m in metadata if getattr(m, "pattern", None)), None)
+        return ("pattern", pattern) if pattern else ("text", None)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "model", annotation
     return "other", None
@@ -222,8 +222,7 @@ def _sample(annotation: Any, metadata: list[Any]) -> Any:
     if kind == "text":
         return "x"
     if kind == "pattern":
-        found = [getattr(m, "pattern", None) for m in metadata]
-        return next((SAMPLES[p] for p in found if p in SAMPLES), None)
+        return SAMPLES.get(inner)
     if kind == "model":
         return _made(inner)
     if kind == "list":
@@ -231,6 +230,8 @@ def _sample(annotation: Any, metadata: list[Any]) -> Any:
         return None if item is None else [item]
     if annotation is dt.date:
         return dt.date(2026, 10, 4)
+    if annotation in (int, float):
+        return annotation(1)
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return next(iter(annotation)).value
     return None

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import REPO
-
-
-def hook_module(name: str = "poakit_pages") -> ModuleType:
-    """A fresh copy of a hook module (MkDocs loads hooks by path, not as a package)."""
-    spec = importlib.util.spec_from_file_location(name, REPO / "hooks" / f"{name}.py")
-    assert spec and spec.loader
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
-    return hook
+from conftest import REPO, hook_module
 
 
 def _hook_today(extra: dict[str, Any], config_file: Path) -> dt.date:
-    hook = hook_module()
+    hook = hook_module("poakit_pages")
     hook.on_startup("build", False)
     hook.on_config(SimpleNamespace(extra=extra, config_file_path=str(config_file)))
     return hook._today()  # type: ignore[no-any-return]
@@ -39,7 +29,7 @@ def test_the_hook_counts_to_the_setting_else_to_the_build_date(
 
 @pytest.mark.parametrize("setting", ["include_private", "cache"])
 def test_a_bad_switch_is_a_configuration_error_with_exit_code_2(setting: str) -> None:
-    hook = hook_module()
+    hook = hook_module("poakit_pages")
     hook.on_startup("build", False)
     config = SimpleNamespace(
         extra={"poakit": {setting: "maybe"}}, config_file_path=str(REPO / "mkdocs.yml")

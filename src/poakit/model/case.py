@@ -93,6 +93,17 @@ class NoticeIssue(Model):
     summary: Text | None = Field(None, description="What Amazon raised, in one sentence.")
 
 
+class Route(StrEnum):
+    """What the notice asks the seller to send."""
+
+    PLAN_OF_ACTION = "plan-of-action"
+    DOCUMENTS = "documents"  # invoices, a letter of authorisation, an ID: no letter
+    QUESTIONNAIRE = "questionnaire"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    RETRACTION = "retraction"  # the rights owner withdraws the complaint
+    NONE = "none"  # a warning that needs no appeal
+
+
 class Notice(Model):
     received: dt.date = Field(description="The date the notice arrived (YYYY-MM-DD).")
     action: Action = Field(description="What Amazon did.")
@@ -102,6 +113,42 @@ class Notice(Model):
     text: str | None = Field(None, description="The notice, verbatim.")
     issues: list[NoticeIssue] = Field(
         min_length=1, description="What Amazon raised; every one must be answered."
+    )
+    route: Route = Field(
+        Route.PLAN_OF_ACTION,
+        description="What the notice asks for: plan-of-action, documents, questionnaire, "
+        "acknowledgement, retraction, or none (a warning that needs no appeal).",
+    )
+    deadline: dt.date | None = Field(None, description="The date the notice asks for a reply by.")
+
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class MetricFigures(Model):
+    """A performance metric over a window: its rate and, where known, the counts behind it."""
+
+    rate: Percent = Field(description="The rate in percent, e.g. 2.1 for 2.1%.")
+    defective: int | None = Field(None, ge=0, description="Defective orders (the numerator).")
+    total: int | None = Field(None, gt=0, description="All orders in the window.")
+    window_days: int | None = Field(None, gt=0, description="The window in days, e.g. 60.")
+
+
+class SinceFix(MetricFigures):
+    """The same metric measured after the fix."""
+
+    start: dt.date = Field(description="The first day of the period measured (YYYY-MM-DD).")
+    end: dt.date = Field(description="The last day of the period measured (YYYY-MM-DD).")
+
+
+class Metric(MetricFigures):
+    """A performance metric as the notice states it (Order Defect Rate, Late Dispatch Rate...)."""
+
+    issues: list[Slug] = Field(min_length=1, description="Ids of the notice issues it concerns.")
+    name: Text = Field(description="The metric as the notice names it, e.g. Late Dispatch Rate.")
+    target: Text = Field(description="The target as the notice states it, e.g. under 4%.")
+    since_fix: SinceFix | None = Field(
+        None, title="Since the fix", description="The rate measured since the fix."
     )
 
 
@@ -201,6 +248,10 @@ class Case(Model):
     )
     seller: Seller = Field(description="The seller account the notice was sent to.")
     notice: Notice = Field(description="What Amazon sent: the date, the action, the issues.")
+    metrics: list[Metric] = Field(
+        default_factory=list,
+        description="Performance metrics the notice states: name, rate, target, window, counts.",
+    )
     investigation: list[InvestigationStep] = Field(
         default_factory=list, description="What was reviewed and what it showed."
     )

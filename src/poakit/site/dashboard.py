@@ -1,0 +1,327 @@
+"""The cases dashboard, the follow-up timeline of a case page, and the case's tags.
+
+The dashboard (the cases index) shows what depends on the day it is built: days since the
+notice and since the last submission, and what is due next (see `model.status`). The case
+pages themselves never depend on the day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+from ..model.case import Case, FollowUp
+from ..model.library import Library
+from ..model.status import (
+    EVENT_LABELS,
+    DueKind,
+    Status,
+    Tracking,
+    plural_days,
+    status_of,
+    timeline,
+    track,
+)
+from ..model.values import format_date
+from ..project.load import CaseResult
+from ..project.memo import Memo, remembered
+from ..templating.escape import html_attribute, html_text, markdown_text, page_title, tag_name
+from .markup import html_island
+from .urls import link
+
+
+# -- the dashboard --------------------------------------------------------------------------
+
+DASHBOARD_PAGE = "cases/index.md"
+
+
+def dashboard(
+    cases: Sequence[CaseResult],
+    library: Library,
+    today: dt.date,
+    follow_up_days: int,
+    *,
+    directory_urls: bool = True,
+    memo: Memo | None = None,
+) -> str:
+    """The cases index: counts per status, then one sortable, filterable row per case.
+
+    `directory_urls` says how the site addresses pages (MkDocs' `use_directory_urls`): the
+    table is raw HTML, whose links the site builder leaves alone (see `urls`).
+    """
+    intro = (
+        # the table needs the width the table of contents would take; the search index has
+        # an entry per case already (searchindex), and the whole table would only bloat it
+        "---\nhide:\n  - toc\nsearch:\n  exclude: true\n---\n# Cases\n\n"
+        "Every case file in `cases/` becomes a Plan of Action page. "
+        "See [How to add a case](../guide/add-a-case.md); "
+        "[Lessons learned](../lessons.md) sums up the outcomes, and [Tags](../tags.md) "
+        "lists the cases by reason, marketplace and status."
+    )
+    if not cases:
+        return intro + "\n\nNo cases yet.\n"
+    url = partial(link, DASHBOARD_PAGE, directory_urls=directory_urls)
+
+    def row(result: CaseResult) -> tuple[_Row, str]:
+        made = _Row.of(result, library, today, follow_up_days, url)
+        return made, _table_row(made)
+
+    # Kept in the memo by the case's digest: a preview save remakes one row, not all.
+    made = [
+        remembered(
+            memo,
+            result.key and ("dashboard-row", result.key, today, follow_up_days, directory_urls),
+            partial(row, result),
+        )
+        for result in cases
+    ]
+    rows = [r for r, _ in made]
+    counted = (
+        f"Days are counted to **{format_date(today)}**. A submitted case is due a follow-up "
+        f"when Amazon has been silent for more than {plural_days(follow_up_days)} "
+        "(`follow_up_days` in `snippets/library.yaml`)."
+    )
+    blocks = [intro, counted, _status_counts(rows), _table(rows, [html for _, html in made])]
+    return "\n\n".join(blocks) + "\n"
+
+
+@dataclass(frozen=True)
+class _Row:
+    result: CaseResult
+    tracking: Tracking | None  # None: the case file could not be read
+    reasons: tuple[tuple[str, str], ...]  # (id, title)
+    reason_links: str = ""  # HTML
+    url: str = ""  # of the case's page
+
+    @classmethod
+    def of(
+        cls,
+        result: CaseResult,
+        library: Library,
+        today: dt.date,
+        days: int,
+        url: Callable[[str], str],
+    ) -> _Row:
+        page = url(f"cases/{result.slug}.md")
+        if result.file is None:
+            return cls(result, None, (), url=page)
+        case = result.file.case
+        issues = case.notice.issues
+        reasons = tuple(dict.fromkeys((i.reason, library.reason_title(i.reason)) for i in issues))
+        links = ", ".join(
+            _link(url(f"reasons/{rid}.md"), title) if rid in library.reasons else html_text(title)
+            for rid, title in reasons
+        )
+        return cls(result, track(case, today, days), reasons, links, page)
+
+    @property
+    def status(self) -> str:
+        return "error" if self.tracking is None else str(self.tracking.status)
+
+
+def _status_counts(rows: Sequence[_Row]) -> str:
+    counts = Counter(row.status for row in rows)
+    statuses = [str(s) for s in Status] + (["error"] if counts["error"] else [])
+    header = " | ".join(s.replace("-", " ").capitalize() for s in statuses)
+    values = " | ".join(str(counts[s]) for s in statuses)
+    return f"| {header} | All |\n|{'---|' * (len(statuses) + 1)}\n| {values} | {len(rows)} |"
+
+
+_COLUMNS = (
+    ("Case", "text"),
+    ("Status", "text"),
+    ("Reasons", "text"),
+    ("Marketplace", "text"),
+    ("Days since notice", "number"),
+    ("Days since submission", "number"),
+    ("Due next", "number"),
+)
+
+
+def _table(rows: Sequence[_Row], row_html: Sequence[str]) -> str:
+    """The table as raw HTML, which Markdown sets aside: with a thousand cases, reading the
+    cells as Markdown (md_in_html) cost 0.45 s a build; as an island (see `mdutil.html_island`),
+    5 ms. So every value
+    is escaped here, and every link is the page's final URL (see `urls`)."""
+    header = "".join(f'<th data-sort="{kind}">{name}</th>' for name, kind in _COLUMNS)
+    body = "\n".join(row_html)
+    return html_island(
+        '<div class="poakit-dashboard">\n'
+        f"{_filters(rows)}\n"
+        "<table>\n"
+        f"<thead><tr>{header}</tr></thead>\n"
+        "<tbody>\n"
+        f"{body}\n"
+        "</tbody>\n</table>\n</div>"
+    )
+
+
+def _filters(rows: Sequence[_Row]) -> str:
+    """The filter controls; hidden until the script wires them up, useless without it."""
+    statuses = Counter(row.status for row in rows)
+    reasons = Counter(reason for row in rows for reason in row.reasons)
+    markets = Counter(row.result.file.case.seller.marketplace for row in rows if row.result.file)
+    status_options = [(s, f"{s.replace('-', ' ')} ({n})") for s, n in _ordered(statuses)]
+    by_title = sorted(reasons.items(), key=lambda item: (item[0][1], item[0][0]))
+    reason_options = [(rid, f"{title} ({n})") for (rid, title), n in by_title]
+    market_options = [(m, f"{m} ({n})") for m, n in sorted(markets.items())]
+    return (
+        '<div class="poakit-filters" hidden>\n'
+        + _select("status", "Status", status_options)
+        + _select("reasons", "Reason", reason_options)
+        + _select("marketplace", "Marketplace", market_options)
+        + '<label>Search <input type="search" data-filter="text"></label>\n'
+        + '<output class="poakit-shown" aria-live="polite"></output>\n'
+        + "</div>"
+    )
+
+
+def _ordered(counts: Counter[str]) -> list[tuple[str, int]]:
+    order = [str(s) for s in Status] + ["error"]
+    return [(s, counts[s]) for s in order if counts[s]]
+
+
+def _select(key: str, label: str, options: Sequence[tuple[str, str]]) -> str:
+    choices = "".join(
+        f'<option value="{html_attribute(value)}">{html_text(text)}</option>'
+        for value, text in options
+    )
+    return (
+        f'<label>{label} <select data-filter="{key}">'
+        f'<option value="">All</option>{choices}</select></label>\n'
+    )
+
+
+def _link(url: str, text: str) -> str:
+    return f'<a href="{html.escape(url)}">{html_text(text)}</a>'
+
+
+def _table_row(row: _Row) -> str:
+    result = row.result
+    if row.tracking is None or result.file is None:
+        return (
+            '<tr data-status="error" data-reasons="[]" data-marketplace="">\n'
+            f"<td>{_link(row.url, result.slug)}</td>\n<td>error</td>\n"
+            + "<td></td>\n" * 4
+            + f'<td data-sort-value="{DueKind.FIX.rank}">Fix the case file</td>\n</tr>'
+        )
+    case, tracking = result.file.case, row.tracking
+    private = "" if case.public else " <em>(private)</em>"
+    reason_ids = json.dumps([rid for rid, _ in row.reasons])
+    cells = [
+        f"<td>{_link(row.url, case.seller.name)}{private}</td>",
+        f'<td><span class="poakit-status poakit-status--{tracking.status}">'
+        f"{tracking.status.label}</span></td>",
+        f"<td>{row.reason_links}</td>",
+        f"<td>{html_text(case.seller.marketplace)}</td>",
+        _days_cell(tracking.days_since_notice, "Notice received", case.notice.received),
+        _days_cell(tracking.days_since_submission, "Last submitted", tracking.last_submission),
+        f'<td class="poakit-due poakit-due--{tracking.due.kind}" '
+        f'data-sort-value="{tracking.due.kind.rank}">{html.escape(tracking.due.text)}</td>',
+    ]
+    attributes = (
+        f'data-status="{tracking.status}" data-reasons="{html_attribute(reason_ids)}" '
+        f'data-marketplace="{html_attribute(case.seller.marketplace)}"'
+    )
+    return f"<tr {attributes}>\n" + "\n".join(cells) + "\n</tr>"
+
+
+def _days_cell(days: int | None, what: str, day: dt.date | None) -> str:
+    """A number of days; the date it counts from shows on hover."""
+    if days is None or day is None:
+        return '<td data-sort-value="">—</td>'
+    return f'<td data-sort-value="{days}" title="{what} {format_date(day)}">{days}</td>'
+
+
+# -- the timeline on a case page ------------------------------------------------------------
+
+
+def timeline_markdown(case: Case) -> list[str]:
+    """The "Follow-up" section of a case page: the status, then every entry, oldest first."""
+    if not case.follow_up:
+        return []
+    status = status_of(case.follow_up)
+    entries = "\n\n".join(_entry(entry, case.notice.received) for entry in timeline(case.follow_up))
+    return [
+        "## Follow-up",
+        f"Status: **{status.label}**, derived from the timeline below.",
+        f'<div class="poakit-timeline" markdown="1">\n\n{entries}\n\n</div>',
+    ]
+
+
+def status_cell(case: Case) -> str:
+    """The status for the case page's header, linked to the timeline it comes from."""
+    label = status_of(case.follow_up).label
+    return f"[{label}](#follow-up)" if case.follow_up else label
+
+
+def _entry(entry: FollowUp, notice: dt.date) -> str:
+    day = (entry.date - notice).days
+    head = (
+        f'- <span class="poakit-event poakit-event--{entry.event}">'
+        f"{EVENT_LABELS[entry.event]}</span> **{format_date(entry.date)}**, "
+        f"day {day} after the notice"
+    )
+    body = []
+    if entry.note:
+        body.append(markdown_text(entry.note))
+    if entry.sent:
+        body.append(f"**Sent:** {markdown_text(entry.sent)}")
+    if entry.changes:
+        changes = "\n".join(f"- {markdown_text(change)}" for change in entry.changes)
+        body.append(f"**Changed since the last submission:**\n\n{changes}")
+    return "\n\n".join([head, *(_indent(block) for block in body)])
+
+
+def _indent(block: str) -> str:
+    """A block inside a list item: every line but the blank ones indented by four spaces."""
+    return "\n".join(f"    {line}" if line else line for line in block.split("\n"))
+
+
+# -- tags -----------------------------------------------------------------------------------
+
+
+def case_tags(case: Case, library: Library) -> list[str]:
+    """The case's Material tags: its reasons, its marketplace and its status."""
+    reasons = [_tag("Reason", library.reason_title(i.reason)) for i in case.notice.issues]
+    return [
+        *dict.fromkeys(reasons),
+        _tag("Marketplace", case.seller.marketplace),
+        _tag("Status", status_of(case.follow_up).label),
+    ]
+
+
+def _tag(kind: str, value: str) -> str:
+    return f"{kind}: {tag_name(value)}"
+
+
+def front_matter(tags: Sequence[str], *, title: str | None = None, searchable: bool = True) -> str:
+    """YAML front matter for a generated page; JSON strings are valid YAML and always quoted.
+
+    `title` is the page's title as the theme shows it (in `<title>`, the header and the
+    navigation), escaped here once: the theme writes it unescaped. A page that is not
+    `searchable` is left out of Material's search index (a case page gets a compact entry of
+    its own instead: see `searchindex`)."""
+    listed = "\n".join(f"  - {json.dumps(tag)}" for tag in tags)
+    head = "" if title is None else f"title: {json.dumps(page_title(title))}\n"
+    search = "" if searchable else "search:\n  exclude: true\n"
+    return f"---\n{head}{search}tags:\n{listed}\n---\n"
+
+
+def tags_page() -> str:
+    """The tags index: Material's tags plugin fills in the listing at the marker.
+
+    Left out of search: it lists every case by name, which each case's own compact entry
+    already finds (at a thousand cases it would be the largest page of the index)."""
+    return (
+        "---\nsearch:\n  exclude: true\n---\n"
+        "# Tags\n\n"
+        "Browse the published cases by reason, marketplace and status. "
+        "The [Cases](cases/index.md) dashboard sorts and filters the same cases.\n\n"
+        "<!-- material/tags -->\n"
+    )

@@ -1,0 +1,27 @@
+"""Work on every core (`poakit.project.parallel`): the same results, in order, as one by one."""
+
+from __future__ import annotations
+
+import pytest
+
+from poakit.project import parallel
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+@pytest.mark.parametrize("count", [0, 1, 63, 64, 200])
+def test_results_come_back_in_order(count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    items = list(range(count))
+    assert parallel.on_every_core(_square, items, jobs=2) == [n * n for n in items]
+
+
+def test_the_worker_is_installed_in_the_workers_only() -> None:
+    parallel.on_every_core(_square, list(range(100)), jobs=2)
+    assert parallel._work is None  # the parent process keeps no worker of its own
+
+
+def test_one_core_works_in_this_process() -> None:
+    assert not parallel.can_fork(jobs=1)
+    assert parallel.on_every_core(_square, list(range(100)), jobs=1) == [n * n for n in range(100)]

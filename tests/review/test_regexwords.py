@@ -1,0 +1,56 @@
+"""The tone scan's prefilter (`poakit.review.regexwords`) reads Python's private regex parser.
+
+These tests fail loudly if a Python release changes what it reads: the prefilter must find
+words in the shipped rules, and scanning with it must find exactly what scanning without it
+finds, on every example of every rule and on every example letter.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import REPO
+
+from poakit.model.sections import KEYS
+from poakit.project.load import load_library, load_project
+from poakit.review import regexwords, tone
+
+
+def test_the_parser_is_there() -> None:
+    assert regexwords._parser is not None, "re._parser is gone: the tone scan has no prefilter"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (r"\bdevastat\w*", {"devastat"}),
+        (r"\b(we will|we'll) do better\b", {" do better"}),
+        (r"(?:blame|fault) of (amazon|the carrier)", {"amazon", "the carrier"}),
+        (r"[A-Z]{3}\d+", None),
+        (r"(a|b)?c", {"c"}),
+    ],
+)
+def test_required_literals(pattern: str, words: set[str] | None) -> None:
+    found = regexwords.required_literals(re.compile(pattern, re.IGNORECASE))
+    assert found == (frozenset(words) if words is not None else None)
+
+
+def _unfiltered(rules: tuple[tone.ToneRule, ...], text: str, section: str) -> list[tone.ToneMatch]:
+    scanner = tone.ToneScanner(rules)
+    scanner._by_word = {}  # no prefilter: every pattern on every text
+    scanner._always = [(i, p) for i, rule in enumerate(rules) for p in rule.patterns]
+    return scanner.scan(text, section)
+
+
+def test_the_prefilter_changes_no_finding() -> None:
+    rules = load_library(REPO / "snippets").tone_rules
+    filtered = tone.ToneScanner(rules)
+    assert sum(1 for r in rules for p in r.patterns if regexwords.required_literals(p)) > 10
+    texts = [t for r in rules for t in (*r.flag_examples, *r.pass_examples)]
+    for result in load_project(REPO, base=REPO).cases:
+        assert result.letter is not None
+        texts += [item.text.plain() for s in result.letter.sections for item in s.items]
+    for text in texts:
+        for section in KEYS:
+            assert filtered.scan(text, section) == _unfiltered(rules, text, section), text
