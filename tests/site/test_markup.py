@@ -19,10 +19,8 @@ import pytest
 from conftest import REPO
 from sites import build, copy_sources
 
-from poakit.project import settings
-from poakit.site import dashboard
 from poakit.project.load import load_project
-from poakit.site import lessons, urls
+from poakit.site import dashboard, lessons, urls
 from poakit.site import markup as mdutil
 from poakit.templating.escape import visible
 

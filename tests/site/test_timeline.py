@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from conftest import REPO
 
-from poakit.errors import ConfigError, InputError
-from poakit.project import settings
-from poakit.site import dashboard
 from poakit.model.case import Case, FollowUp
 from poakit.model.library import Library
-from poakit.model.status import DueKind, Status, due_next, status_of, track
 from poakit.project.load import load_library, load_project
-from poakit.site import charts, lessons
-from poakit.source.case import load_case
+from poakit.site import dashboard
 
 TODAY = dt.date(2026, 11, 27)
 

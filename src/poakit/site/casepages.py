@@ -3,7 +3,6 @@ lessons."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Sequence
 

@@ -346,8 +346,7 @@ def _cases_block(cases: Sequence[CaseResult], empty: str, memo: Memo | None) -> 
     shown = sorted((c for c in cases if c.file), key=lambda c: c.slug)
     # kept in the memo by the case's digest: a preview save remakes one line, not all
     lines = [
-        remembered(memo, c.key and ("catalogue-line", c.key), partial(_case_line, c))
-        for c in shown
+        remembered(memo, c.key and ("catalogue-line", c.key), partial(_case_line, c)) for c in shown
     ]
     return ["## Example cases", "\n".join(lines) if lines else f"*{empty}*"]
 

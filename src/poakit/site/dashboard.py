@@ -34,7 +34,6 @@ from ..templating.escape import html_attribute, html_text, markdown_text, page_t
 from .markup import html_island
 from .urls import link
 
-
 # -- the dashboard --------------------------------------------------------------------------
 
 DASHBOARD_PAGE = "cases/index.md"

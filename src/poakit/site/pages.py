@@ -63,7 +63,12 @@ def site_pages(
     ]
     day = today or dt.date.today()
     index = dashboard.dashboard(
-        cases, library, day, library.settings.follow_up_days, directory_urls=directory_urls, memo=memo
+        cases,
+        library,
+        day,
+        library.settings.follow_up_days,
+        directory_urls=directory_urls,
+        memo=memo,
     )
     pages.append(Page(dashboard.DASHBOARD_PAGE, index))
     learned = lessons.lessons_page(readable, library, directory_urls=directory_urls)
@@ -80,12 +85,18 @@ def site_pages(
     ]
     pages.append(Page("reasons/index.md", catalogue.reasons_index(library)))
     pages += [
-        Page(f"root-causes/{c.id}.md", catalogue.root_cause_page(c, library, users(c), memo, project.library_key))
+        Page(
+            f"root-causes/{c.id}.md",
+            catalogue.root_cause_page(c, library, users(c), memo, project.library_key),
+        )
         for c in library.root_causes.values()
     ]
     pages.append(Page("root-causes/index.md", catalogue.root_causes_index(library)))
     pages += [
-        Page(f"measures/{m.id}.md", catalogue.measure_page(m, library, users(m), memo, project.library_key))
+        Page(
+            f"measures/{m.id}.md",
+            catalogue.measure_page(m, library, users(m), memo, project.library_key),
+        )
         for m in library.measures.values()
     ]
     pages.append(Page("measures/index.md", catalogue.measures_index(library)))

@@ -15,6 +15,7 @@ from ..review.tone import apply_limits, scan
 from ..templating.escape import markdown_text
 from .markup import table
 
+
 def rule_anchor(rule: ToneRule) -> str:
     return f"tone-{rule.id}"
 
