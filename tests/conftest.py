@@ -7,8 +7,11 @@ import os
 import shutil
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
+
+from poakit.model.case import Case, FollowUp
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
@@ -56,3 +59,30 @@ def hook_module(name: str) -> ModuleType:
     hook = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hook)
     return hook
+
+
+# -- small cases for the tests of status, timeline and lessons ----------------------------------
+
+
+def entries(*events: tuple[str, str] | tuple[str, str, dict[str, Any]]) -> list[FollowUp]:
+    """Follow-up entries from (date, event) or (date, event, extra keys) tuples."""
+    made = []
+    for item in events:
+        extra = item[2] if len(item) == 3 else {}  # type: ignore[misc]
+        made.append(FollowUp.model_validate({"date": item[0], "event": item[1], **extra}))
+    return made
+
+
+def case_with(follow_up: list[dict[str, Any]], **seller: Any) -> Case:
+    return Case.model_validate(
+        {
+            "visibility": "public",
+            "seller": {"name": "Acme", "signatory": {"name": "A", "title": "B"}, **seller},
+            "notice": {
+                "received": "2026-10-02",
+                "action": "warning",
+                "issues": [{"id": "a", "reason": "inauthentic"}],
+            },
+            "follow_up": follow_up,
+        }
+    )

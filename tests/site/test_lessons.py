@@ -4,37 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
-from poakit.model.case import Case, FollowUp
 from poakit.project.load import load_project
 from poakit.site import charts, lessons
 
 TODAY = dt.date(2026, 11, 27)
-
-
-def entries(*events: tuple[str, str] | tuple[str, str, dict[str, Any]]) -> list[FollowUp]:
-    """Follow-up entries from (date, event) or (date, event, extra keys) tuples."""
-    made = []
-    for item in events:
-        extra = item[2] if len(item) == 3 else {}  # type: ignore[misc]
-        made.append(FollowUp.model_validate({"date": item[0], "event": item[1], **extra}))
-    return made
-
-
-def case_with(follow_up: list[dict[str, Any]], **seller: Any) -> Case:
-    return Case.model_validate(
-        {
-            "visibility": "public",
-            "seller": {"name": "Acme", "signatory": {"name": "A", "title": "B"}, **seller},
-            "notice": {
-                "received": "2026-10-02",
-                "action": "warning",
-                "issues": [{"id": "a", "reason": "inauthentic"}],
-            },
-            "follow_up": follow_up,
-        }
-    )
 
 
 # -- charts and lessons ---------------------------------------------------------------------
