@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import Finding, Position
 from .document import Document
@@ -36,7 +36,26 @@ FOLDERS: dict[Kind, str] = {
 
 #: Names every snippet body may use without declaring them (see "How to write a snippet").
 STANDARD_VARIABLES = frozenset(
-    {"seller", "notice", "issues", "asins", "orders", "complaints", "done", "since", "owner"}
+    {
+        "seller",
+        "notice",
+        "issues",
+        "asins",
+        "orders",
+        "complaints",
+        "done",
+        "since",
+        "owner",
+        # the case's facts, for the entry's issues (see "How to write a snippet")
+        "metrics",
+        "suppliers",
+        "units",
+        "ip",
+        "fulfilment",
+        "grading",
+        "incentives",
+        "evidence",
+    }
 )
 
 
@@ -61,6 +80,54 @@ class Metric(_Meta):
     name: str
     target: str
     window: str | None = None
+    counts: str = "orders"  # what the rate counts: orders, units, packages
+    #: the metric's name where a store names it differently, by marketplace
+    names: dict[str, str] = Field(default_factory=dict)
+
+    def name_in(self, marketplace: str) -> str:
+        return self.names.get(marketplace, self.name)
+
+
+#: The checks a requirement can ask for; `review.requirements` holds one function per check.
+Check = Literal[
+    "metric",
+    "since-fix",
+    "suppliers",
+    "evidence",
+    "units",
+    "ip-route",
+    "ip-type",
+    "fulfilment",
+    "grading",
+    "incentives",
+    "statement",
+]
+CHECKS: tuple[str, ...] = get_args(Check)
+
+
+class StatementExamples(_Meta):
+    flag: list[str] = Field(default_factory=list)
+    pass_: list[str] = Field(default_factory=list, alias="pass")
+
+
+class Requirement(_Meta):
+    """What a letter for this reason must state and what must back it: one check, its source."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    check: Check
+    level: Literal["error", "warning"] = "error"
+    states: str = Field(min_length=1)  # what the letter must state
+    backed_by: str | None = None  # the evidence that must back it
+    source: str = Field(min_length=1)  # where the requirement comes from
+    # check: evidence
+    kinds: list[str] = Field(default_factory=list)  # document kinds that answer it
+    rejected_kinds: list[str] = Field(default_factory=list)  # kinds that never count
+    per_asin: bool = False  # a document for every ASIN of the issue
+    in_window: bool = False  # dated inside the notice's evidence window
+    max_age_days: int | None = Field(None, gt=0)  # dated at most this long before the notice
+    # check: statement
+    patterns: list[str] = Field(default_factory=list)  # the letter must match one of them
+    examples: StatementExamples = Field(default_factory=StatementExamples)
 
 
 class Policy(_Meta):
@@ -79,6 +146,7 @@ class ReasonMeta(SnippetMeta):
     root_causes: list[str] = Field(default_factory=list)
     measures: list[str] = Field(default_factory=list)
     document_only: bool = False
+    requirements: list[Requirement] = Field(default_factory=list)
     requires_evidence: bool = False  # every ASIN under review needs a supporting document
     accepted_files: list[str] | None = None  # file types, where the notices name their own
 
@@ -96,8 +164,40 @@ class MeasureMeta(SnippetMeta):
         return self.kind in (use, "both")
 
 
+#: What a letter part can depend on, each a fact of the case (see `letter.assemble`).
+Condition = Literal[
+    "account",  # the notice acts on the account (deactivated, suspended, funds held)
+    "listing",  # it acts on listings or a category
+    "warning",  # it is a warning
+    "asins",  # the notice names ASINs
+    "metrics",  # the case states performance metrics
+    "since-fix",  # ... and a metric's rate since the fix
+    "suppliers",
+    "units",
+    "ip",
+    "fulfilment",
+    "grading",
+    "incentives",
+    "evidence",
+]
+
+
 class LetterMeta(SnippetMeta):
-    part: Literal["opening", "closing"]
+    part: Literal["opening", "closing", "lead"]
+    #: a lead opens this section with facts from the case
+    section: (
+        Literal["root_causes", "corrective_actions", "preventive_measures", "evidence"] | None
+    ) = None
+    #: the facts it needs; an opening or closing is chosen by them when a case names none
+    when: list[Condition] = Field(default_factory=list)
+    #: where a lead stands among the leads of its section (lowest first, then by id)
+    order: int = 0
+
+    @model_validator(mode="after")
+    def _lead_has_a_section(self) -> LetterMeta:
+        if (self.part == "lead") != (self.section is not None):
+            raise ValueError("'section' goes with part 'lead', and a lead needs one")
+        return self
 
 
 META_MODELS: dict[Kind, type[SnippetMeta]] = {

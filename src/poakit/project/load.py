@@ -9,7 +9,7 @@ cache, the memo and the cores.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Finding, InputError, Level, Position, error
@@ -17,6 +17,8 @@ from ..letter.assemble import assemble
 from ..letter.letter import Letter
 from ..model.case import Case, CaseFile
 from ..model.library import Library
+from ..review.boilerplate import Sentence, boilerplate, letter_sentences
+from ..review.requirements import library_findings as requirement_problems
 from ..review.review import review
 from ..review.tone import example_findings
 from ..source.case import load_case
@@ -43,6 +45,8 @@ class CaseResult:
     letter: Letter | None = field(default=None, repr=False, compare=False)
     files: Mapping[str, Path | bytes] = field(default_factory=dict, repr=False, compare=False)
     key: str | None = None  # the case's key in the cache: what its results are made from
+    #: the letter's sentences, for the boilerplate check over all cases (`with_boilerplate`)
+    sentences: tuple[Sentence, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def case(self) -> Case | None:
@@ -77,10 +81,11 @@ class Project:
 
 def load_library(folder: Path, display: str = SNIPPETS_DIR) -> Library:
     """The snippet library, with every problem found in `library.findings`: what its files
-    hold (`source.library`), templates that do not compile, tone rules that break their own
-    examples."""
+    hold (`source.library`), templates that do not compile, tone rules and requirements that
+    break their own examples."""
     library = read_library(folder, display)
     library.findings.extend(example_findings(library.tone_rules))
+    library.findings.extend(requirement_problems(library))
     library.findings.extend(syntax_findings(library))
     return library
 
@@ -100,7 +105,36 @@ def check_case(path: Path, library: Library, display: str, root: Path | None = N
     except InputError as exc:
         return CaseResult(slug, path, display, file, exc.findings)
     findings = tuple(review(letter, library))
-    return CaseResult(slug, path, display, file, findings, assembled=True, letter=letter)
+    return CaseResult(
+        slug,
+        path,
+        display,
+        file,
+        findings,
+        assembled=True,
+        letter=letter,
+        sentences=letter_sentences(letter),
+    )
+
+
+def with_boilerplate(cases: Sequence[CaseResult]) -> tuple[CaseResult, ...]:
+    """`cases`, each with a finding for every sentence that most letters share.
+
+    A public case is compared with the public cases only, so that nothing of a private case
+    (not even how many there are) reaches a published page; a private one with all cases."""
+    public = {c.slug: c.sentences for c in cases if c.assembled and c.public}
+    every = {c.slug: c.sentences for c in cases if c.assembled}
+    found = {"public": boilerplate(public), "all": boilerplate(every)}
+    out = []
+    for case in cases:
+        extra = found["public" if case.public else "all"].get(case.slug, [])
+        quiet = {s.rule for s in case.case.silence} if case.case else set()
+        extra = [f for f in extra if f.rule not in quiet]
+        if extra:
+            merged = sorted((*case.findings, *extra), key=lambda f: (f.position, f.rule))
+            case = replace(case, findings=tuple(merged))
+        out.append(case)
+    return tuple(out)
 
 
 def load_project(
@@ -112,7 +146,7 @@ def load_project(
     library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
     chosen = case_paths(root) if paths is None else list(paths)
     cases = tuple(check_case(p, library, display_path(p, base), root) for p in chosen)
-    return Project(root, library, cases)
+    return Project(root, library, with_boilerplate(cases))
 
 
 def _unreadable(path: Path, display: str, root: Path | None) -> Finding | None:

@@ -15,8 +15,29 @@ from collections.abc import Iterator
 from ..errors import Finding, Position, did_you_mean, error
 from ..letter.letter import Item, Letter
 from ..model.library import Library
+from . import figures, fit, prose, requirements
 from .structure import CHECKS, RULES, Review
 from .tone import ToneMatch, apply_limits, scanner
+
+#: Every check of a letter, in the order they run.
+ALL_CHECKS = (
+    *CHECKS,
+    requirements.requirement_findings,
+    fit.opening_scope,
+    fit.closing_fit,
+    fit.root_cause_titles,
+    figures.figure_findings,
+    prose.prose_findings,
+)
+#: Every rule id a check reports, with what it catches (tone rules are the library's own).
+ALL_RULES: dict[str, str] = {
+    **RULES,
+    **requirements.RULES,
+    **fit.RULES,
+    **figures.RULES,
+    **prose.RULES,
+    "boilerplate": "a sentence found in most letters of the library (checked over all cases)",
+}
 
 
 def today() -> dt.date:
@@ -28,16 +49,36 @@ def today() -> dt.date:
 def review(letter: Letter, library: Library, on: dt.date | None = None) -> list[Finding]:
     """Run every check on `letter`; findings sorted by position."""
     context = Review(letter, library, on or today())
-    findings = [f for check in CHECKS for f in check(context)]
+    findings = [f for check in ALL_CHECKS for f in check(context)]
     findings += tone_findings(letter, library)
     findings = list(_silenced(findings, letter, library))
     return sorted(findings, key=lambda f: (f.position, f.rule))
 
 
+#: The checks of a letter's words alone: what can be read in a letter as it was sent.
+WORDING_CHECKS = (
+    requirements.wording_findings,
+    fit.opening_scope,
+    fit.closing_fit,
+    fit.root_cause_titles,
+    figures.figure_findings,
+    prose.prose_findings,
+)
+
+
+def review_sent(letter: Letter, library: Library) -> list[Finding]:
+    """The checks of words on a letter read back from the text that was sent
+    (`letter.sent.read_sent`): its items point at lines of that text."""
+    context = Review(letter, library, today())
+    findings = [f for check in WORDING_CHECKS for f in check(context)]
+    findings += tone_findings(letter, library)
+    return sorted(_silenced(findings, letter, library), key=lambda f: (f.position, f.rule))
+
+
 def tone_findings(letter: Letter, library: Library) -> list[Finding]:
     located: list[tuple[ToneMatch, Item, bool]] = []
     for section in letter.sections:
-        for item in section.items:
+        for item in section.everything:
             text, values = item.text.plain_with_spans()
             for match in scanner(library.tone_rules).scan(text, section.key):
                 from_case = item.snippet is None or any(
@@ -70,7 +111,7 @@ def _snippet_position(item: Item, words: str) -> Position:
 
 def _silenced(findings: list[Finding], letter: Letter, library: Library) -> Iterator[Finding]:
     silences = letter.case.silence
-    known = set(RULES) | {rule.id for rule in library.tone_rules}
+    known = set(ALL_RULES) | {rule.id for rule in library.tone_rules}
     quiet = {s.rule for s in silences}
     for n, silence in enumerate(silences):
         if silence.rule not in known:
