@@ -18,6 +18,18 @@ NOTICES = TESTS / "notices"
 CORPUS = sorted(NOTICES.glob("*.txt"))
 ENV = {"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"}
 TO_FILL = {"unfilled-field", "corrective-undated", "preventive-no-start"}
+# The facts a reason requires that a notice does not give: the skeleton leaves them as
+# commented lines, and the check lists them.
+TO_FILL |= {
+    "metric-missing",
+    "metric-counts-missing",
+    "units-missing",
+    "evidence-required",
+    "ip-route-missing",
+    "fulfilment-missing",
+    "grading-missing",
+    "incentives-missing",
+}
 
 
 def poa(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

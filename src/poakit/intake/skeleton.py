@@ -121,16 +121,21 @@ def render_skeleton(
     w.line("visibility: private", "public: published on the site; private: local preview only")
     _seller(w, reading)
     _notice(w, issues, library, today, reading, notice_text)
+    checks = _required_checks(issues, library)
+    _facts(w, issues, library, reading, checks)
     w.line("investigation:", "what you reviewed, and what it showed")
     w.line(f"  - source: {PLACEHOLDER}", "e.g. Supplier invoices, January to September 2026")
     w.line(f"    finding: {PLACEHOLDER}", "what the review found, with figures")
     _suggestions(w, issues, library)
     w.line("evidence:", "the documents you attach (pdf, jpg, png); cover every ASIN")
     w.line(f"  - title: {PLACEHOLDER}", "as the reviewer will see it named")
-    w.line("    kind: invoice", "invoice, loa, test-report, screenshot, sop, ...")
+    kind = "screenshot" if "ip-route" in checks else "invoice"  # invoices do not answer IP
+    w.line(f"    kind: {kind}", "invoice, loa, test-report, screenshot, sop, ...")
     w.line("    date:", "the document's date (YYYY-MM-DD)")
     asins = sorted({a for i in issues for a in i.asins})
     w.line(f"    asins: {_flow(asins)}", "the ASINs it covers")
+    if "suppliers" in checks:
+        w.line(f"    supplier: {_SUPPLIER_ID}", "the supplier that issued it (under suppliers)")
     w.line(f"    file: {PLACEHOLDER}.pdf", "the file you will attach")
     w.line("follow_up: []", "add {date: YYYY-MM-DD, event: submitted} when you send it")
     w.line("lessons: []", "what this case taught, once it is decided")
@@ -252,6 +257,142 @@ def _snippet_entry(w: _Writer, snippet: Snippet) -> None:
             w.line(f"      {name}: {PLACEHOLDER}", f"required: {variable.description}")
         else:
             w.line(f"      # {name}: {PLACEHOLDER}", f"optional: {variable.description}")
+
+
+# -- the facts the reasons require (their `requirements`; see review/requirements.py) -----------
+
+_SUPPLIER_ID = "supplier-1"
+
+
+def _required_checks(issues: Sequence[Issue], library: Library) -> set[str]:
+    """The requirement checks of the issues' reasons (metric, suppliers, units...)."""
+    reasons = [library.reasons.get(issue.reason or "") for issue in issues]
+    return {r.check for reason in reasons if reason for r in reason.meta.requirements}
+
+
+def _facts(
+    w: _Writer,
+    issues: Sequence[Issue],
+    library: Library,
+    reading: NoticeReading | None,
+    checks: set[str],
+) -> None:
+    """The blocks of facts the reasons require, each with what to fill in; a number that is
+    not known yet is a commented line, so the skeleton still loads and `poa check` lists it."""
+    if "metric" in checks:
+        _metrics(w, issues, library, reading)
+    if "suppliers" in checks:
+        _suppliers(w)
+    if "units" in checks:
+        _units(w, issues)
+    if "ip-route" in checks:
+        _ip(w, issues, library, reading)
+    if "fulfilment" in checks:
+        _commented(w, "fulfilment", _FULFILMENT, "how orders are filled now (drop shipping)")
+    if "grading" in checks:
+        _commented(w, "grading", _GRADING, "how stock is graded before it is sold as New")
+    if "incentives" in checks:
+        _commented(w, "incentives", _INCENTIVES, "what was given for reviews: count and value")
+
+
+def _metrics(
+    w: _Writer, issues: Sequence[Issue], library: Library, reading: NoticeReading | None
+) -> None:
+    marketplace = reading.marketplace if reading and reading.marketplace else "amazon.com"
+    by_metric: dict[str, list[Issue]] = {}
+    for issue in issues:
+        reason = library.reasons.get(issue.reason or "")
+        if reason is not None and reason.meta.metric is not None:
+            by_metric.setdefault(reason.id, []).append(issue)
+    read = {m.name.casefold(): m.value_percent for m in (reading.metrics if reading else ())}
+    entries = []
+    for rid, listed in by_metric.items():
+        metric = library.reasons[rid].meta.metric
+        name = metric.name_in(marketplace)
+        rate = read.get(name.casefold(), read.get(metric.name.casefold()))
+        entries.append((listed, name, metric, rate))
+    if not any(rate is not None for *_, rate in entries):
+        w.line("metrics: []", "the rate, target, window and counts the notice gives, e.g.:")
+    else:
+        w.line("metrics:", "the notice's figures: the letter states them")
+    for listed, name, metric, rate in entries:
+        c = "" if rate is not None else "# "
+        w.line(f"  {c}- issues: {_flow([i.id for i in listed])}")
+        w.line(f"  {c}  name: {name}", "as the notice names it")
+        w.line(f"  {c}  target: {metric.target}", "as the notice states it")
+        w.line(f"  {c}  rate: {rate if rate is not None else PLACEHOLDER}", "in percent")
+        w.line(f"  #   defective: {PLACEHOLDER}", f"defective {metric.counts} in the window")
+        w.line(f"  #   total: {PLACEHOLDER}", f"all {metric.counts} in the window")
+        w.line(f"  #   window_days: {PLACEHOLDER}", f"Amazon's window: {metric.window or '?'}")
+
+
+def _suppliers(w: _Writer) -> None:
+    w.line("suppliers:", "every supplier of the ASINs under review, as on its invoices")
+    w.line(f"  - id: {_SUPPLIER_ID}", "a short id; units and evidence name it")
+    w.line(f"    name: {PLACEHOLDER}", "the supplier's legal name")
+    w.line(
+        "    # role: authorised-distributor",
+        "brand-owner, manufacturer, authorised-distributor, wholesaler, retailer, unverified",
+    )
+    for key, comment in (
+        ("address", "street, town, postcode, country"),
+        ("phone", "a number Amazon can call"),
+        ("website", "the supplier's website"),
+        ("email", "a contact e-mail address"),
+    ):
+        w.line(f"    {key}: {PLACEHOLDER}", comment)
+
+
+def _units(w: _Writer, issues: Sequence[Issue]) -> None:
+    asins = list(dict.fromkeys(a for issue in issues for a in issue.asins)) or [PLACEHOLDER]
+    w.line("units: []", "per ASIN, in the evidence window; bought = sold + removed + on hand")
+    for asin in asins:
+        w.raw(
+            f"  # - {{asin: {asin}, supplier: {_SUPPLIER_ID}, bought: 0, sold: 0, removed: 0, "
+            "on_hand: 0}"
+        )
+
+
+def _ip(
+    w: _Writer, issues: Sequence[Issue], library: Library, reading: NoticeReading | None
+) -> None:
+    owner = reading.rights_owner if reading else None
+    ids = [i.id for i in issues if i.reason in ("trademark", "copyright", "patent")]
+    w.line("ip: []", "how each IP complaint is answered; choose the route, e.g.:")
+    w.raw(f"  # - issues: {_flow(ids)}")
+    w.raw(f"  #   right: {PLACEHOLDER}  # the trademark, work or patent the notice names")
+    w.raw(f"  #   owner: {owner.name if owner and owner.name else PLACEHOLDER}")
+    w.raw(f"  #   owner_email: {owner.email if owner and owner.email else PLACEHOLDER}")
+    w.raw("  #   route: not-used  # retraction | authorisation | not-used")
+    w.raw(f"  #   change: {PLACEHOLDER}  # not-used: what was removed from the listing")
+
+
+_FULFILMENT = (
+    "ships_from: own-stock  # own-stock | supplier (a drop shipping agreement)",
+    "seller_of_record: true  # we alone are named on every slip, invoice and package",
+    f"returns: {PLACEHOLDER}  # where returns go and who processes them",
+    f"stock_out: {PLACEHOLDER}  # what happens to an offer when stock runs out",
+)
+_GRADING = (
+    f"rule: {PLACEHOLDER}  # when a unit stays New, checked without opening it",
+    "opened: used  # used | returned | disposed | refurbished: never New again",
+    "stock:",
+    "  - {asin: TBD, checked: 0, sealed: 0, opened: 0}",
+)
+_INCENTIVES = (
+    f"- what: {PLACEHOLDER}  # e.g. a 15 USD gift card for a five-star review",
+    "  asins: []",
+    "  count: 0  # how many buyers or orders received it",
+    "  value: 0  # its total value",
+    "  currency: USD",
+)
+
+
+def _commented(w: _Writer, key: str, lines: Sequence[str], comment: str) -> None:
+    empty = "[]" if key == "incentives" else "null"
+    w.line(f"{key}: {empty}", f"{comment}; uncomment and fill in:")
+    for line in lines:
+        w.raw(f"  # {line}")
 
 
 def _printable(text: str) -> str:

@@ -312,7 +312,10 @@ class _Builder:
         issues: Sequence[NoticeIssue],
         loc: tuple[str | int, ...],
     ) -> RichText | None:
-        context = {**standard_context(self.case, issues, self.library), **values}
+        standard = standard_context(self.case, issues, self.library)
+        # a snippet's own variable wins over a standard one of the same name
+        declared = snippet.meta.variables
+        context = {**{k: v for k, v in standard.items() if k not in declared}, **values}
         try:
             return render(self.library, snippet, context, case=str(self.file.position(*loc)))
         except RenderError as exc:
@@ -356,8 +359,9 @@ def facts_context(
     case: Case, issues: Sequence[NoticeIssue], library: Library | None = None
 ) -> dict[str, Any]:
     """The case's facts about `issues`: their metrics (each with `counts`, what its rate
-    counts), the suppliers, the units and incentives of their ASINs, their IP answers, how
-    orders are filled, how stock is graded, and the supporting documents."""
+    counts), the suppliers, the units accounting (`accounting`, the case's `units`) and the
+    incentives of their ASINs, their IP answers, how orders are filled, how stock is graded,
+    and the supporting documents."""
     ids = {issue.id for issue in issues}
     asins = set(_flat(i.asins for i in issues))
     reasons = {issue.id: issue.reason for issue in case.notice.issues}
@@ -370,7 +374,7 @@ def facts_context(
     return {
         "metrics": metrics,
         "suppliers": [_supplier(s) for s in case.suppliers],
-        "units": [_units(r, case) for r in case.units if r.asin in asins],
+        "accounting": [_units(r, case) for r in case.units if r.asin in asins],
         "ip": [_ip(a, reasons) for a in case.ip if ids & set(a.issues)],
         "fulfilment": case.fulfilment.model_dump() if case.fulfilment else None,
         "grading": _grading(case, asins),

@@ -93,7 +93,7 @@ _SAMPLE_CASE: dict[str, Any] = {
     "ip": [
         {
             "issues": ["sample-issue"],
-            "right": "BRANDCO",
+            "right": "BrandCo",
             "owner": "BrandCo Holdings Inc.",
             "owner_email": "ip@brandco.example",
             "route": "not-used",
@@ -148,7 +148,7 @@ def sections_of(snippet: Snippet) -> tuple[str, ...]:
     if snippet.kind is Kind.ROOT_CAUSE:
         return ("root_causes",)
     if snippet.kind is Kind.LETTER:
-        return (str(snippet.meta.part),)
+        return (str(snippet.meta.section or snippet.meta.part),)
     if snippet.kind is Kind.MEASURE:
         uses = (("corrective", "corrective_actions"), ("preventive", "preventive_measures"))
         return tuple(section for use, section in uses if snippet.meta.serves(use))

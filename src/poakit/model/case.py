@@ -188,6 +188,7 @@ class Supplier(Model):
     name: Text = Field(description="The supplier's legal name, as on its invoices.")
     role: SupplierRole | None = Field(
         None,
+        title="Role",
         description="brand-owner, manufacturer, authorised-distributor, wholesaler, retailer, "
         "or unverified (a source whose legitimacy could not be established).",
     )

@@ -49,7 +49,7 @@ STANDARD_VARIABLES = frozenset(
         # the case's facts, for the entry's issues (see "How to write a snippet")
         "metrics",
         "suppliers",
-        "units",
+        "accounting",
         "ip",
         "fulfilment",
         "grading",

@@ -9,7 +9,7 @@ cache, the memo and the cores.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Finding, InputError, Level, Position, error
@@ -67,10 +67,14 @@ class Project:
     library: Library
     cases: tuple[CaseResult, ...]
     library_key: str = ""  # the library's content digest, where a loader computed it
+    #: what only all the cases together show (boilerplate): reported by `poa check` and the
+    #: build, not on a case's page, which is made when that case alone is checked
+    across: tuple[Finding, ...] = ()
 
     @property
     def findings(self) -> list[Finding]:
         everything = [*self.library.findings, *(f for c in self.cases for f in c.findings)]
+        everything += self.across
         # a snippet's own wording is reported once, however many cases use it
         unique = {str(f): f for f in everything}
         return sorted(unique.values(), key=lambda f: (f.position, f.rule))
@@ -117,24 +121,21 @@ def check_case(path: Path, library: Library, display: str, root: Path | None = N
     )
 
 
-def with_boilerplate(cases: Sequence[CaseResult]) -> tuple[CaseResult, ...]:
-    """`cases`, each with a finding for every sentence that most letters share.
+def across_cases(cases: Sequence[CaseResult]) -> tuple[Finding, ...]:
+    """What only all the cases together show: every sentence that most letters share.
 
     A public case is compared with the public cases only, so that nothing of a private case
-    (not even how many there are) reaches a published page; a private one with all cases."""
+    (not even how many there are) reaches a published page; a private one with all cases.
+    A case may silence it (`silence: [{rule: boilerplate, reason: ...}]`)."""
     public = {c.slug: c.sentences for c in cases if c.assembled and c.public}
     every = {c.slug: c.sentences for c in cases if c.assembled}
     found = {"public": boilerplate(public), "all": boilerplate(every)}
-    out = []
+    out: list[Finding] = []
     for case in cases:
-        extra = found["public" if case.public else "all"].get(case.slug, [])
         quiet = {s.rule for s in case.case.silence} if case.case else set()
-        extra = [f for f in extra if f.rule not in quiet]
-        if extra:
-            merged = sorted((*case.findings, *extra), key=lambda f: (f.position, f.rule))
-            case = replace(case, findings=tuple(merged))
-        out.append(case)
-    return tuple(out)
+        extra = found["public" if case.public else "all"].get(case.slug, [])
+        out += [f for f in extra if f.rule not in quiet]
+    return tuple(sorted(out, key=lambda f: (f.position, f.rule)))
 
 
 def load_project(
@@ -146,7 +147,7 @@ def load_project(
     library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
     chosen = case_paths(root) if paths is None else list(paths)
     cases = tuple(check_case(p, library, display_path(p, base), root) for p in chosen)
-    return Project(root, library, with_boilerplate(cases))
+    return Project(root, library, cases, across=across_cases(cases))
 
 
 def _unreadable(path: Path, display: str, root: Path | None) -> Finding | None:

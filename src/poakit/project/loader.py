@@ -34,7 +34,7 @@ from ..review.review import today as review_date
 from ..source.layout import CACHE_DIR, SNIPPETS_DIR, case_paths, display_path, slug_of
 from ..source.yaml import MAX_BYTES
 from .cache import Cache, digest, folder_fingerprint
-from .load import CaseResult, Project, check_case, leaves, load_library, with_boilerplate
+from .load import CaseResult, Project, across_cases, check_case, leaves, load_library
 from .memo import Memo
 from .parallel import on_every_core
 from .settings import switch
@@ -124,7 +124,7 @@ class Loader:
         for path, result in zip(keys, cases, strict=True):
             self.memo.keep(keys[path], result)
         self.memo.sweep()
-        self._latest = Project(self.root, library, with_boilerplate(cases), library_key)
+        self._latest = Project(self.root, library, cases, library_key, across=across_cases(cases))
         return self._latest
 
     def _current_library(self) -> tuple[Library, str]:
@@ -271,7 +271,8 @@ def check_project(
         return Loader(root, base=base).load(cache_folder=cache_folder)
     library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
     check = partial(_findings_only, library, root, base)
-    return Project(root, library, with_boilerplate(on_every_core(check, list(paths))))
+    cases = tuple(on_every_core(check, list(paths)))
+    return Project(root, library, cases, across=across_cases(cases))
 
 
 def _findings_only(library: Library, root: Path, base: Path, path: Path) -> CaseResult:

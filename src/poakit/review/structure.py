@@ -214,6 +214,8 @@ def evidence_per_asin(review: Review) -> Iterator[Finding]:
         reason = review.library.reasons.get(issue.reason)
         if reason is None or not reason.meta.requires_evidence:
             continue
+        if any(r.check == "evidence" and r.per_asin for r in reason.meta.requirements):
+            continue  # the reason names the kind of document; `review.requirements` checks it
         for i, asin in enumerate(issue.asins):
             if asin not in documented:
                 yield error(
