@@ -22,8 +22,8 @@ from .tone import sentence_spans
 
 #: Fewer letters than this say nothing about a library.
 MIN_LETTERS = 4
-#: Shorter sentences ("We refunded the buyer.") are too plain to count as template wording.
-MIN_WORDS = 6
+#: Shorter sentences ("We refunded them.") are too plain to count as template wording.
+MIN_WORDS = 5
 
 
 @dataclass(frozen=True)

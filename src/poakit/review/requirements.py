@@ -735,3 +735,28 @@ WORDING_CHECKERS: dict[str, Checker] = {
     "ip-type": check_ip_type,
     "statement": check_statement,
 }
+
+#: The rules each check reports: what a requirement of that check can draw.
+CHECK_RULES: dict[str, frozenset[str]] = {
+    "metric": frozenset(
+        {
+            "metric-missing",
+            "metric-counts-missing",
+            "metric-rate",
+            "metric-name",
+            "metric-not-stated",
+        }
+    ),
+    "since-fix": frozenset({"since-fix-missing"}),
+    "suppliers": frozenset(
+        {"suppliers-missing", "supplier-details-missing", "supplier-not-listed"}
+    ),
+    "evidence": frozenset({"evidence-required"}),
+    "units": frozenset({"units-missing", "units-do-not-add-up", "units-not-invoiced"}),
+    "ip-route": frozenset({"ip-route-missing", "ip-route-evidence", "ip-evidence-does-not-answer"}),
+    "ip-type": frozenset({"ip-type-mismatch"}),
+    "fulfilment": frozenset({"fulfilment-missing", "fulfilment-incomplete"}),
+    "grading": frozenset({"grading-missing", "grading-does-not-add-up"}),
+    "incentives": frozenset({"incentives-missing"}),
+    "statement": frozenset({"statement-missing"}),
+}
