@@ -150,3 +150,51 @@ def test_an_interrupted_write_leaves_nothing(
     monkeypatch.setattr(os, "link", crash)
     assert main(["--root", str(project), "new", "acme", "--reason", "inauthentic"]) == 130
     assert list((project / "cases").iterdir()) == []
+
+
+def test_a_reasons_requirements_give_the_skeleton_its_facts(project: Path) -> None:
+    """The facts an inauthentic letter must state: a supplier to fill in, the units to count
+    (commented until known), an invoice that names its supplier."""
+    notice = (NOTICES / "inauthentic-deactivation.txt").read_bytes()
+    assert poa(project, "new", "fake", "--from-notice", "-", stdin=notice).returncode == 0
+    text = (project / "cases" / "fake.yaml").read_text()
+    case = load_case(project / "cases" / "fake.yaml", "cases/fake.yaml").case
+    assert [(s.id, s.name, s.address, s.phone, s.website, s.email) for s in case.suppliers] == [
+        ("supplier-1", "TBD", "TBD", "TBD", "TBD", "TBD")
+    ]
+    asin = case.notice.issues[0].asins[0]
+    assert case.units == [] and f"# - {{asin: {asin}, supplier: supplier-1, bought: 0" in text
+    assert [d.supplier for d in case.evidence] == ["supplier-1"]
+    rules = {
+        line.rsplit("[", 1)[1].rstrip("]")
+        for line in poa(project, "check", "cases/fake.yaml").stdout.decode().splitlines()
+        if "[" in line
+    }
+    assert "units-missing" in rules and "unfilled-field" in rules
+
+
+def test_a_metric_notice_gives_the_skeleton_its_rate(project: Path) -> None:
+    notice = (NOTICES / "order-defect-rate.txt").read_bytes()
+    assert poa(project, "new", "odr", "--from-notice", "-", stdin=notice).returncode == 0
+    case = load_case(project / "cases" / "odr.yaml", "cases/odr.yaml").case
+    assert [(m.name, m.target, m.rate, m.defective) for m in case.metrics] == [
+        ("Order Defect Rate", "under 1%", 1.84, None)
+    ]
+    text = (project / "cases" / "odr.yaml").read_text()
+    assert "#   defective: TBD" in text and "#   window_days: TBD" in text
+
+
+@pytest.mark.parametrize(
+    ("reason", "block"),
+    [
+        ("drop-shipping", "fulfilment: null"),
+        ("used-sold-as-new", "grading: null"),
+        ("review-manipulation", "incentives: []"),
+        ("trademark", "ip: []"),
+    ],
+)
+def test_the_facts_to_fill_in_are_shown_commented(project: Path, reason: str, block: str) -> None:
+    assert poa(project, "new", "x", "--reason", reason).returncode == 0
+    text = (project / "cases" / "x.yaml").read_text()
+    assert any(line.startswith(block) for line in text.splitlines())
+    load_case(project / "cases" / "x.yaml", "cases/x.yaml")  # it loads as it is

@@ -137,8 +137,8 @@ class MetricFigures(Model):
     def _defective_within_total(self) -> MetricFigures:
         if self.defective is not None and self.total is not None and self.defective > self.total:
             raise ValueError(
-                f"'defective' ({self.defective}) is more than 'total' ({self.total}): the "
-                "defective orders are part of all orders"
+                f"'defective' ({self.defective}) is more than 'total' ({self.total}), of which "
+                "it is a part"
             )
         return self
 

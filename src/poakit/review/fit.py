@@ -41,7 +41,12 @@ def opening_scope(review: Review) -> Iterator[Finding]:
         problem = f"the notice acts on the account ({action}), and the opening does not say so"
     elif action in LISTING_ACTIONS:
         missing = [a for a in dict.fromkeys(asins) if a not in text]
-        if missing:
+        if re.search(r"\b(?:deactivat|suspend)\w*\b[^.]*\baccount\b", text, re.IGNORECASE):
+            problem = (
+                f"the notice acts on listings ({action}), and the opening speaks of the account "
+                "being deactivated"
+            )
+        elif missing:
             problem = (
                 f"the notice acts on listings ({action}), and the opening does not name "
                 + ", ".join(missing)
