@@ -20,6 +20,7 @@ from .catalogue import (
     measures_table,
     metrics_table,
     reasons_table,
+    requirements_block,
     root_causes_table,
     sample_block,
 )
@@ -39,6 +40,7 @@ MACROS = (
     "snippet_example",
     "accepted_files",
     "metric_table",
+    "requirement_lists",
 )
 
 
@@ -130,3 +132,15 @@ class GuideData:
     def metric_table(self) -> str:
         """The performance metrics of the library's reasons, with targets and windows."""
         return metrics_table(self.project.library, prefix="../reasons/")
+
+    def requirement_lists(self) -> str:
+        """Per reason, what the letter must state, what must back it, and the sources."""
+        blocks = []
+        for reason in sorted(self.project.library.reasons.values(), key=lambda r: r.meta.title):
+            parts = requirements_block(reason)[2:]  # the table and the sources
+            if parts:
+                link = f"[{reason.meta.title}](../reasons/{reason.id}.md)"
+                body = "\n\n".join([link, *parts])
+                indented = "\n".join(f"    {line}" if line else "" for line in body.splitlines())
+                blocks.append(f'??? note "{reason.meta.title}"\n{indented}')
+        return "\n\n".join(blocks)
