@@ -278,7 +278,7 @@ def _add_section(writer: _Writer, letter: Letter, section: Section) -> None:
         return
     for item in section.items:
         if section.key == "root_causes":
-            lead = (Run(f"{item.label}. ", bold=True),) if item.label else ()
+            lead = (Run(f"{visible(item.label)}. ", bold=True),) if item.label else ()
             _add_item(writer, item, "number", lead=lead)
         elif section.key in ("corrective_actions", "preventive_measures"):
             note = letter.answer_note(item)

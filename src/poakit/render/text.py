@@ -122,7 +122,8 @@ def _wrap_line(line: str, width: int) -> Iterator[str]:
 
 
 def _root_cause(letter: Letter, number: int, item: Item) -> str:
-    text = f"{item.label}. {item.text.plain()}" if item.label else item.text.plain()
+    # the label may be case data (a root cause's `title`): shown as typed, like every value
+    text = f"{visible(item.label)}. {item.text.plain()}" if item.label else item.text.plain()
     return _hanging(f"{number}. ", text)
 
 

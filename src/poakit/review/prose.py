@@ -89,31 +89,40 @@ def problems(text: str) -> Iterator[Problem]:
     yield from _unbalanced(text)
 
 
+_BRACKETS = re.compile("[" + re.escape("".join(o + c for o, c in _PAIRS)) + '"]')
+
+
 def _unbalanced(text: str) -> Iterator[Problem]:
+    depth = {opening: 0 for opening, _ in _PAIRS}
+    last_open: dict[str, int] = {}
+    closers = {closing: opening for opening, closing in _PAIRS}
+    quotes: list[int] = []
+    for match in _BRACKETS.finditer(text):  # only the brackets: letters are long, these few
+        char, index = match.group(), match.start()
+        if char == '"':
+            quotes.append(index)
+        elif char in depth:
+            depth[char] += 1
+            last_open[char] = index
+        elif depth[closers[char]] == 0:
+            opening = closers[char]
+            yield Problem(
+                "unbalanced",
+                index,
+                index + 1,
+                f"'{char}' without '{opening}': {_around(text, index, index + 1)}",
+            )
+        else:
+            depth[closers[char]] -= 1
     for opening, closing in _PAIRS:
-        depth = 0
-        for index, char in enumerate(text):
-            if char == opening:
-                depth += 1
-            elif char == closing:
-                depth -= 1
-                if depth < 0:
-                    yield Problem(
-                        "unbalanced",
-                        index,
-                        index + 1,
-                        f"'{closing}' without '{opening}': {_around(text, index, index + 1)}",
-                    )
-                    depth = 0
-        if depth > 0:
-            at = text.rfind(opening)
+        if depth[opening] > 0:
+            at = last_open[opening]
             yield Problem(
                 "unbalanced",
                 at,
                 at + 1,
                 f"'{opening}' without '{closing}': {_around(text, at, at + 1)}",
             )
-    quotes = [m.start() for m in re.finditer(r'"', text)]
     if len(quotes) % 2:
         at = quotes[-1]
         yield Problem(
