@@ -66,7 +66,6 @@ def synthetic_cases(n: int, snippets: Path) -> dict[str, str]:
     """N valid case files (slug -> YAML), cycling through every reason of the library."""
     sys.path.insert(0, str(REPO / "src"))
     from poakit.project.load import load_library
-
     from poakit.review.requirements import RULES as REQUIRED
 
     library = load_library(snippets)
