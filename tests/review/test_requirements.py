@@ -138,3 +138,23 @@ if __name__ == "__main__":
     import tempfile
 
     _write_expected(Path(tempfile.mkdtemp()))
+
+
+def test_a_letter_that_does_not_state_the_metric(tmp_path: Path) -> None:
+    """A library without the metric lead: the rate and counts entered in the case never reach
+    the letter, and the check says which figures are missing."""
+    import shutil
+
+    library_folder = tmp_path / "snippets"
+    shutil.copytree(REPO / "snippets", library_folder)
+    (library_folder / "letter" / "metric-figures.md").unlink()
+    library = load_library(library_folder, "snippets")
+    path = tmp_path / "cases" / "req.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump(complete_case("order-defect-rate"), sort_keys=False, width=1000))
+    found = [str(f) for f in check_case(path, library, "cases/req.yaml").findings]
+    assert found == [
+        "cases/req.yaml:41:3: error: the letter does not state the notice's Order Defect Rate of "
+        "2.1% (26 of 1,240) (use a letter library with the metric lead (letter/metric-figures), "
+        "or state the rate and the counts in the first root cause) [metric-not-stated]"
+    ]
