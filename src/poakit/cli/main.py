@@ -23,6 +23,7 @@ from ..project.loader import check_project
 from ..render import DEFAULT_WIDTH, FORMATS, render_letter
 from ..review.review import today
 from ..source.layout import CACHE_DIR, SNIPPETS_DIR, display_path, find_root, resolve_case
+from . import stage as stage_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
         "ids), for editor completion. schema/case.schema.json holds a copy.",
     )
     schema.set_defaults(run=run_schema)
+
+    stage_command.add_parser(commands)  # poa stage DIR (cli/stage.py)
     return parser
 
 
