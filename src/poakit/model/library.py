@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import Finding, Position
 from .document import Document
+from .notices import NoticeData
 from .sections import DEFAULT_TITLES
 from .tonerules import ToneRule
 
@@ -153,6 +154,7 @@ class Library:
     settings: Settings = field(default_factory=Settings)
     findings: list[Finding] = field(default_factory=list)
     tone_rules: tuple[ToneRule, ...] = ()
+    notices: NoticeData = field(default_factory=NoticeData)  # stores and notice languages
 
     def of(self, kind: Kind) -> dict[str, Snippet]:
         return self.snippets.setdefault(kind, {})
