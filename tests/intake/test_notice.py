@@ -32,6 +32,7 @@ from poakit.intake.notice import (
     format_summary,
     read_notice,
 )
+from poakit.model.case import Route
 from poakit.source.library import read_library
 
 NOTICES = TESTS / "notices"
@@ -160,10 +161,26 @@ def assert_partition(reading: NoticeReading) -> None:
 CORPUS = sorted(NOTICES.glob("*.txt"))
 
 
-def test_the_corpus_covers_the_catalogue() -> None:
-    assert len(CORPUS) >= 12
+def expected(name: str) -> dict[str, object]:
+    data = yaml.safe_load((NOTICES / f"{name}.expected.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_the_corpus_covers_every_reason_five_stores_and_every_language() -> None:
+    assert len(CORPUS) >= 30
     for notice in CORPUS:
         assert notice.with_name(notice.stem + ".expected.yaml").is_file(), notice.name
+    readings = [expected(notice.stem) for notice in CORPUS]
+    reasons = {i["reason"] for r in readings for i in r["issues"]}  # type: ignore[attr-defined]
+    catalogue = {p.stem for p in (REPO / "snippets" / "reasons").glob("*.md")}
+    assert catalogue <= reasons
+    assert len({r["marketplace"] for r in readings} - {None}) >= 5
+    assert {"de", "fr", "it", "es", "ja"} <= {r["language"] for r in readings}
+    assert {r["route"] for r in readings} == {None, *(route.value for route in Route)}
+    sources = (NOTICES / "SOURCES.md").read_text(encoding="utf-8")
+    for notice in CORPUS:
+        assert f"`{notice.name}`" in sources, notice.name
 
 
 @pytest.mark.parametrize("notice", CORPUS, ids=[path.stem for path in CORPUS])
@@ -172,6 +189,81 @@ def test_golden(notice: Path) -> None:
     reading = read(notice.read_text(encoding="utf-8"))
     assert plain(reading) == expected
     assert_partition(reading)
+
+
+# --- what issue 17 found: each case with its own test --------------------------------------
+
+
+def reasons_and_ids(name: str) -> list[tuple[object, ...]]:
+    reading = read((NOTICES / f"{name}.txt").read_text(encoding="utf-8"))
+    return [(i.reason, i.asins, i.orders, i.complaints) for i in reading.issues]
+
+
+def test_a_related_account_notice_citing_the_code_of_conduct_is_about_the_related_account() -> None:
+    reading = read((NOTICES / "related-accounts-coc-ca.txt").read_text(encoding="utf-8"))
+    assert [(r.reason, r.score) for r in reading.reasons][:2] == [
+        ("related-accounts", 5),
+        ("code-of-conduct", 1),  # "Seller Code of Conduct (https://...G1801)": a citation
+    ]
+    assert [i.reason for i in reading.issues] == ["related-accounts"]
+
+
+def test_a_notice_numbering_its_reasons_gives_one_issue_each() -> None:
+    assert reasons_and_ids("two-reasons-numbered-us") == [
+        (
+            "used-sold-as-new",
+            ("B0F3KQ7M2T", "B0F3KQ8N4V"),
+            ("112-6043318-2290541", "114-9905127-3318862"),
+            (),
+        ),
+        ("product-safety", ("B0E7WX3R9P",), ("113-2217709-6650193", "111-5528846-0087312"), ()),
+    ]
+
+
+def test_a_notice_with_bulleted_or_paragraphed_reasons_gives_one_issue_each() -> None:
+    assert reasons_and_ids("two-reasons-bulleted-au") == [
+        ("restricted-products", ("B0D2HF6J8L", "B0D2HF7K1M"), (), ()),
+        ("detail-page-abuse", ("B0C9PL4Q6R", "B0C9PL5S8T", "B0C9PL2N3Q"), (), ()),
+    ]
+    assert [reason for reason, *_ in reasons_and_ids("two-reasons-paragraphs-in")] == [
+        "review-manipulation",
+        "sales-rank-manipulation",
+    ]
+
+
+def test_a_uk_late_dispatch_rate_notice_is_a_late_shipment_rate_issue() -> None:
+    reading = read((NOTICES / "late-dispatch-rate-uk.txt").read_text(encoding="utf-8"))
+    assert [i.reason for i in reading.issues] == ["late-shipment-rate"]
+    assert reading.metrics[0] == Metric(
+        "late-shipment-rate", "Late Dispatch Rate", 6.2, "under 4%", 30, 41, 661, False
+    )
+
+
+def test_an_on_time_delivery_rate_notice_is_an_on_time_delivery_rate_issue() -> None:
+    assert reasons_and_ids("on-time-delivery-rate-us") == [
+        ("on-time-delivery-rate", ("B0FA2C4E6G", "B0FA2C5H8J"), (), ())
+    ]
+
+
+def test_a_german_notice_about_inauthentic_items_is_read() -> None:
+    reading = read((NOTICES / "de-inauthentic.txt").read_text(encoding="utf-8"))
+    assert (reading.language, reading.marketplace, reading.action) == (
+        "de",
+        "amazon.de",
+        "account-deactivated",
+    )
+    assert reasons_and_ids("de-inauthentic") == [
+        (
+            "inauthentic",
+            ("B0DK5P7R9T", "B0DK5P8S2V"),
+            ("302-4418275-6630917", "028-7730419-1184526"),
+            ("50817736240", "50817736241"),
+        )
+    ]
+    assert (reading.evidence_window_days, reading.deadline) == (
+        365,
+        Deadline("bis zum 14. Juli 2026", dt.date(2026, 7, 14), None),
+    )
 
 
 # --- ids ----------------------------------------------------------------------------------
@@ -334,6 +426,13 @@ def test_policy_pages(text: str, pages: tuple[str, ...]) -> None:
         ("write to notice-dispute@amazon.com", None),
         ("https://sellercentral-europe.amazon.com/home", None),
         ("the amazon.community forum", None),
+        ("Betreff: Ihr Amazon.de-Verkäuferkonto wurde deaktiviert", "amazon.de"),
+        ("see https://sellercentral.amazon.ca/gp/help/external/G1801", "amazon.ca"),
+        ("see sellercentral.amazon.com.au/performance", "amazon.com.au"),
+        ("Amazon.co.jp をご利用いただき、https://sellercentral.amazon.com/", "amazon.co.jp"),
+        ("https://sellercentral.amazon.com.tr/home", "amazon.com.tr"),
+        ("amazon.de-shop.example", None),
+        ("seller-performance@amazon.co.uk", None),
     ],
 )
 def test_marketplace(text: str, marketplace: str | None) -> None:
@@ -370,6 +469,16 @@ def test_several_marketplaces_take_the_first_and_say_so() -> None:
         ),
         ("Your order defect rate over the last 60 days is 1.8%.", None),
         ("Provide invoices. Your ODR over the last 60 days is 1.8%.", None),
+        ("Fügen Sie Rechnungen bei, die in den letzten 365 Tagen ausgestellt wurden.", 365),
+        (
+            "eine Rechnung eines Versorgungsunternehmens, die innerhalb der letzten 90 Tage ausgestellt wurde",
+            None,
+        ),
+        ("Envíanos facturas emitidas en los últimos 365 días.", 365),
+        ("Joignez les factures émises au cours des 365 derniers jours.", 365),
+        ("Sur les 60 derniers jours, 27 commandes ont reçu un commentaire négatif.", None),
+        ("Invia le fatture emesse dal tuo fornitore negli ultimi 365 giorni.", 365),
+        ("発行日から90日以内の請求書または領収書の写し。", 90),
     ],
 )
 def test_evidence_window(text: str, days: int | None) -> None:
@@ -470,6 +579,18 @@ def test_the_deadline_is_the_first_date_else_the_first_duration(
         ("We removed your listings. This is a final warning.", "listings-removed"),
         ("A forewarning, not a notice.", None),
         ("Thank you for your reply.", None),
+        (
+            "We have deactivated your seller-fulfilled listings in that category.",
+            "category-restricted",
+        ),
+        ("We have temporarily suppressed the listing below.", "listings-removed"),
+        ("Your selling account is not affected.", None),
+        ("Ihr Amazon.de-Verkäuferkonto wurde deaktiviert.", "account-deactivated"),
+        ("Votre compte vendeur Amazon.fr a été désactivé.", "account-deactivated"),
+        ("Il tuo account venditore su Amazon.it è stato disattivato.", "account-deactivated"),
+        ("Hemos desactivado las ofertas de los productos.", "listings-removed"),
+        ("以下の出品を削除しました。", "listings-removed"),
+        ("出品用アカウントを停止しました。", "account-deactivated"),
     ],
 )
 def test_action(text: str, action: str | None) -> None:
@@ -667,6 +788,120 @@ def test_signals_are_cleaned_up() -> None:
     ]
 
 
+def test_a_cited_policy_counts_once_however_it_is_named() -> None:
+    policy = "https://sellercentral.amazon.com/gp/help/external/G1801"
+    cited = read(
+        f"Our Code of Conduct ({policy}) and Selling Partner Support ({policy}) apply. Your "
+        "account is related to another selling account."
+    )
+    assert [(r.reason, r.score, r.matched) for r in cited.reasons] == [
+        (
+            "related-accounts",
+            4,
+            ("related to another selling account", "another selling account"),
+        ),
+        ("code-of-conduct", 1, ("code of conduct (cited)", "selling partner support (cited)")),
+    ]
+    named = read("You misused Selling Partner Support, against our Code of Conduct.")
+    assert [(r.reason, r.score) for r in named.reasons] == [("code-of-conduct", 2)]
+
+
+def test_a_stated_type_outweighs_a_passing_phrase() -> None:
+    reading = read(
+        "We care about the condition of your items and their safety.\n\n"
+        "ASIN: B0C1111111\nComplaint type: Safety\n"
+    )
+    assert [(r.reason, r.score, r.matched) for r in reading.reasons] == [
+        ("product-safety", 4, ("complaint type: safety",)),
+    ]
+
+
+# --- language and route ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Your selling account has been deactivated.", "en"),
+        ("Ihr Verkäuferkonto wurde deaktiviert, weil wir Beschwerden erhalten haben.", "de"),
+        ("Votre compte vendeur a été désactivé et vos offres ont été supprimées.", "fr"),
+        ("Il tuo account venditore è stato disattivato e le tue offerte sono state rimosse.", "it"),
+        ("Hemos desactivado las ofertas de tu cuenta por reclamaciones de los clientes.", "es"),
+        ("出品用アカウントを停止しました。ご確認ください。", "ja"),
+        (
+            "Notice: Policy Warning\n\nwir haben einige Ihrer Angebote entfernt, weil uns ein Rechteinhaber mitgeteilt hat, dass die Angebote sein Design verletzen.",
+            "de",
+        ),
+        ("ASIN: B0C1234567", "en"),
+        ("", "en"),
+        ((NOTICES / "unknown-language-pl.txt").read_text(encoding="utf-8"), None),
+    ],
+    ids=["en", "de", "fr", "it", "es", "ja", "english-subject", "ids-only", "empty", "polish"],
+)
+def test_language(text: str, language: str | None) -> None:
+    assert read(text).language == language
+
+
+def test_a_notice_in_no_known_language_gives_no_reason_but_says_what_it_might_be() -> None:
+    reading = read((NOTICES / "unknown-language-pl.txt").read_text(encoding="utf-8"))
+    assert reading.reasons[0].reason == "order-defect-rate"  # "wskaźnik wadliwych zamówień"
+    (issue,) = reading.issues
+    assert (issue.reason, issue.orders) == (None, ("305-5512047-8830216", "305-0098321-4471925"))
+    assert issue.doubt == (
+        "the notice is not in a language poakit reads, so its reason was not guessed; "
+        "possible: order-defect-rate (2 points)"
+    )
+    assert reading.metrics == ()  # numbers in a language poakit does not read are not read
+    assert (
+        reading.unknown[0] == "the notice is in no language poakit reads (de, en, es, fr, it, ja)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        ("Send us a plan of action that explains the root cause.", "plan-of-action"),
+        (
+            "You do not need to send a plan of action; upload the following documents: a passport.",
+            "documents",
+        ),
+        (
+            "You do not need to send a plan of action. Complete the security questionnaire.",
+            "questionnaire",
+        ),
+        (
+            'You do not need to send a plan of action. Click "Acknowledge" on Account Health.',
+            "acknowledgement",
+        ),
+        ("You do not need to send a Plan of Action now.", "none"),
+        ("Ask the rights owner to send a retraction to us.", "retraction"),
+        ("Ask the rights owner for a retraction, or send us proof of your licence.", "documents"),
+        ("Lower the price of each offer, then confirm the change.", "none"),
+        ("Senden Sie uns einen Maßnahmenplan.", "plan-of-action"),
+        (
+            "Ein Maßnahmenplan ist nicht erforderlich. Reichen Sie eines der folgenden Dokumente ein.",
+            "documents",
+        ),
+        (
+            "No es necesario que envíes un plan de acción. Envíanos solo lo siguiente: facturas.",
+            "documents",
+        ),
+        ("本通知について、申し立てや改善計画を提出していただく必要はありません。", "none"),
+        ("Thank you for selling with us.", None),
+    ],
+)
+def test_route(text: str, route: str | None) -> None:
+    assert read(text).route == route
+
+
+def test_the_route_keeps_the_phrases_that_decided_it() -> None:
+    reading = read((NOTICES / "identity-verification-nl.txt").read_text(encoding="utf-8"))
+    assert reading.route_signals == (
+        "do not need to ... plan of action",
+        "upload the following documents",
+    )
+
+
 # --- issues -------------------------------------------------------------------------------
 
 
@@ -728,6 +963,54 @@ def test_an_id_in_two_blocks_lands_in_the_first() -> None:
 )
 def test_issues_without_reason_or_ids(text: str, issues: list[tuple[object, ...]]) -> None:
     assert [ids_of(issue) for issue in read(text).issues] == issues
+
+
+TRADEMARK = "A rights owner reported a trademark infringement. Trademark asserted: 6120458."
+LAYOUTS = {
+    "numbered": (
+        "We found two problems:\n\n"
+        "1) Buyers reported counterfeit and inauthentic goods.\nASIN: B0C1111111\n\n"
+        f"2) {TRADEMARK}\nASIN: B0C2222222\n\n"
+        "How do I reactivate my account?\nSend a plan of action.\n"
+    ),
+    "bulleted": (
+        "We found two problems:\n"
+        "\u2022 Buyers reported counterfeit and inauthentic goods.\n"
+        "  ASIN: B0C1111111\n"
+        f"\u2022 {TRADEMARK}\n"
+        "  ASIN: B0C2222222\n"
+    ),
+    "paragraphs": (
+        "First, buyers reported counterfeit and inauthentic goods: B0C1111111.\n\n"
+        f"Second, on B0C2222222: {TRADEMARK}\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_each_reason_of_a_notice_keeps_its_own_ids_however_they_are_laid_out(layout: str) -> None:
+    reading = read(layout)
+    assert [(i.reason, i.asins) for i in reading.issues] == [
+        ("inauthentic", ("B0C1111111",)),
+        ("trademark", ("B0C2222222",)),
+    ]
+
+
+def test_numbered_steps_are_not_reasons() -> None:
+    reading = read((NOTICES / "patent-neutral-evaluation-us.txt").read_text(encoding="utf-8"))
+    assert [i.reason for i in reading.issues] == ["patent"]
+
+
+def test_a_reading_with_little_evidence_says_so() -> None:
+    (issue,) = read("We removed your listing: ASIN B0C1111111, counterfeit.").issues
+    assert issue.doubt == "low confidence: read from 'counterfeit' (1 point)"
+    (close,) = read("Counterfeit items, an inauthentic copy of a trademark; the patent too.").issues
+    assert close.doubt == (
+        "low confidence: read from 'counterfeit', 'inauthentic' (2 points); "
+        "also possible: patent (1 point), trademark (1 point)"
+    )
+    (sure,) = read("Counterfeit and inauthentic items. Complaint type: Inauthentic").issues
+    assert sure.doubt is None
 
 
 # --- unknown and the summary --------------------------------------------------------------

@@ -734,14 +734,14 @@ class _Layout:
         return start, end
 
     def parts(self, position: int) -> list[_Span]:
-        """The parts holding `position`, innermost first: its paragraph, then its items."""
+        """The parts holding `position`, innermost (shortest) first: its paragraph, its items."""
         holding = [
             (start, end)
             for start, end in self.items[max(0, bisect_right(self._item_starts, position) - 50) :]
             if start <= position < end
         ]
-        spans = [self.paragraph(position), *sorted(holding, key=lambda s: s[1] - s[0])]
-        return list(dict.fromkeys(spans))
+        spans = sorted({self.paragraph(position), *holding}, key=lambda s: (s[1] - s[0], s))
+        return spans
 
     def _holds_id(self, start: int, end: int) -> bool:
         at = bisect_left(self._positions, start)
