@@ -1143,6 +1143,12 @@ HUGE: dict[str, Callable[[], str]] = {
         f"Field{i}: B0C{i:07d}\n\n" for i in range(FIVE_MB // 20 + 1)
     )[:FIVE_MB],
     "anchors": lambda: _repeat("rights owner's contact details: invoices the last 9 days "),
+    "distinct-items": lambda: "".join(f"- {i}. B0C{i:07d}\n" for i in range(FIVE_MB // 20 + 1))[
+        :FIVE_MB
+    ],
+    "citations": lambda: _repeat("Seller Code of Conduct (https://x.example) counterfeit. "),
+    "healthy-metrics": lambda: _repeat("Valid Tracking Rate: 98.4%, valid tracking rate 97% "),
+    "paragraphs-and-headings": lambda: _repeat("Why? counterfeit B0C1234567\n\n1) trademark\n"),
     "signal-phrases": lambda: _repeat("counterfeit trademark order defect rate 1.8% "),
 }
 # A hang guard, not a speed target (those live in benchmarks/): a reader that backtracks takes

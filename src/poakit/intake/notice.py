@@ -68,8 +68,6 @@ each anchor, and a cap on how many anchors a slow step looks at.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
@@ -77,12 +75,38 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from ..model.case import Action, Route
+from .figures import (
+    Deadline,
+    Mention,
+    Metric,
+    Quoted,
+    Window,
+    evidence_windows,
+    first_deadline,
+    read_deadlines,
+    read_metrics,
+)
+from .layout import (
+    READ_REACH,
+    SENTENCE_REACH,
+    Id,
+    Layout,
+    Notice,
+    Span,
+    compile_all,
+    matches,
+    prepare,
+    sentence_span,
+    squash,
+    unique,
+    unique_folded,
+    word,
+)
 from .lexicon import (
     COMPLAINT,
     ENGLISH,
     INFRINGEMENT,
     Lexicon,
-    MetricInfo,
     Signal,
     Tongue,
     fold,
@@ -116,30 +140,6 @@ class RightsOwner:
 
     name: str | None
     email: str | None
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A performance metric the notice quotes: the rate, and what stands around it."""
-
-    reason: str  # the metric's reason id
-    name: str  # as the notice writes it: "Late Dispatch Rate", "taux de commandes défectueuses"
-    rate: float  # in percent, as stated
-    target: str | None  # "under 4%", "at least 90%": as stated, else the library's
-    window_days: int | None
-    defective: int | None  # the orders or units that missed: late, defective, untracked
-    total: int | None
-    within_target: bool | None  # None when no target is known
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """When the notice wants a reply: a date, or a duration from the notice's date."""
-
-    text: str  # as written: "by 20 July 2026", "within 17 days"
-    date: dt.date | None
-    days: int | None
-    business_days: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,19 +191,19 @@ class NoticeReading:
 
 def read_notice(text: str, lexicon: Lexicon) -> NoticeReading:
     """Read `text` with what `lexicon` knows."""
-    notice = _prepare(text)
+    notice = prepare(text)
     language, foreign = _language(notice.low, lexicon)
     tongues = _tongues(lexicon, language)
     head = notice.low[:READ_REACH]
     ids = _find_ids(notice, tongues)
-    layout = _Layout(notice, ids, tongues)
-    quoted = [] if foreign else _metrics(notice, tongues, lexicon, layout)
+    layout = Layout(notice, ids, tongues)
+    quoted = [] if foreign else read_metrics(notice, tongues, lexicon, layout)
     stated = _stated_types(notice, tongues)
     hits = _hits(head, tongues, lexicon, quoted, stated)
     ranked = _rank(hits, lexicon)
     marketplaces = _marketplaces(notice.low, lexicon)
-    windows = _evidence_windows(head, tongues)
-    deadlines = _deadlines(notice, tongues, windows)
+    windows = evidence_windows(head, tongues)
+    deadlines = read_deadlines(notice, tongues, windows)
     route, route_signals = _route(head, tongues)
     reading = NoticeReading(
         language=language,
@@ -211,14 +211,14 @@ def read_notice(text: str, lexicon: Lexicon) -> NoticeReading:
         action=_action(head, tongues),
         route=route,
         route_signals=route_signals,
-        deadline=_deadline(deadlines),
-        deadlines=_unique(d.text for d in deadlines),
+        deadline=first_deadline(deadlines),
+        deadlines=unique(d.text for d in deadlines),
         evidence_window_days=windows[0][2] if windows else None,
-        asins=_unique(value for _, kind, value in ids if kind == _KIND_ASIN),
-        orders=_unique(value for _, kind, value in ids if kind == _KIND_ORDER),
-        complaints=_unique(value for _, kind, value in ids if kind == _KIND_COMPLAINT),
-        infringement_types=_unique_folded(s.value for s in stated if s.kind == INFRINGEMENT),
-        complaint_types=_unique_folded(s.value for s in stated if s.kind == COMPLAINT),
+        asins=unique(value for _, kind, value in ids if kind == _KIND_ASIN),
+        orders=unique(value for _, kind, value in ids if kind == _KIND_ORDER),
+        complaints=unique(value for _, kind, value in ids if kind == _KIND_COMPLAINT),
+        infringement_types=unique_folded(s.value for s in stated if s.kind == INFRINGEMENT),
+        complaint_types=unique_folded(s.value for s in stated if s.kind == COMPLAINT),
         rights_owner=_rights_owner(notice, tongues),
         policy_pages=_policy_pages(notice.low),
         metrics=tuple(q.metric for q in quoted),
@@ -228,79 +228,6 @@ def read_notice(text: str, lexicon: Lexicon) -> NoticeReading:
     )
     unknown = _unknown(reading, notice, tongues, lexicon, foreign, marketplaces, windows)
     return replace(reading, unknown=unknown)
-
-
-# --- text ---------------------------------------------------------------------------------
-
-#: How much of a notice is read for reasons, metrics, routes and dates; ids are read in full.
-READ_REACH = 200_000
-
-
-@dataclass(frozen=True)
-class _Notice:
-    raw: str  # line endings made "\n", typographic variants folded (`lexicon.fold`)
-    low: str  # `raw` lower-cased, character for character, so positions match
-
-
-def _prepare(text: str) -> _Notice:
-    raw = fold(text.replace("\r\n", "\n").replace("\r", "\n"))
-    # "İ".lower() is two characters; every other character lowers to one.
-    return _Notice(raw, raw.replace("\u0130", "I").lower())
-
-
-def _unique(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values))
-
-
-def _unique_folded(values: Iterable[str]) -> tuple[str, ...]:
-    """Deduplicate ignoring case, keeping the first spelling."""
-    first: dict[str, str] = {}
-    for value in values:
-        first.setdefault(value.casefold(), value)
-    return tuple(first.values())
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _word(literal: str) -> str:
-    """`literal` with no word character before it (see `lexicon.phrase_source`)."""
-    escaped = re.escape(literal)
-    return rf"{escaped}(?<!\w{escaped})"
-
-
-def _compile_all(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
-    """Patterns kept apart, each starting with a literal: joined by "|" they would not be."""
-    return tuple(re.compile(pattern) for pattern in patterns)
-
-
-def _matches(
-    patterns: Iterable[re.Pattern[str]], text: str, limit: int | None = None
-) -> list[re.Match[str]]:
-    """The first `limit` matches of all `patterns` together, in order of position."""
-    found = [match for pattern in patterns for match in islice(pattern.finditer(text), limit)]
-    return sorted(found, key=lambda match: match.start())[:limit]
-
-
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\u3002|\n[ \t]*\n")
-_SENTENCE_REACH = 400  # characters looked at on each side of a phrase
-
-
-def _sentence_around(low: str, start: int, end: int) -> tuple[str, str]:
-    """The parts of the sentence holding `low[start:end]` before and after it."""
-    before = low[max(0, start - _SENTENCE_REACH) : start]
-    ends = list(_SENTENCE_END.finditer(before))
-    if ends:
-        before = before[ends[-1].end() :]
-    after = low[end : end + _SENTENCE_REACH]
-    stop = _SENTENCE_END.search(after)
-    return before, after[: stop.start()] if stop else after
-
-
-def _sentence_span(low: str, start: int, end: int) -> tuple[int, int]:
-    before, after = _sentence_around(low, start, end)
-    return start - len(before), end + len(after)
 
 
 # --- language -----------------------------------------------------------------------------
@@ -348,11 +275,10 @@ _KIND_ASIN = "asin"
 _KIND_ORDER = "order"
 _KIND_COMPLAINT = "complaint"
 
-_Id = tuple[int, str, str]  # position, kind, value
 
-_B0_ASIN = re.compile(_word("B0") + r"(?=[A-Z]{0,7}[0-9])[0-9A-Z]{8}(?!\w)")
+_B0_ASIN = re.compile(word("B0") + r"(?=[A-Z]{0,7}[0-9])[0-9A-Z]{8}(?!\w)")
 _ISBN_ASINS = re.compile(
-    _word("asin") + r"s?[ \t]*:[ \t]*([0-9]{9}[0-9x](?:[ \t]*[,;][ \t]*[0-9]{9}[0-9x])*)(?![\w-])"
+    word("asin") + r"s?[ \t]*:[ \t]*([0-9]{9}[0-9x](?:[ \t]*[,;][ \t]*[0-9]{9}[0-9x])*)(?![\w-])"
 )
 # Anchored on the first dash, the one literal an order ID has: 3 digits, 7 digits, 7 digits.
 _ORDER = re.compile(r"-(?<=(?<![\w-])[0-9]{3}-)[0-9]{7}-[0-9]{7}(?![\w-])")
@@ -361,9 +287,9 @@ _ISBN = re.compile(r"[0-9]{9}[0-9x]")
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def _find_ids(notice: _Notice, tongues: Sequence[Tongue]) -> list[_Id]:
+def _find_ids(notice: Notice, tongues: Sequence[Tongue]) -> list[Id]:
     """Every ASIN, order ID and complaint ID occurrence, in order of position."""
-    found: list[_Id] = [(m.start(), _KIND_ASIN, m.group()) for m in _B0_ASIN.finditer(notice.raw)]
+    found: list[Id] = [(m.start(), _KIND_ASIN, m.group()) for m in _B0_ASIN.finditer(notice.raw)]
     found += _listed(notice.low, _ISBN_ASINS, _ISBN, _KIND_ASIN)
     found += [
         (m.start() - _ORDER_HEAD, _KIND_ORDER, notice.raw[m.start() - _ORDER_HEAD : m.end()])
@@ -375,11 +301,7 @@ def _find_ids(notice: _Notice, tongues: Sequence[Tongue]) -> list[_Id]:
     return sorted(set(found))
 
 
-def _labels(tongues: Sequence[Tongue], kind: str) -> tuple[str, ...]:
-    return _unique(label for tongue in tongues for label in getattr(tongue, kind))
-
-
-def _listed(low: str, label: re.Pattern[str], item: re.Pattern[str], kind: str) -> list[_Id]:
+def _listed(low: str, label: re.Pattern[str], item: re.Pattern[str], kind: str) -> list[Id]:
     """The items of each "Label: item, item" list that `label` finds."""
     return [
         (match.start(1) + each.start(), kind, each.group().upper())
@@ -404,12 +326,12 @@ class _Stated:
     value: str  # as written
 
 
-def _stated_types(notice: _Notice, tongues: Sequence[Tongue]) -> list[_Stated]:
+def _stated_types(notice: Notice, tongues: Sequence[Tongue]) -> list[_Stated]:
     stated: dict[int, _Stated] = {}
     for tongue in tongues:
         for kind, label, pattern in tongue.stated:
             for match in islice(pattern.finditer(notice.low), _STATED_TRIED):
-                value = _squash(notice.raw[match.start(1) : match.end(1)])
+                value = squash(notice.raw[match.start(1) : match.end(1)])
                 if value:
                     stated.setdefault(
                         match.start(), _Stated(kind, match.start(), match.end(1), label, value)
@@ -418,7 +340,7 @@ def _stated_types(notice: _Notice, tongues: Sequence[Tongue]) -> list[_Stated]:
 
 
 _PAGE_ID = r"([a-z0-9]{3,24})(?![a-z0-9])"
-_POLICY_PAGES = _compile_all(
+_POLICY_PAGES = compile_all(
     (
         rf"/gp/help/(?:external/)?{_PAGE_ID}",
         rf"/help/hub/reference/(?:external/)?{_PAGE_ID}",
@@ -429,16 +351,16 @@ _POLICY_PAGES = _compile_all(
 
 def _policy_pages(low: str) -> tuple[str, ...]:
     """Help-page ids of Seller Central links (a page id has a digit: "help.html" is none)."""
-    ids = _unique(m.group(1) for m in _matches(_POLICY_PAGES, low))
+    ids = unique(m.group(1) for m in matches(_POLICY_PAGES, low))
     return tuple(page.upper() for page in ids if any(c.isdigit() for c in page))
 
 
 def _marketplaces(low: str, lexicon: Lexicon) -> tuple[str, ...]:
     """Stores named in prose, else those of Seller Central links; first named first."""
-    named = _unique(m.group() for m in lexicon.prose.finditer(low)) if lexicon.prose else ()
+    named = unique(m.group() for m in lexicon.prose.finditer(low)) if lexicon.prose else ()
     if named or lexicon.links is None:
         return named
-    return _unique(lexicon.hosts[m.group()] for m in lexicon.links.finditer(low))
+    return unique(lexicon.hosts[m.group()] for m in lexicon.links.finditer(low))
 
 
 # --- rights owner -------------------------------------------------------------------------
@@ -451,9 +373,9 @@ _OWNER_LINES = 4  # non-empty lines read after an anchor
 _OWNER_WINDOW = 600  # characters read after an anchor
 
 
-def _rights_owner(notice: _Notice, tongues: Sequence[Tongue]) -> RightsOwner | None:
+def _rights_owner(notice: Notice, tongues: Sequence[Tongue]) -> RightsOwner | None:
     """The first "rights owner's contact details:" (or similar) followed by a name or e-mail."""
-    for anchor in _matches(
+    for anchor in matches(
         (a for t in tongues for a in t.owner_anchors), notice.low, _OWNER_ANCHORS_TRIED
     ):
         owner = _owner_after(notice.raw[anchor.end() : anchor.end() + _OWNER_WINDOW])
@@ -516,111 +438,6 @@ def _looks_like_name(text: str) -> bool:
     return not last.endswith(".") or (last[0].isupper() and len(last) <= 6)
 
 
-# --- evidence windows, deadlines, action, route --------------------------------------------
-
-_WINDOWS_TRIED = 100
-_Window = tuple[int, int, int]  # start, end, days
-
-
-def _evidence_windows(low: str, tongues: Sequence[Tongue]) -> list[_Window]:
-    """Every window phrase next to a supply document, first named first (one per day count)."""
-    supply = _labels(tongues, "supply")
-    documents = [t.documents for t in tongues if t.documents is not None]
-    found: dict[int, _Window] = {}
-    for tongue in tongues:
-        for pattern in tongue.windows:
-            for match in islice(pattern.finditer(low), _WINDOWS_TRIED):
-                days = tongue.number(match.group("n"))
-                if days and _is_supply_window(low, match, documents, supply):
-                    window = (match.start(), match.end(), days)
-                    if days not in found or window < found[days]:
-                        found[days] = window
-    return sorted(found.values())
-
-
-def _is_supply_window(
-    low: str, match: re.Match[str], documents: Sequence[re.Pattern[str]], supply: Sequence[str]
-) -> bool:
-    """The nearest document named in the window's sentence, before it, else after it, is a
-    supply document."""
-    before, after = _sentence_around(low, match.start(), match.end())
-    named = _matches(documents, before)
-    if named:
-        nearest = max(named, key=lambda m: (m.start(), m.end() - m.start()))
-    else:
-        following = _matches(documents, after)
-        if not following:
-            return False
-        nearest = min(following, key=lambda m: (m.start(), m.start() - m.end()))
-    return _squash(nearest.group()) in supply
-
-
-def _deadlines(
-    notice: _Notice, tongues: Sequence[Tongue], windows: Sequence[_Window]
-) -> list[Deadline]:
-    """The seller's deadlines the notice states, in order of position."""
-    low = notice.low[:READ_REACH]
-    found: list[tuple[int, Deadline]] = []
-    for tongue in tongues:
-        for pattern in tongue.by:
-            for match in islice(pattern.finditer(low), _WINDOWS_TRIED):
-                date = _date(match, tongue)
-                if date is not None:
-                    found.append((match.start(), Deadline(_written(notice, match), date, None)))
-        for pattern in tongue.within:
-            for match in islice(pattern.finditer(low), _WINDOWS_TRIED):
-                if _inside_any(match, windows) or _amazons_time(low, match, tongues):
-                    continue
-                duration = _duration(match, tongue)
-                if duration is not None:
-                    found.append((match.start(), replace(duration, text=_written(notice, match))))
-    return [deadline for _, deadline in sorted(found, key=lambda item: item[0])]
-
-
-def _written(notice: _Notice, match: re.Match[str]) -> str:
-    return _squash(notice.raw[match.start() : match.end()])
-
-
-def _inside_any(match: re.Match[str], windows: Sequence[_Window]) -> bool:
-    return any(start < match.end() and match.start() < end for start, end, _ in windows)
-
-
-def _amazons_time(low: str, match: re.Match[str], tongues: Sequence[Tongue]) -> bool:
-    """True in a sentence about Amazon's own time ("we will reply within 2 business days")."""
-    start, end = _sentence_span(low, match.start(), match.end())
-    sentence = low[start:end]
-    return any(p.search(sentence) for tongue in tongues for _, p in tongue.ignore)
-
-
-def _date(match: re.Match[str], tongue: Tongue) -> dt.date | None:
-    groups = match.groupdict()
-    month = tongue.months.get(_squash(groups["month"])) if groups.get("month") else None
-    try:
-        return dt.date(int(groups["y"]), month or int(groups.get("m") or 0), int(groups["d"]))
-    except (TypeError, ValueError):
-        return None
-
-
-def _duration(match: re.Match[str], tongue: Tongue) -> Deadline | None:
-    count = tongue.number(match.group("n"))
-    kind = tongue.units.get(_squash(match.group("unit")))
-    if not count or kind is None:
-        return None
-    days = {
-        "day": count,
-        "business_day": count,
-        "week": count * 7,
-        "hour": math.ceil(count / 24),
-    }.get(kind)
-    return Deadline("", None, days, business_days=kind == "business_day")
-
-
-def _deadline(deadlines: Sequence[Deadline]) -> Deadline | None:
-    """The first date stated, else the first duration."""
-    dated = [d for d in deadlines if d.date is not None]
-    return next(iter(dated or deadlines), None)
-
-
 #: Actions by strength: a deactivation notice may also remove listings and warn of worse.
 _ACTION_ORDER = (
     Action.ACCOUNT_DEACTIVATED,
@@ -666,371 +483,9 @@ def _route(low: str, tongues: Sequence[Tongue]) -> tuple[str | None, tuple[str, 
                 named.setdefault(key, phrase)
     if _NO_PLAN in named:
         chosen = next((r.value for r in _AFTER_NO_PLAN if r.value in named), Route.NONE.value)
-        return chosen, _unique(p for p in (named[_NO_PLAN], named.get(chosen)) if p)
+        return chosen, unique(p for p in (named[_NO_PLAN], named.get(chosen)) if p)
     chosen_route = next((r.value for r in _ROUTE_ORDER if r.value in named), None)
     return chosen_route, (named[chosen_route],) if chosen_route else ()
-
-
-# --- layout: blocks and parts ----------------------------------------------------------------
-
-_LABEL_LINE = (
-    r"^[ \t]*+(?:[-*\u2022][ \t]*+)?([^\W\d_][\w '()/#.-]{0,40}?)[ \t]*:(?!//)"
-    r"[ \t]*\S[^\n]*+"
-)
-_LABEL_RUN = re.compile(rf"(?:{_LABEL_LINE}(?:\n|\Z))++", re.MULTILINE)
-_LABEL_LINES = re.compile(_LABEL_LINE, re.MULTILINE)
-_BLANK = re.compile(r"\n[ \t]*(?=\n)")
-_MARKER = re.compile(
-    r"^([ \t]*)(?:\d{1,2}[.)]|\(\d{1,2}\)|[\u2022\u00b7\u25aa\u25e6\u2023*]|-{1,2}|[\u2013\u2014])"
-    r"[ \t]+(?=\S)",
-    re.MULTILINE,
-)
-_HEADING = re.compile(r"^[^\n]{0,100}?[?\uff1f][ \t]*$", re.MULTILINE)
-_PARTS_TRIED = 100_000
-_Span = tuple[int, int]
-
-
-class _Layout:
-    """Where things are in a notice: the issue blocks that hold an id, the paragraphs, and
-    the list items (a numbered or bulleted line, with what follows it up to the next item at
-    the same or a shallower indent, or the next heading)."""
-
-    def __init__(self, notice: _Notice, ids: list[_Id], tongues: Sequence[Tongue]) -> None:
-        self.size = len(notice.raw)
-        self.text = notice.raw
-        self._positions = [position for position, _, _ in ids]
-        spans: list[_Span] = []
-        for run in _LABEL_RUN.finditer(notice.raw):
-            start, end = run.span()
-            if not self._holds_id(start, end):
-                continue
-            if notice.raw.find("\n", start, end - 1) < 0:  # one line: nothing to split
-                spans.append((start, end))
-            else:
-                spans += [s for s in _split_run(notice.raw, start, end) if self._holds_id(*s)]
-        self.starts = [start for start, _ in spans]
-        self.ends = [end for _, end in spans]
-        self.breaks = [m.end() for m in islice(_BLANK.finditer(notice.raw), _PARTS_TRIED)]
-        self.items = _items(notice.low, tongues)
-        self._item_starts = [start for start, _ in self.items]
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def block_at(self, position: int) -> int | None:
-        """Index of the block holding `position`, if any."""
-        index = bisect_right(self.starts, position) - 1
-        if index >= 0 and position < self.ends[index]:
-            return index
-        return None
-
-    def block(self, index: int) -> _Span:
-        return self.starts[index], self.ends[index]
-
-    def paragraph(self, position: int) -> _Span:
-        index = bisect_right(self.breaks, position)
-        start = self.breaks[index - 1] if index else 0
-        end = self.breaks[index] if index < len(self.breaks) else self.size
-        return start, end
-
-    def parts(self, position: int) -> list[_Span]:
-        """The parts holding `position`, innermost (shortest) first: its paragraph, its items."""
-        holding = [
-            (start, end)
-            for start, end in self.items[max(0, bisect_right(self._item_starts, position) - 50) :]
-            if start <= position < end
-        ]
-        spans = sorted({self.paragraph(position), *holding}, key=lambda s: (s[1] - s[0], s))
-        return spans
-
-    def _holds_id(self, start: int, end: int) -> bool:
-        at = bisect_left(self._positions, start)
-        return at < len(self._positions) and self._positions[at] < end
-
-
-def _split_run(raw: str, start: int, end: int) -> list[_Span]:
-    """Split a run of label lines wherever the label that opened it comes again."""
-    lines = [(m.start(), m.group(1).lower()) for m in _LABEL_LINES.finditer(raw, start, end)]
-    opener = lines[0][1] if lines else None
-    starts = [line_start for line_start, label in lines if label == opener] or [start]
-    return list(zip(starts, [*starts[1:], end], strict=True))
-
-
-def _items(low: str, tongues: Sequence[Tongue]) -> list[_Span]:
-    """List items: from a line that opens one to the next at the same or a shallower indent,
-    or to the next heading."""
-    patterns = [_MARKER, *(t.item_openers for t in tongues if t.item_openers is not None)]
-    openers = [
-        (m.start(), len(m.group(1)))
-        for pattern in patterns
-        for m in islice(pattern.finditer(low), _PARTS_TRIED)
-    ]
-    headings = [m.start() for m in islice(_HEADING.finditer(low), _PARTS_TRIED)]
-    events = sorted([(at, 0, indent) for at, indent in openers] + [(at, 1, 0) for at in headings])
-    items: list[_Span] = []
-    open_items: list[tuple[int, int]] = []  # start, indent
-    for at, is_heading, indent in events:
-        while open_items and (is_heading or open_items[-1][1] >= indent):
-            items.append((open_items.pop()[0], at))
-        if not is_heading:
-            open_items.append((at, indent))
-    items += [(start, len(low)) for start, _ in open_items]
-    return sorted(items)
-
-
-# --- metrics ------------------------------------------------------------------------------
-
-# Not after a letter or digit of a spaced script; "注文不良率は2.1%" has none between.
-_PERCENT = re.compile(r"(?<![0-9A-Za-z_.,])([0-9]{1,3}(?:[.,][0-9]{1,3})?)[ \t]?%")
-_PERCENTS_TRIED = 500
-_MENTIONS_TRIED = 50
-_METRIC_REACH = 300  # characters after a name in which its value must appear
-
-
-@dataclass(frozen=True)
-class _Mention:
-    start: int
-    end: int
-    reason: str
-    name: str  # as written
-
-
-@dataclass(frozen=True)
-class _Percent:
-    start: int
-    end: int
-    value: float
-    decimals: int
-    target: str | None  # "under", "at least", "stated" when it is a target
-
-
-@dataclass(frozen=True)
-class _Quoted:
-    """A metric value and the mention it was read after."""
-
-    metric: Metric
-    mention: _Mention
-    at: int  # where the value is
-
-
-def _metrics(
-    notice: _Notice, tongues: Sequence[Tongue], lexicon: Lexicon, layout: _Layout
-) -> list[_Quoted]:
-    low = notice.low[:READ_REACH]
-    mentions = _mentions(notice, lexicon)
-    if not mentions:
-        return []
-    percents = [_percent(low, m, tongues) for m in islice(_PERCENT.finditer(low), _PERCENTS_TRIED)]
-    targets: dict[str, _Percent] = {}  # the first target stated for each metric
-    for percent in percents:
-        mention = _nearest(mentions, percent, layout, True) if percent.target else None
-        if mention is not None:
-            targets.setdefault(mention.reason, percent)
-    quoted: list[_Quoted] = []
-    for percent in percents:
-        if percent.target:
-            continue
-        mention = _nearest(mentions, percent, layout, False)
-        if mention is None:
-            continue
-        info = lexicon.metrics[mention.reason]
-        named = replace(mention, name=_full_name(mentions, mention))
-        metric = _metric(low, tongues, info, named, percent, targets.get(mention.reason))
-        if all(q.metric != metric for q in quoted):
-            quoted.append(_Quoted(metric, mention, percent.start))
-    return quoted
-
-
-def _mentions(notice: _Notice, lexicon: Lexicon) -> list[_Mention]:
-    """Every metric name in the notice, the longest where names overlap."""
-    low = notice.low[:READ_REACH]
-    found = [
-        _Mention(m.start(), m.end(), signal.reason, _squash(notice.raw[m.start() : m.end()]))
-        for signal in lexicon.metric_signals
-        for m in islice(signal.pattern.finditer(low), _MENTIONS_TRIED)
-    ]
-    found.sort(key=lambda m: (m.start, -m.end))
-    kept: list[_Mention] = []
-    for mention in found:
-        if kept and mention.start < kept[-1].end:
-            continue
-        kept.append(mention)
-    return kept
-
-
-def _full_name(mentions: Sequence[_Mention], mention: _Mention) -> str:
-    """The metric's name as the notice writes it, spelt out where it also uses an
-    abbreviation ("ODR" in a notice that says "order defect rate (ODR)")."""
-    if not _ABBREVIATION.fullmatch(mention.name):
-        return mention.name
-    spelt = (m.name for m in mentions if m.reason == mention.reason)
-    return next((name for name in spelt if not _ABBREVIATION.fullmatch(name)), mention.name)
-
-
-_ABBREVIATION = re.compile(r"[A-Z]{2,5}")
-
-
-def _percent(low: str, match: re.Match[str], tongues: Sequence[Tongue]) -> _Percent:
-    number = match.group(1)
-    decimals = len(re.split(r"[.,]", number)[1]) if re.search(r"[.,]", number) else 0
-    value = float(number.replace(",", "."))
-    before = _squash(low[max(0, match.start() - 30) : match.start()])
-    after = _squash(low[match.end() : match.end() + 12])
-    target = None
-    for kind, words, side in (
-        ("under", "under_before", "before"),
-        ("at least", "at_least_before", "before"),
-        ("stated", "stated_before", "before"),
-        ("under", "under_after", "after"),
-        ("at least", "at_least_after", "after"),
-    ):
-        for word in _labels(tongues, words):
-            if (side == "before" and _ends_with_word(before, word)) or (
-                side == "after" and after.startswith(word)
-            ):
-                target = kind
-                break
-        if target:
-            break
-    return _Percent(match.start(), match.end(), value, decimals, target)
-
-
-def _ends_with_word(text: str, word: str) -> bool:
-    """`text` ends with `word` (and a colon or "is", "of", "the" after it, at most)."""
-    text = re.sub(r"(?:[ :]|\bis\b|\bof\b|\bthe\b)*$", "", text)
-    if not text.endswith(word):
-        return False
-    before = text[: len(text) - len(word)]
-    return not before or not before[-1].isalnum() or not word[0].isalnum()
-
-
-def _nearest(
-    mentions: Sequence[_Mention], percent: _Percent, layout: _Layout, either_side: bool
-) -> _Mention | None:
-    """The mention a percentage belongs to: the last one before it in its paragraph, within
-    reach. A target may also follow its metric's name: it takes the mention on its own line
-    (before it, else after it), else the nearest in its paragraph."""
-    start, end = layout.paragraph(percent.start)
-    before = [m for m in mentions if start <= m.start and m.end <= percent.start]
-    before = [m for m in before if percent.start - m.end <= _METRIC_REACH]
-    if not either_side:
-        return before[-1] if before else None
-    after = [m for m in mentions if percent.end <= m.start < end]
-    candidates = ([before[-1]] if before else []) + ([after[0]] if after else [])
-    on_line = [
-        m
-        for m in candidates
-        if "\n" not in layout.text[min(m.end, percent.start) : max(m.start, percent.end)]
-    ]
-    return min(on_line or candidates, key=lambda m: abs(m.start - percent.start), default=None)
-
-
-def _metric(
-    low: str,
-    tongues: Sequence[Tongue],
-    info: MetricInfo,
-    mention: _Mention,
-    percent: _Percent,
-    target: _Percent | None,
-) -> Metric:
-    higher = (
-        info.higher_is_better
-        if target is None or target.target == "stated"
-        else target.target == "at least"
-    )
-    target_value = target.value if target is not None else info.target_value
-    target_text = (
-        f"{'at least' if higher else 'under'} {target.value:g}%"
-        if target is not None
-        else info.target
-    )
-    sentence, previous = _sentences(low, percent.start, percent.end)
-    window = _window_days(sentence, tongues) or _window_days(previous, tongues)
-    counts = _counts(sentence, percent, tongues, higher) or _counts(
-        previous, percent, tongues, higher
-    )
-    within = None
-    if target_value is not None:
-        within = percent.value >= target_value if higher else percent.value < target_value
-    defective, total = counts or (None, None)
-    return Metric(
-        mention.reason, mention.name, percent.value, target_text, window, defective, total, within
-    )
-
-
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
-
-
-def _sentences(low: str, start: int, end: int) -> tuple[str, str]:
-    """The sentence holding `low[start:end]`, and the one before it in the same paragraph."""
-    first, last = _sentence_span(low, start, end)
-    before = low[max(0, first - _SENTENCE_REACH) : first]
-    previous = before.rstrip()
-    if _BLANK_LINE.search(before, len(previous)):
-        return low[first:last], ""  # the sentence opens a paragraph
-    ends = list(_SENTENCE_END.finditer(previous))
-    return low[first:last], previous[ends[-1].end() :] if ends else previous
-
-
-def _window_days(text: str, tongues: Sequence[Tongue]) -> int | None:
-    """The days of the first window in `text`: "the last 30 days", "14-day period"."""
-    found = _matches((t.day_window for t in tongues if t.day_window is not None), text, 1)
-    return int(found[0].group(1)) if found else None
-
-
-def _counts(
-    text: str, percent: _Percent, tongues: Sequence[Tongue], higher: bool
-) -> tuple[int, int] | None:
-    """(defective, total) from "41 of 661" in `text`, if they agree with the rate.
-
-    Candidates may overlap ("60 days, 27 commandes sur 1 412": 60 is tried, then 27), so the
-    search restarts after each one's first number, a bounded number of times.
-    """
-    for tongue in tongues:
-        for pattern, whole in tongue.counts:
-            at = 0
-            for _ in range(_COUNTS_TRIED):
-                match = pattern.search(text, at)
-                if match is None:
-                    break
-                part = _integer(match.group("x"))
-                if whole:
-                    total = _integer(match.group("y"))
-                else:
-                    total = _number_before(text, match.start(), part)
-                found = _agreeing(part, total, percent, higher)
-                if found:
-                    return found
-                at = match.start("x") + 1
-    return None
-
-
-_COUNTS_TRIED = 20
-
-
-def _integer(text: str | None) -> int | None:
-    digits = re.sub(r"[^\d]", "", text or "")
-    return int(digits) if digits else None
-
-
-def _number_before(text: str, at: int, part: int | None) -> int | None:
-    """The whole of "412 of them": the last number before it, at least as large."""
-    numbers = [_integer(m.group()) for m in re.finditer(r"\d{1,3}(?:,\d{3})+|\d+", text[:at])]
-    return next((n for n in reversed(numbers) if n and part is not None and n >= part), None)
-
-
-def _agreeing(
-    part: int | None, total: int | None, percent: _Percent, higher: bool
-) -> tuple[int, int] | None:
-    if not part or not total or part > total:
-        return None
-    tolerance = 0.5 * 10 ** (-percent.decimals) + 1e-9
-    share = 100 * part / total
-    if abs(share - percent.value) <= tolerance:
-        return (total - part, total) if higher else (part, total)
-    if abs(100 - share - percent.value) <= tolerance:
-        return (part, total) if higher else (total - part, total)
-    return None
 
 
 # --- reasons ------------------------------------------------------------------------------
@@ -1056,7 +511,7 @@ def _hits(
     low: str,
     tongues: Sequence[Tongue],
     lexicon: Lexicon,
-    quoted: Sequence[_Quoted],
+    quoted: Sequence[Quoted],
     stated: Sequence[_Stated],
 ) -> list[_Hit]:
     """All the evidence for every reason, in order of position."""
@@ -1088,7 +543,8 @@ def _hits(
         for signal in signals
         for m in islice(signal.pattern.finditer(low), _HITS_PER_PHRASE)
     ]
-    hits = [h for h in hits if not any(s < h.end and h.start < e for s, e in healthy)]
+    healthy.sort()
+    hits = [h for h in hits if not _overlaps(healthy, h.start, h.end)]
     hits += _type_hits(stated, tongues)
     hits += [
         _Hit(
@@ -1105,7 +561,13 @@ def _hits(
     return _cite(sorted(hits, key=lambda h: (h.start, h.end)))
 
 
-def _all_within(quoted: Sequence[_Quoted], mention: _Mention) -> bool:
+def _overlaps(spans: list[Span], start: int, end: int) -> bool:
+    """Whether `start`..`end` overlaps one of `spans` (sorted, disjoint: metric mentions)."""
+    at = bisect_left(spans, (end, end))
+    return at > 0 and spans[at - 1][1] > start
+
+
+def _all_within(quoted: Sequence[Quoted], mention: Mention) -> bool:
     return all(q.metric.within_target for q in quoted if q.mention == mention)
 
 
@@ -1118,9 +580,9 @@ def _type_hits(stated: Sequence[_Stated], tongues: Sequence[Tongue]) -> list[_Hi
     hits = []
     for line in stated:
         value = fold(line.value).lower()
-        reasons = _unique(reason for t in tongues for reason, _, p in t.types if p.search(value))
+        reasons = unique(reason for t in tongues for reason, _, p in t.types if p.search(value))
         hits += [
-            _Hit(line.start, line.end, reason, f"{line.label}: {_squash(value)}", WEIGHT_TYPE)
+            _Hit(line.start, line.end, reason, f"{line.label}: {squash(value)}", WEIGHT_TYPE)
             for reason in reasons
         ]
     return hits
@@ -1129,15 +591,29 @@ def _type_hits(stated: Sequence[_Stated], tongues: Sequence[Tongue]) -> list[_Hi
 def _cite(hits: list[_Hit]) -> list[_Hit]:
     """A hit inside a cited hit of the same reason is a citation too ("code of conduct" in
     "Seller Code of Conduct (https://...)")."""
-    cited = [(h.start, h.end, h.reason) for h in hits if h.cited]
+    cited: dict[str, list[Span]] = {}
+    for hit in hits:
+        if hit.cited:
+            cited.setdefault(hit.reason, []).append((hit.start, hit.end))
     if not cited:
         return hits
     return [
         replace(h, cited=True)
-        if not h.cited and any(r == h.reason and s <= h.start and h.end <= e for s, e, r in cited)
+        if not h.cited and _within(cited.get(h.reason, []), h.start, h.end)
         else h
         for h in hits
     ]
+
+
+_FAR = 1 << 62  # after every position
+_CITATIONS_NESTED = 50  # cited spans of one reason that can hold the same phrase
+
+
+def _within(spans: list[Span], start: int, end: int) -> bool:
+    """Whether one of `spans` (sorted by start) holds `start`..`end`; spans that hold a
+    phrase start at most a phrase's length before it, so a few are enough to look at."""
+    at = bisect_right(spans, (start, _FAR))
+    return any(s <= start and end <= e for s, e in spans[max(0, at - _CITATIONS_NESTED) : at])
 
 
 def _score(hits: Iterable[_Hit], eligible: set[str] | None = None) -> tuple[ReasonScore, ...]:
@@ -1199,9 +675,9 @@ class _Issues:
 
     def __init__(
         self,
-        notice: _Notice,
-        ids: list[_Id],
-        layout: _Layout,
+        notice: Notice,
+        ids: list[Id],
+        layout: Layout,
         evidence: tuple[list[_Hit], list[_Stated]],
         ranked: tuple[ReasonScore, ...],
         foreign: bool,
@@ -1212,9 +688,9 @@ class _Issues:
         self.eligible = {s.reason for s in ranked}
         self.hit_starts = [h.start for h in self.hits]
         self.top = ranked[0].reason if ranked and not foreign else None
-        self._best: dict[_Span, ReasonScore | None] = {}
+        self._best: dict[Span, ReasonScore | None] = {}
 
-    def best(self, span: _Span) -> ReasonScore | None:
+    def best(self, span: Span) -> ReasonScore | None:
         """The best reason of the evidence that starts inside `span`."""
         if span not in self._best:
             low, high = bisect_left(self.hit_starts, span[0]), bisect_left(self.hit_starts, span[1])
@@ -1243,7 +719,7 @@ class _Issues:
 
     def _raising_parts(
         self, deciding: list[tuple[int, str, str, int | None]]
-    ) -> Iterator[tuple[_Span, ReasonScore]]:
+    ) -> Iterator[tuple[Span, ReasonScore]]:
         """The parts of the notice whose own best reason is strong enough to be an issue."""
         with_ids = {span for position, *_ in deciding for span in self.layout.parts(position)}
         spans = {span for hit in self.hits for span in self.layout.parts(hit.start)}
@@ -1276,10 +752,10 @@ class _Issues:
     def _beside(self, position: int, placed: dict[tuple[str, str], str | None]) -> str | None:
         """The issue of an id already placed on the same line or in the same sentence."""
         low = self.notice.low
-        start, end = _sentence_span(low, position, position + 1)
-        line_start = low.rfind("\n", max(0, position - _SENTENCE_REACH), position) + 1
-        line_end = low.find("\n", position, position + _SENTENCE_REACH)
-        line_end = position + _SENTENCE_REACH if line_end < 0 else line_end
+        start, end = sentence_span(low, position, position + 1)
+        line_start = low.rfind("\n", max(0, position - SENTENCE_REACH), position) + 1
+        line_end = low.find("\n", position, position + SENTENCE_REACH)
+        line_end = position + SENTENCE_REACH if line_end < 0 else line_end
         first = bisect_left(self.ids, (min(start, line_start), "", ""))
         for other, kind, value in self.ids[first:]:
             if other >= max(end, line_end):
@@ -1334,7 +810,7 @@ class _Issues:
         return (replace(self._issue(None, group, set()), doubt=doubt),)
 
 
-def _deciding(ids: list[_Id], layout: _Layout) -> list[tuple[int, str, str, int | None]]:
+def _deciding(ids: list[Id], layout: Layout) -> list[tuple[int, str, str, int | None]]:
     """One occurrence per id, the one that decides its issue, with the block holding it.
 
     That is the id's first occurrence inside a block, or its first occurrence at all when it
@@ -1354,7 +830,7 @@ def _deciding(ids: list[_Id], layout: _Layout) -> list[tuple[int, str, str, int 
 _STATED_BLOCKS_TRIED = 10
 
 
-def _first_stated(stated: Sequence[_Stated], layout: _Layout, blocks: Iterable[int]) -> str | None:
+def _first_stated(stated: Sequence[_Stated], layout: Layout, blocks: Iterable[int]) -> str | None:
     """The type the issue's first blocks state (a few are enough: they share a reason)."""
     starts = [line.start for line in stated]
     for index in islice(blocks, _STATED_BLOCKS_TRIED):
@@ -1378,12 +854,12 @@ def _label(reason: str | None, stated: str | None) -> str:
 
 def _unknown(
     reading: NoticeReading,
-    notice: _Notice,
+    notice: Notice,
     tongues: Sequence[Tongue],
     lexicon: Lexicon,
     foreign: bool,
     marketplaces: tuple[str, ...],
-    windows: Sequence[_Window],
+    windows: Sequence[Window],
 ) -> tuple[str, ...]:
     notes: list[str] = []
     if foreign:
