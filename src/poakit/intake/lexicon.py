@@ -465,7 +465,7 @@ class Lexicon:
         for reason, info in self.metrics.items():
             names.setdefault(normal(info.name), reason)
         for store in self.notices.stores.values():
-            for reason, listed in store.metrics.items():
+            for reason, listed in (*store.metrics.items(), *store.local_names.items()):
                 for name in listed:
                     names.setdefault(normal(name), reason)
         for tongue in self.tongues.values():

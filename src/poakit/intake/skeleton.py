@@ -298,12 +298,7 @@ def _metric_name(metric: Metric, reading: NoticeReading, library: Library) -> tu
     the English name the store gives it; and a comment saying where it comes from."""
     if reading.language in (None, "en"):
         return metric.name, "as the notice names it"
-    store = library.notices.stores.get(reading.marketplace or "")
-    names = store.metrics.get(metric.reason, []) if store else []
-    english = next((n for n in names if n.isascii()), None)
-    if english is None:
-        reason = library.reasons.get(metric.reason)
-        english = reason.meta.metric.name if reason and reason.meta.metric else metric.name
+    english = library.metric_name(metric.reason, reading.marketplace or "")
     return english, f"the notice says {json.dumps(metric.name, ensure_ascii=False)}"
 
 

@@ -180,6 +180,17 @@ class Library:
         reason = self.reasons.get(rid)
         return str(reason.meta.title) if reason else rid
 
+    def metric_name(self, reason: str, marketplace: str) -> str:
+        """The English name `marketplace`'s notices give the metric of `reason` ("Late
+        Dispatch Rate" on amazon.co.uk), else the reason's own name for it, else its id."""
+        store = self.notices.stores.get(marketplace)
+        names = store.metrics.get(reason) if store else None
+        if names:
+            return names[0]
+        snippet = self.reasons.get(reason)
+        metric = snippet.meta.metric if snippet else None
+        return str(metric.name) if metric else reason
+
     def signals(self) -> dict[str, list[str]]:
         return {rid: list(s.meta.signals) for rid, s in self.reasons.items()}
 

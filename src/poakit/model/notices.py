@@ -46,8 +46,13 @@ class Store(_Data):
     )
     metrics: dict[str, Phrases] = Field(
         default_factory=dict,
-        description="Metric (the id of a reason with a metric) -> the names this store's "
-        "notices give it, the usual one first.",
+        description="Metric (the id of a reason with a metric) -> the English names this "
+        "store's notices and help pages give it, the usual one first.",
+    )
+    local_names: dict[str, Phrases] = Field(
+        default_factory=dict,
+        description="Metric -> its names in the store's own language, where poakit has no "
+        "notice file for that language (names in de, fr, it, es, ja live in those files).",
     )
     note: str | None = Field(None, description="What differs in this store, in one sentence.")
     sources: list[str] = Field(default_factory=list, description="Where the facts come from.")

@@ -21,7 +21,7 @@ def stores_table(library: Library) -> str:
             markdown_text(store.country),
             markdown_text(", ".join(store.languages)),
             markdown_text(", ".join(store.hosts)),
-            _metric_names(library, store.metrics),
+            _metric_names(library, _merged(store.metrics, store.local_names)),
             markdown_text(store.note or ""),
         )
         for domain, store in library.notices.stores.items()
@@ -37,6 +37,12 @@ def stores_table(library: Library) -> str:
         "Note",
     )
     return table(header, rows)
+
+
+def _merged(english: dict[str, list[str]], local: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each metric's English names, then its local ones, in the order the file gives them."""
+    keys = [*english, *(key for key in local if key not in english)]
+    return {key: [*english.get(key, []), *local.get(key, [])] for key in keys}
 
 
 def _metric_names(library: Library, metrics: dict[str, list[str]]) -> str:

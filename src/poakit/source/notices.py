@@ -82,7 +82,8 @@ def _read_stores(
             )
         for index, host in enumerate(store.hosts):
             findings.extend(_host_problems(document, (*loc, "hosts", index), host, domain, hosts))
-        findings.extend(_metric_keys(document, (*loc, "metrics"), store.metrics, reasons))
+        for key in ("metrics", "local_names"):
+            findings.extend(_metric_keys(document, (*loc, key), getattr(store, key), reasons))
     return model.stores if len(findings) == before else {}
 
 
