@@ -90,9 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a case file: a commented skeleton, optionally filled from the notice",
         description="Write cases/SLUG.yaml, a commented skeleton of a case. With --reason, the "
         "reasons' suggested root causes and measures are listed as choices to keep or delete. "
-        "With --from-notice, the pasted notice (a file, or - for standard input) fills in its "
-        "issues, ASINs, orders, complaint IDs, marketplace and likely reasons. Never overwrites "
-        "an existing file.",
+        "With --from-notice, the pasted notice (a file, or - for standard input; English, "
+        "German, French, Italian, Spanish or Japanese) fills in its issues with their ASINs, "
+        "orders and complaint IDs, the marketplace, what it asks for and by when, the rates "
+        "it quotes and the likely reasons. Never overwrites an existing file.",
     )
     new.add_argument(
         "slug", metavar="SLUG", help="the case's name: lower-case letters, digits, hyphens"

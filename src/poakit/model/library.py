@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import Finding, Position
 from .document import Document
+from .notices import NoticeData
 from .sections import DEFAULT_TITLES
 from .tonerules import ToneRule
 
@@ -153,6 +154,7 @@ class Library:
     settings: Settings = field(default_factory=Settings)
     findings: list[Finding] = field(default_factory=list)
     tone_rules: tuple[ToneRule, ...] = ()
+    notices: NoticeData = field(default_factory=NoticeData)  # stores and notice languages
 
     def of(self, kind: Kind) -> dict[str, Snippet]:
         return self.snippets.setdefault(kind, {})
@@ -177,6 +179,17 @@ class Library:
         """The reason's title, or its id where the library has no such reason."""
         reason = self.reasons.get(rid)
         return str(reason.meta.title) if reason else rid
+
+    def metric_name(self, reason: str, marketplace: str) -> str:
+        """The English name `marketplace`'s notices give the metric of `reason` ("Late
+        Dispatch Rate" on amazon.co.uk), else the reason's own name for it, else its id."""
+        store = self.notices.stores.get(marketplace)
+        names = store.metrics.get(reason) if store else None
+        if names:
+            return names[0]
+        snippet = self.reasons.get(reason)
+        metric = snippet.meta.metric if snippet else None
+        return str(metric.name) if metric else reason
 
     def signals(self) -> dict[str, list[str]]:
         return {rid: list(s.meta.signals) for rid, s in self.reasons.items()}

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import Finding, Level
-from ..model.case import Case
+from ..model.case import Case, Route
 from ..model.library import Library
 from ..model.values import format_date
 from ..project.load import CaseResult
@@ -73,13 +73,20 @@ def _reason_links(case: Case, library: Library, prefix: str) -> str:
     return ", ".join(links)
 
 
+#: What the notice asks for, as the header says it (the case file's values otherwise).
+_ROUTE_WORDS = {Route.NONE: "nothing to send", Route.DOCUMENTS: "documents only"}
+
+
 def _case_header(case: Case, library: Library) -> str:
     seller = case.seller
+    route, deadline = case.notice.route, case.notice.deadline
     store = f" ({markdown_text(seller.store)})" if seller.store else ""
     rows = [
         ("Seller", markdown_text(seller.name) + store),
         ("Marketplace", markdown_text(seller.marketplace)),
         ("Notice", f"{format_date(case.notice.received)}, {case.notice.action.replace('-', ' ')}"),
+        ("Asks for", markdown_text(_ROUTE_WORDS.get(route, route.replace("-", " ")))),
+        *([("Reply by", format_date(deadline))] if deadline else []),
         ("Reasons", _reason_links(case, library, "../")),
         ("Status", dashboard.status_cell(case)),
         # One source for the version: pyproject.toml, through the installed metadata.

@@ -25,6 +25,7 @@ from .catalogue import (
     root_causes_table,
     sample_block,
 )
+from .noticedata import languages_table, stores_table
 
 MACROS = (
     "reason_table",
@@ -41,6 +42,8 @@ MACROS = (
     "snippet_example",
     "accepted_files",
     "metric_table",
+    "store_table",
+    "language_table",
 )
 
 
@@ -143,3 +146,11 @@ class GuideData:
     def metric_table(self) -> str:
         """The performance metrics of the library's reasons, with targets and windows."""
         return metrics_table(self.project.library, prefix="../reasons/")
+
+    def store_table(self) -> str:
+        """The Amazon stores the notice reader knows, with their names for the metrics."""
+        return stores_table(self.project.library)
+
+    def language_table(self) -> str:
+        """The languages the notice reader reads, with examples of what it recognises."""
+        return languages_table(self.project.library)
