@@ -169,8 +169,8 @@ def test_sent_and_changes_are_recorded_on_submissions() -> None:
         ),
         (
             "{date: 2026-10-05, event: submitted, changes: [More invoices]}",
-            "cases/x.yaml:7:5: error: follow_up[0]: 'changes' goes with event 'resubmitted', "
-            "not 'submitted' [case-schema]",
+            "cases/x.yaml:7:5: error: follow_up[0]: 'changes' goes with event 'resubmitted' "
+            "or 'denied', not 'submitted' [case-schema]",
         ),
     ],
 )
