@@ -131,8 +131,8 @@ def render_skeleton(
     w.line("    date:", "the document's date (YYYY-MM-DD)")
     asins = sorted({a for i in issues for a in i.asins})
     w.line(f"    asins: {_flow(asins)}", "the ASINs it covers")
-    w.line(f"    file: {PLACEHOLDER}.pdf", "the file you will attach")
-    w.line("follow_up: []", "add {date: YYYY-MM-DD, event: submitted} when you send it")
+    w.line(f"    file: {PLACEHOLDER}.pdf", f"the file you will attach, kept in evidence/{slug}/")
+    w.line("follow_up: []", f"`poa sent {slug}` records the letter and the event when you send it")
     w.line("lessons: []", "what this case taught, once it is decided")
     return w.text()
 

@@ -65,12 +65,18 @@ def record_sent(
     _check_when(case_file, versions, date, event, today)
     upto = _unrecorded_entry(case_file, versions, date, event)
     new_text = text
+    if upto is None and versions and event is Event.SUBMITTED:
+        raise UsageError(
+            f"{versions[0].name} was the first submission; a later letter is a resubmission "
+            "(--event resubmitted)"
+        )
     if upto is None:
         entry = {"date": date.isoformat(), "event": str(event)}
         new_text = add_follow_up(text, case_file.source, entry)
         case_file = case_from_text(new_text, path, display)
         upto = len(case_file.case.follow_up) - 1
     letter_text = _letter_text(case_file, library, upto, versions, width)
+    _not_twice(versions, date, letter_text)
     number = versions[-1].number + 1 if versions else 1
     record = sent_folder(path) / record_name(number, date, event)
     shown = f"{sent_display(display, path)}/{record.name}"
@@ -114,11 +120,6 @@ def _check_when(
             f"--date {date.isoformat()} is before {last.name}, sent on "
             f"{last.date.isoformat()}: versions are recorded in the order they were sent"
         )
-    if versions and event is Event.SUBMITTED:
-        raise UsageError(
-            f"{versions[0].name} was the first submission; a later letter is a resubmission "
-            "(--event resubmitted)"
-        )
 
 
 def _unrecorded_entry(
@@ -136,6 +137,16 @@ def _unrecorded_entry(
             "letter is a new version, sent on its own day"
         )
     return matching[len(recorded)] if matching else None
+
+
+def _not_twice(versions: Sequence[SentVersion], date: dt.date, letter: str) -> None:
+    """The same letter on the same day as the last version is a second run, not a letter."""
+    if versions and versions[-1].date == date and not changed(compare(versions[-1].text, letter)):
+        last = versions[-1]
+        raise UsageError(
+            f"{last.name} ({last.path}) records this letter on {date.isoformat()} already; "
+            "a record is never rewritten, and nothing changed since"
+        )
 
 
 def _letter_text(

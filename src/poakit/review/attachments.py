@@ -132,8 +132,9 @@ def _content_problem(file: EvidenceFile, accepted: set[str]) -> str | None:
         ),
         None,
     )
-    found = f"its content is {actual}" if actual else "its content is of no type it can be"
-    return f"is not {said}: {found}"
+    if actual is None:
+        return f"is not {said} (its first bytes match no type poakit recognises)"
+    return f"is not {said}: its content is {actual}"
 
 
 def _unlisted(case_file: CaseFile, folder: EvidenceFolder) -> Iterator[Finding]:
