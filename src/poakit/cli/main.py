@@ -292,12 +292,12 @@ def run_sent(args: argparse.Namespace) -> int:
     )
     version = done.version
     print(f"recorded {version.label}: {version.path}", file=sys.stderr)
-    event = f"{{date: {version.date.isoformat()}, event: {version.event}}}"
+    entry = f"{{date: {version.date.isoformat()}, event: {version.event}}}"
     if done.added_event:
-        print(f"added {event} to follow_up in {display_path(path)}", file=sys.stderr)
+        print(f"added {entry} to follow_up in {display_path(path)}", file=sys.stderr)
     else:
         print(
-            f"follow_up in {display_path(path)} has {event} already: the letter is recorded "
+            f"follow_up in {display_path(path)} has {entry} already: the letter is recorded "
             "for it, as the case stood then",
             file=sys.stderr,
         )
