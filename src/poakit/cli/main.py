@@ -49,8 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="validate case files and the snippet library, and review every letter",
         description="Validate case files (default: all of cases/) and the snippet library, and "
-        "run every check on the assembled letters. One line per finding: "
-        "PATH:LINE:COL: error|warning: MESSAGE [rule-id]. Exit 0: no errors; 1: errors found.",
+        "run every check on the assembled letters; where a case's evidence folder "
+        "(evidence/SLUG/) exists, check its files against the case too, as warnings. One line "
+        "per finding: PATH:LINE:COL: error|warning: MESSAGE [rule-id]. Exit 0: no errors; 1: "
+        "errors found.",
     )
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="case files to check")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
