@@ -87,9 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--sections",
         action="store_true",
-        help="text: only the three answers (root causes, actions taken, preventive measures), "
-        "each under a label giving its character and word count, for a form with one field "
-        "per question",
+        help="text: only the three answers (root causes, actions taken, preventive measures; "
+        "a reply's answers to Amazon's request, or what is new after a denial, first), each "
+        "under a label giving its character and word count, for a form with one field per "
+        "question",
     )
     render.set_defaults(run=run_render)
 
