@@ -166,3 +166,10 @@ def test_poa_check_reads_the_evidence_folder_and_a_site_never_does(project: Path
 
 def test_no_evidence_folder_no_evidence_checks(mini: Path) -> None:
     assert check_project(mini, base=mini).findings == []
+
+
+def test_the_evidence_folder_is_kept_out_of_git() -> None:
+    """The client's own files: the default folder is git-ignored in the repository."""
+    from conftest import REPO
+
+    assert "/evidence/" in (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()

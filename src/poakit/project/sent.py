@@ -63,18 +63,7 @@ def record_sent(
     date = date or today
     event = event or _default_event(case_file, versions, date)
     _check_when(case_file, versions, date, event, today)
-    upto = _unrecorded_entry(case_file, versions, date, event)
-    new_text = text
-    if upto is None and versions and event is Event.SUBMITTED:
-        raise UsageError(
-            f"{versions[0].name} was the first submission; a later letter is a resubmission "
-            "(--event resubmitted)"
-        )
-    if upto is None:
-        entry = {"date": date.isoformat(), "event": str(event)}
-        new_text = add_follow_up(text, case_file.source, entry)
-        case_file = case_from_text(new_text, path, display)
-        upto = len(case_file.case.follow_up) - 1
+    case_file, new_text, upto = _entry_for(case_file, text, versions, date, event)
     letter_text = _letter_text(case_file, library, upto, versions, width)
     _not_twice(versions, date, letter_text)
     number = versions[-1].number + 1 if versions else 1
@@ -83,6 +72,25 @@ def record_sent(
     version = SentVersion(number, date, event, letter_text, shown)
     _write(record, letter_text, path, text, bom + new_text if new_text != text else None)
     return Recorded(version, new_text != text, _notes(case_file, versions, version))
+
+
+def _entry_for(
+    case_file: CaseFile, text: str, versions: Sequence[SentVersion], date: dt.date, event: Event
+) -> tuple[CaseFile, str, int]:
+    """The case with the submission in its timeline, its text, and the entry's index: the
+    entry already there, or one added (in memory; written only once the record is)."""
+    upto = _unrecorded_entry(case_file, versions, date, event)
+    if upto is not None:
+        return case_file, text, upto
+    if versions and event is Event.SUBMITTED:
+        raise UsageError(
+            f"{versions[0].name} was the first submission; a later letter is a resubmission "
+            "(--event resubmitted)"
+        )
+    entry = {"date": date.isoformat(), "event": str(event)}
+    new_text = add_follow_up(text, case_file.source, entry)
+    added = case_from_text(new_text, case_file.path, case_file.source.path)
+    return added, new_text, len(added.case.follow_up) - 1
 
 
 def _default_event(case_file: CaseFile, versions: Sequence[SentVersion], date: dt.date) -> Event:

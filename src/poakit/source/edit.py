@@ -11,7 +11,6 @@ written and the user is told what to add by hand.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 from ..errors import InputError, UsageError
 from ..model.document import Document, Loc
@@ -50,7 +49,7 @@ def _candidates(
         yield text[:close] + (", " if value else "") + flow + text[close:]
     elif isinstance(value, list) and value:
         yield from _after_last_item(text, document, starts, entry, flow, newline)
-    elif value is None or value == []:
+    elif value is None:
         yield from _into_empty(text, document, starts, flow, newline)
 
 
@@ -135,15 +134,11 @@ def _adds_only(candidate: str, document: Document, entry: Mapping[str, str]) -> 
     """The candidate loads, and holds the old data with only the new entry added."""
     try:
         loaded = yaml.load(candidate, document.path).data
+        added = yaml.load("[{" + ", ".join(f"{k}: {v}" for k, v in entry.items()) + "}]", "-")
     except InputError:
         return False
     if not isinstance(loaded, dict):
         return False
-    old = dict(document.data)
-    before: list[Any] = list(old.pop(KEY, None) or [])
-    after = dict(loaded)
-    added = after.pop(KEY, None)
-    expected = yaml.load(
-        "- {" + ", ".join(f"{k}: {v}" for k, v in entry.items()) + "}", "entry"
-    ).data
-    return after == old and added == [*before, *expected]
+    old, new = dict(document.data), dict(loaded)
+    before = old.pop(KEY, None) or []
+    return new.pop(KEY, None) == [*before, *added.data] and new == old
