@@ -1,12 +1,15 @@
-"""Writing files without ever leaving half of one behind or overwriting one by accident."""
+"""Writing files, and folders of them, without ever leaving half of one behind or overwriting
+one by accident."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
+import shutil
 import tempfile
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterator, Mapping
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from .errors import UsageError
@@ -66,3 +69,43 @@ def _publish(temporary: str, path: Path, overwrite: bool) -> None:
         # link() fails if the name appeared meanwhile: never clobber a file written by
         # someone else between our check and our write.
         os.link(temporary, path)
+
+
+def write_folder_atomic(path: Path, files: Mapping[str, bytes], *, overwrite: bool = False) -> None:
+    """Write a whole folder: `files` (relative POSIX paths to their bytes) into a new folder
+    beside `path`, which then takes the place of `path` by renaming.
+
+    A reader sees the old folder or the new one, never a mix: an interrupted run leaves a
+    hidden `.NAME.*.tmp` folder beside it and `path` as it was. Without `overwrite`, an existing
+    `path` is an error; with it, the old folder and everything in it is deleted once the new
+    one is in place (the caller decides which folders may go). The files are derived output:
+    written without waiting for the disk, with the usual permissions.
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise UsageError(f"{path} already exists; pass --force to replace it")
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path} is a file; give a folder")
+    token = secrets.token_hex(4)
+    scratch = path.with_name(f".{path.name}.{token}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch.mkdir()
+        for name, data in files.items():
+            parts = PurePosixPath(name).parts
+            if not parts or name.startswith("/") or ".." in parts:
+                raise ValueError(f"not a path inside the folder: {name!r}")
+            target = scratch.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if path.exists():
+            old = path.with_name(f".{path.name}.{token}.old")
+            os.rename(path, old)
+            os.rename(scratch, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(scratch, path)
+    except OSError as exc:  # a full disk, a read-only folder: a message, not a traceback
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

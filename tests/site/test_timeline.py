@@ -33,7 +33,7 @@ def test_timeline_lists_entries_oldest_first_with_what_was_sent() -> None:
         ]
     )
     heading, status, body = dashboard.timeline_markdown(case)
-    assert heading == "## Follow-up"
+    assert heading == "## Follow-up { data-search-exclude }"
     assert status == "Status: **submitted**, derived from the timeline below."
     assert re.findall(r"\*\*(\d+ October 2026)\*\*", body) == [
         "5 October 2026",

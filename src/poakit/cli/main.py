@@ -30,6 +30,7 @@ from ..render.diff import diff_text
 from ..review.review import today
 from ..source.layout import CACHE_DIR, SNIPPETS_DIR, display_path, find_root, resolve_case
 from ..source.records import read_versions
+from . import stage as stage_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
         "ids), for editor completion. schema/case.schema.json holds a copy.",
     )
     schema.set_defaults(run=run_schema)
+
+    stage_command.add_parser(commands)  # poa stage DIR (cli/stage.py)
     return parser
 
 

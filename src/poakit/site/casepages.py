@@ -14,7 +14,7 @@ from ..model.values import format_date
 from ..project.load import CaseResult
 from ..templating.escape import fenced_text, markdown_text, page_title
 from . import dashboard, exportpage
-from .markup import table
+from .markup import UNINDEXED, table
 from .versions import versions_blocks
 
 CASES, REASONS = "cases", "reasons"
@@ -121,7 +121,7 @@ def _investigation(case: Case) -> list[str]:
     if not case.investigation:
         return []
     rows = [(markdown_text(s.source), markdown_text(s.finding)) for s in case.investigation]
-    return ["## Investigation", table(("What we reviewed", "What we found"), rows)]
+    return [f"## Investigation {UNINDEXED}", table(("What we reviewed", "What we found"), rows)]
 
 
 def _follow_up(case: Case, result: CaseResult) -> list[str]:
@@ -131,4 +131,7 @@ def _follow_up(case: Case, result: CaseResult) -> list[str]:
 def _lessons(case: Case) -> list[str]:
     if not case.lessons:
         return []
-    return ["## Lessons", "\n".join(f"- {markdown_text(lesson)}" for lesson in case.lessons)]
+    return [
+        f"## Lessons {UNINDEXED}",
+        "\n".join(f"- {markdown_text(lesson)}" for lesson in case.lessons),
+    ]

@@ -33,7 +33,7 @@ from ..model.versions import SentVersion
 from ..project.load import CaseResult
 from ..project.memo import Memo, remembered
 from ..templating.escape import html_attribute, html_text, markdown_text, page_title, tag_name
-from .markup import html_island
+from .markup import UNINDEXED, html_island
 from .urls import link
 from .versions import ANCHOR as VERSIONS_ANCHOR
 
@@ -255,7 +255,7 @@ def timeline_markdown(case: Case, versions: Sequence[SentVersion] = ()) -> list[
         for entry in timeline(case.follow_up)
     )
     return [
-        "## Follow-up",
+        f"## Follow-up {UNINDEXED}",
         f"Status: **{status.label}**, derived from the timeline below.",
         f'<div class="poakit-timeline" markdown="1">\n\n{entries}\n\n</div>',
     ]
@@ -327,8 +327,21 @@ def front_matter(tags: Sequence[str], *, title: str | None = None, searchable: b
     its own instead: see `searchindex`)."""
     listed = "\n".join(f"  - {json.dumps(tag)}" for tag in tags)
     head = "" if title is None else f"title: {json.dumps(page_title(title))}\n"
-    search = "" if searchable else "search:\n  exclude: true\n"
+    search = "" if searchable else _UNSEARCHABLE
     return f"---\n{head}{search}tags:\n{listed}\n---\n"
+
+
+_UNSEARCHABLE = "search:\n  exclude: true\n"
+
+
+def indexed(page: str) -> str:
+    """A page whose front matter `front_matter(searchable=False)` made, searchable after all:
+    for a site with no compact entries to find it by (a staged tree: see `stage`)."""
+    end = page.find("\n---\n", 3) if page.startswith("---\n") else -1
+    if end < 0:
+        return page
+    head = page[: end + 1].replace("\n" + _UNSEARCHABLE, "\n", 1)
+    return head + page[end + 1 :]
 
 
 def tags_page() -> str:

@@ -1,11 +1,13 @@
 """Live data for the hand-written guide: Markdown tables and checklists from the library.
 
 The macros adapter (`hooks/macros.py`) registers every name in `MACROS`; a guidance page
-calls them as `{{ reason_table() }}`. The project is loaded on first use, once per build.
+calls them as `{{ reason_table() }}`. A stage (`stage`) renders the same macros without
+mkdocs-macros. The project is loaded on first use, once per build.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -44,6 +46,17 @@ MACROS = (
 
 def library_version() -> str:
     return __version__
+
+
+def variables() -> dict[str, object]:
+    """What the guide's pages may use besides the macros: `{{ poakit_version }}`."""
+    return {"poakit_version": library_version()}
+
+
+def macros(data: GuideData) -> dict[str, Callable[..., object]]:
+    """Every macro of `MACROS`, by the name pages call it by, bound to `data`. The one list
+    both the macros adapter (hooks/macros.py) and a stage (`stage`) register."""
+    return {name: getattr(data, name) for name in MACROS}
 
 
 class GuideData:

@@ -19,7 +19,7 @@ from ..model.versions import Change, SentVersion, Skipped, changed, compare, in_
 from ..render import render_letter
 from ..render.text import count_words
 from ..templating.escape import html_text
-from .markup import html_island, table
+from .markup import UNINDEXED, html_island, table
 
 HEADING = "Versions sent"
 ANCHOR = "versions-sent"
@@ -33,7 +33,8 @@ def versions_blocks(versions: Sequence[SentVersion], letter: Letter | None) -> l
         (f"v{v.number}", format_date(v.date), str(v.event), str(count_words(v.text)))
         for v in versions
     ]
-    blocks = [f"## {HEADING}", table(("Version", "Sent", "Event", "Words"), rows)]
+    # UNINDEXED: the letters sent stay out of a search index that takes the page in
+    blocks = [f"## {HEADING} {UNINDEXED}", table(("Version", "Sent", "Event", "Words"), rows)]
     diffs = [
         _details(f"From {a.label} to {b.label}", compare(a.text, b.text))
         for a, b in itertools.pairwise(versions)
