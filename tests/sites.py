@@ -301,7 +301,7 @@ def hostile_base() -> dict[str, Any]:
     """The Acme example with an entry of every kind a case can hold, every check silenced
     (this case tests escaping; a warning about wording must not take a field out of it)."""
     from poakit.project.load import load_library
-    from poakit.review.structure import RULES
+    from poakit.review.review import CHECK_RULES as RULES
 
     case = yaml.safe_load((REPO / "cases" / f"{ACME}.yaml").read_text(encoding="utf-8"))
     case["follow_up"] = [
@@ -322,6 +322,27 @@ def hostile_base() -> dict[str, Any]:
 
 _hostile: dict[Path, HostileSite] = {}
 
+#: A paragraph of the hostile case's first letter that the letter no longer has: the case
+#: page's diff shows it removed, as text.
+HOSTILE_RECORD = (
+    "A removed paragraph: <zqmrecord-el zqmrecord-at=1 onmouseover=alert(1)> "
+    "</script><script>alert(1)</script> {{ 7*7 }} --> <!-- & [x](javascript:alert(1))"
+)
+
+
+def record_hostile_version(root: Path, library: Any) -> None:
+    """v1 of the hostile case as `poa sent` would keep it: the letter, one paragraph more."""
+    from poakit.project.load import check_case
+    from poakit.render import render_letter
+
+    path = root / "cases" / f"{HOSTILE_SLUG}.yaml"
+    result = check_case(path, library, f"cases/{HOSTILE_SLUG}.yaml", root)
+    assert result.letter is not None, [str(f) for f in result.findings]
+    text = render_letter(result.letter, "text").decode("utf-8") + "\n" + HOSTILE_RECORD + "\n"
+    sent = root / "cases" / HOSTILE_SLUG / "sent"
+    sent.mkdir(parents=True)
+    (sent / "v1-2026-10-09-submitted.txt").write_text(text, encoding="utf-8")
+
 
 def hostile_build(base: Path) -> HostileSite:
     """The sources plus the hostile case, built with `mkdocs build --strict`."""
@@ -333,6 +354,7 @@ def hostile_build(base: Path) -> HostileSite:
         root = copy_sources(base / "sources")
         library = load_library(root / "snippets")
         case = hostile_case(hostile_base(), library, root / "cases", HOSTILE_SLUG)
+        record_hostile_version(root, library)
         result = build(root, base / "site")
         assert result.returncode == 0, result.stdout + result.stderr
         _hostile[base] = HostileSite(root, base / "site", case)

@@ -8,8 +8,9 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from .errors import UsageError
 
@@ -22,6 +23,15 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False, durable: b
     `durable` write reaches the disk before the rename (a user's file); the cache's thousands
     of entries skip that wait, as a lost entry is only made again.
     """
+    with open_atomic(path, overwrite=overwrite, durable=durable) as out:
+        out.write(data)
+
+
+@contextlib.contextmanager
+def open_atomic(path: Path, *, overwrite: bool = False, durable: bool = True) -> Iterator[BinaryIO]:
+    """`write_atomic` for what is written piece by piece (an upload packet of many files):
+    a binary file to write into, which becomes `path` when the block ends without an error,
+    and is removed without a trace when it raises."""
     path = Path(path)
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name")
@@ -33,32 +43,32 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False, durable: b
     if not folder.is_dir():
         raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
     try:
-        _write_through_temporary(path, folder, data, overwrite, durable)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            yield out
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
+        _publish(temporary, path, overwrite)
     except FileExistsError:
         raise UsageError(f"{path} already exists; choose another name") from None
     except OSError as exc:  # a full disk, a read-only folder: a message, not a traceback
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _write_through_temporary(
-    path: Path, folder: Path, data: bytes, overwrite: bool, durable: bool
-) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            if durable:
-                out.flush()
-                os.fsync(out.fileno())
-        if overwrite:
-            os.replace(temporary, path)
-        else:
-            # link() fails if the name appeared meanwhile: never clobber a file written by
-            # someone else between our check and our write.
-            os.link(temporary, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def _publish(temporary: str, path: Path, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(temporary, path)
+    else:
+        # link() fails if the name appeared meanwhile: never clobber a file written by
+        # someone else between our check and our write.
+        os.link(temporary, path)
 
 
 def write_folder_atomic(path: Path, files: Mapping[str, bytes], *, overwrite: bool = False) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,8 +37,9 @@ def poa(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.Comple
 
 @pytest.fixture
 def project(site_project: Path) -> Path:
-    for case in (site_project / "cases").glob("*.yaml"):
-        case.unlink()
+    """The site's sources with no case: no case file, and no case's records either."""
+    shutil.rmtree(site_project / "cases")
+    (site_project / "cases").mkdir()
     return site_project
 
 

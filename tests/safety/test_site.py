@@ -30,8 +30,17 @@ import pytest
 import yaml
 from conftest import FIXTURES, REPO
 from hostile import Markup, markup_scan, string_fields, typed
+from sites import (
+    HOSTILE_RECORD,
+    PRIVATE,
+    TOKENS,
+    HostileSite,
+    hostile_build,
+    private_case,
+    site_files,
+    traces,
+)
 from sites import HOSTILE_SLUG as HOSTILE_MODEL
-from sites import PRIVATE, TOKENS, HostileSite, hostile_build, private_case, site_files, traces
 
 from poakit.templating.escape import visible
 
@@ -88,6 +97,19 @@ def hostile_case(source: str) -> str:
     return yaml.safe_dump(case, sort_keys=False, allow_unicode=True, width=120)
 
 
+# What a private case's recorded letters say (and the public one's, to prove the search finds
+# a recorded letter where one is published).
+SENT_TOKEN = "Qzxvsentletter"
+PUBLIC_SENT = "Zqxvpublicsentletter"
+
+
+def _record(root: Path, slug: str, text: str) -> None:
+    """A letter of the case as `poa sent` keeps it: v1, sent on the day Acme's was."""
+    sent = root / "cases" / slug / "sent"
+    sent.mkdir(parents=True)
+    (sent / "v1-2026-10-09-submitted.txt").write_text(f"{text}\n", encoding="utf-8")
+
+
 def tree_hash(*folders: Path) -> dict[str, str]:
     """Every file under `folders` (links included, not followed) by its SHA-256."""
     found = {}
@@ -111,10 +133,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             shutil.copy(REPO / name, root / name)
     source = (root / "cases" / f"{ACME}.yaml").read_text(encoding="utf-8")
     sources = "".join(p.read_text(errors="replace") for p in root.rglob("*") if p.is_file())
-    assert [t for t in TOKENS if t.lower() in sources.lower()] == [], "tokens must be unique"
+    unique = [*TOKENS, SENT_TOKEN, PUBLIC_SENT]
+    assert [t for t in unique if t.lower() in sources.lower()] == [], "tokens must be unique"
     for n, (slug, replacements) in enumerate(PRIVATE.items()):
         text = private_case(source, replacements, say_private=n == 0)
         (root / "cases" / f"{slug}.yaml").write_text(text, encoding="utf-8")
+        _record(root, slug, f"{SENT_TOKEN} {' '.join(replacements.values())}")
+    _record(root, ACME, PUBLIC_SENT)
     (root / "cases" / f"{HOSTILE_SLUG}.yaml").write_text(hostile_case(source), encoding="utf-8")
     before = tree_hash(root / "cases", root / "snippets", root / "docs")
     out = tmp_path_factory.mktemp("site")
@@ -156,6 +181,14 @@ def test_the_search_covers_every_kind_of_file(site: tuple[Path, Path]) -> None:
     assert any(
         n.startswith("sitemap.xml.gz!") for n in (t.split(":")[0] for t in traces(out, [ACME]))
     )
+
+
+def test_the_letters_a_private_case_sent_never_reach_the_site(site: tuple[Path, Path]) -> None:
+    """Each private case has a recorded letter (cases/<slug>/sent/); the public case's recorded
+    letter is on its page, so the search would find one where it was published."""
+    _, out = site
+    assert traces(out, [SENT_TOKEN]) == []
+    assert [t.split(":")[0] for t in traces(out, [PUBLIC_SENT])] == [f"cases/{ACME}/index.html"]
 
 
 def test_private_cases_have_no_page_no_download_no_row(site: tuple[Path, Path]) -> None:
@@ -450,6 +483,14 @@ def test_pages_show_every_value_as_typed(hostile_site: HostileSite) -> None:
     for other in ("cases/index.html", "lessons/index.html", "reasons/inauthentic/index.html"):
         shown = Markup((out / other).read_text("utf-8")).plain
         assert _as_typed(hostile_site, shown, other) >= 1, other
+
+
+def test_a_recorded_letter_shows_as_text_in_the_versions_diff(hostile_site: HostileSite) -> None:
+    """v1 of the hostile case holds a paragraph of markup the letter no longer has: the case
+    page's diff shows it removed, as text (no element of it: see the markup test above)."""
+    raw = (hostile_site.site / "cases" / HOSTILE_MODEL / "index.html").read_text("utf-8")
+    assert '<details class="poakit-diff">' in raw and "<del>A removed paragraph:" in raw
+    assert " ".join(HOSTILE_RECORD.split()) in Markup(raw).plain
 
 
 def test_the_page_title_is_the_seller_name_as_typed(hostile_site: HostileSite) -> None:

@@ -32,13 +32,14 @@ def test_copy_texts_are_the_text_export(project) -> None:  # type: ignore[no-unt
     for case in project.cases:
         texts = exportpage.copy_texts(case.letter)
         assert texts["letter"] == render_letter(case.letter, "text").decode("utf-8")
+        reply = [key for key in ("request", "changes") if case.letter.section(key).items]
         for answer, key in zip(
             answers(case.letter, DEFAULT_WIDTH),
-            ("root_causes", "corrective_actions", "preventive_measures"),
+            (*reply, "root_causes", "corrective_actions", "preventive_measures"),
             strict=True,
         ):
             assert texts[key] == answer.text
-        assert set(texts) == {"letter", "root_causes", "corrective_actions"} | {
+        assert set(texts) == {"letter", *reply, "root_causes", "corrective_actions"} | {
             "preventive_measures",
             "evidence",
         }

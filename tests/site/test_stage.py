@@ -229,10 +229,15 @@ def test_private_cases_stay_out_unless_the_switch_says_otherwise(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tiny(tmp_path / "tiny")
+    for slug, text in (("secret", "Qzxvtiny letter as sent"), ("acme", "Zqxvpublic letter")):
+        sent = root / "cases" / slug / "sent"  # what `poa sent` keeps of each case
+        sent.mkdir(parents=True)
+        (sent / "v1-2026-10-07-submitted.txt").write_text(text + "\n", encoding="utf-8")
     stage.stage(root, tmp_path / "public")
     public = tree(tmp_path / "public")
     assert "docs/cases/acme.md" in public and "docs/cases/secret.md" not in public
     assert not any(b"qzxvtiny" in data.lower() for data in public.values())
+    assert b"Zqxvpublic letter" in public["docs/cases/acme.md"]
     monkeypatch.setenv("POAKIT_INCLUDE_PRIVATE", "yes")
     stage.stage(root, tmp_path / "internal")
     assert b"Qzxvtiny Secret Goods" in (tmp_path / "internal/docs/cases/secret.md").read_bytes()

@@ -153,8 +153,8 @@ def render_skeleton(
         listed = sorted({value for i in issues for value in getattr(i, key)})
         if listed:
             w.line(f"    {key}: {_flow(listed)}", f"the {key} it covers")
-    w.line(f"    file: {PLACEHOLDER}.pdf", "the file you will attach")
-    w.line("follow_up: []", "add {date: YYYY-MM-DD, event: submitted} when you send it")
+    w.line(f"    file: {PLACEHOLDER}.pdf", f"the file you will attach, kept in evidence/{slug}/")
+    w.line("follow_up: []", f"`poa sent {slug}` records the letter and the event when you send it")
     w.line("lessons: []", "what this case taught, once it is decided")
     return w.text()
 

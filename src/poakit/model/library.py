@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import Finding, Position
 from .document import Document
@@ -98,7 +98,8 @@ class MeasureMeta(SnippetMeta):
 
 
 class LetterMeta(SnippetMeta):
-    part: Literal["opening", "closing"]
+    # request, changes: the words before a reply's answers, or before what is new
+    part: Literal["opening", "closing", "request", "changes"]
 
 
 META_MODELS: dict[Kind, type[SnippetMeta]] = {
@@ -114,6 +115,15 @@ class Limits(_Meta):
     characters: int | None = Field(None, gt=0)
 
 
+class UploadLimit(_Meta):
+    """The largest file to attach to an appeal. Amazon publishes no number for appeals, so
+    the limit is data, kept with where it comes from and how sure it is."""
+
+    max_bytes: int | None = Field(None, gt=0)
+    source: str | None = None
+    note: str | None = None
+
+
 class Settings(_Meta):
     """`snippets/library.yaml`: what the whole library shares."""
 
@@ -121,6 +131,17 @@ class Settings(_Meta):
     limits: dict[str, Limits] = Field(default_factory=dict)
     accepted_files: list[str] = Field(default_factory=lambda: ["pdf", "jpg", "jpeg", "png", "gif"])
     follow_up_days: int = Field(7, gt=0)
+    # Each case's files for its upload packet sit in <evidence_folder>/<slug>/, relative to
+    # the project folder unless absolute.
+    evidence_folder: str = Field("evidence", min_length=1)
+    upload_limit: UploadLimit = Field(default_factory=UploadLimit)
+
+    @field_validator("sections", mode="after")
+    @classmethod
+    def _every_section_titled(cls, titles: dict[str, str]) -> dict[str, str]:
+        """A library that names some titles keeps the defaults of the others (a section
+        added to poakit later gets its heading)."""
+        return {**DEFAULT_TITLES, **titles}
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ..errors import Finding, Position, did_you_mean, error
 from ..letter.letter import Item, Letter
 from ..model.library import Library
+from ..model.versions import SentVersion
+from . import attachments, followup
 from .structure import CHECKS, RULES, Review
 from .tone import ToneMatch, apply_limits, scanner
+
+#: Every check's rule id (the tone rules' ids come from the library), for `silence:`.
+CHECK_RULES: dict[str, str] = {**RULES, **followup.RULES, **attachments.RULES}
 
 
 def today() -> dt.date:
@@ -25,10 +30,18 @@ def today() -> dt.date:
     return dt.date.fromisoformat(override) if override else dt.date.today()
 
 
-def review(letter: Letter, library: Library, on: dt.date | None = None) -> list[Finding]:
-    """Run every check on `letter`; findings sorted by position."""
+def review(
+    letter: Letter,
+    library: Library,
+    on: dt.date | None = None,
+    *,
+    versions: Sequence[SentVersion] = (),
+) -> list[Finding]:
+    """Run every check on `letter` (and on the `versions` of it the case sent); findings
+    sorted by position."""
     context = Review(letter, library, on or today())
     findings = [f for check in CHECKS for f in check(context)]
+    findings += followup.followup_findings(letter, versions)
     findings += tone_findings(letter, library)
     findings = list(_silenced(findings, letter, library))
     return sorted(findings, key=lambda f: (f.position, f.rule))
@@ -70,7 +83,7 @@ def _snippet_position(item: Item, words: str) -> Position:
 
 def _silenced(findings: list[Finding], letter: Letter, library: Library) -> Iterator[Finding]:
     silences = letter.case.silence
-    known = set(RULES) | {rule.id for rule in library.tone_rules}
+    known = set(CHECK_RULES) | {rule.id for rule in library.tone_rules}
     quiet = {s.rule for s in silences}
     for n, silence in enumerate(silences):
         if silence.rule not in known:

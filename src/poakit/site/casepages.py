@@ -15,6 +15,7 @@ from ..project.load import CaseResult
 from ..templating.escape import fenced_text, markdown_text, page_title
 from . import dashboard, exportpage
 from .markup import UNINDEXED, table
+from .versions import versions_blocks
 
 CASES, REASONS = "cases", "reasons"
 
@@ -32,7 +33,8 @@ def case_page(result: CaseResult, library: Library) -> str:
         *_review_panel(result.findings, case, result.display),
         *exportpage.letter_blocks(result.slug, letter),
         *_investigation(case),
-        *_follow_up(case),
+        *_follow_up(case, result),
+        *versions_blocks(result.versions, letter),
         *_lessons(case),
     ]
     # tags: Material's tags plugin lists the case under its reasons, marketplace and status
@@ -129,8 +131,8 @@ def _investigation(case: Case) -> list[str]:
     return [f"## Investigation {UNINDEXED}", table(("What we reviewed", "What we found"), rows)]
 
 
-def _follow_up(case: Case) -> list[str]:
-    return dashboard.timeline_markdown(case)
+def _follow_up(case: Case, result: CaseResult) -> list[str]:
+    return dashboard.timeline_markdown(case, result.versions)
 
 
 def _lessons(case: Case) -> list[str]:
