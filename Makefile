@@ -36,4 +36,17 @@ publish: $(STAMP)  ## make publish VERSION=x.y [PUSH=1] (without VERSION: prints
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m poakit.publish "$(VERSION)" $(if $(filter 1 yes true,$(PUSH)),--push,)
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site .pytest_cache $(STAGE)
+
+# -- Zensical: the same site from a builder that runs no MkDocs hooks ------------------------
+# `poa stage` writes the finished docs tree (every generated page, the guide's macros rendered,
+# a mkdocs.yml without hooks or macros); Zensical builds it into $(STAGE)/site/. README: "MkDocs
+# today, Zensical tomorrow".
+STAGE ?= stage
+.PHONY: stage build-zensical
+
+stage: $(STAMP)  ## a builder-neutral docs tree in $(STAGE)/ (public cases only)
+	$(BIN)/poa stage $(STAGE) --force
+
+build-zensical: stage  ## the same site built by Zensical, in $(STAGE)/site/
+	$(BIN)/zensical build --clean -f $(STAGE)/mkdocs.yml

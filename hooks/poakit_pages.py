@@ -27,7 +27,7 @@ from poakit.project.memo import Memo
 from poakit.project.settings import include_private, parse_today
 from poakit.site import searchindex
 from poakit.site.markup import open_islands
-from poakit.site.pages import Page, prepare_case, search_entries, site_pages
+from poakit.site.pages import Page, prepare_case, published_findings, search_entries, site_pages
 
 log = logging.getLogger("mkdocs.plugins.poakit")
 _state: dict[str, Any] = {"command": "build"}
@@ -68,9 +68,7 @@ def on_files(files: Files, config: Any) -> Files:
     previewing = _state["command"] == "serve"
     shown = _state["include_private"] or previewing
     project = loader(root).load(cache_folder=_state["cache"], prepare=prepare_case)
-    # A case that cannot be read might be meant to be public: it blocks a build either way.
-    published = [c for c in project.cases if shown or c.public or c.file is None]
-    problems = [*project.library.findings, *(f for c in published for f in c.findings)]
+    problems = published_findings(project, include_private=shown)
     blocking = [f for f in problems if f.level is Level.ERROR]
     if blocking and not previewing:
         raise PluginError("poakit found errors:\n" + "\n".join(str(f) for f in blocking))

@@ -30,6 +30,15 @@ def mini(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def replies(mini: Path) -> Path:
+    """The mini project with the library's two reply parts (the words before the answers to
+    Amazon's request, and before what is new after a denial)."""
+    for name in ("reply-request.md", "reply-changes.md"):
+        shutil.copy(REPO / "snippets" / "letter" / name, mini / "snippets" / "letter" / name)
+    return mini
+
+
+@pytest.fixture
 def site_project(tmp_path: Path) -> Path:
     """A copy of the repository's site sources (config, hooks, docs, library, cases)."""
     root = tmp_path / "site"

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import html.parser
+import json
 import types
 import typing
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -33,6 +37,7 @@ from poakit.source import yaml as yamlsource
 from poakit.source.yaml import normalize_breaks
 from poakit.templating.escape import visible
 
+MARK = "zqm"  # the prefix of every marker (`zqm017x`)
 OPENERS = (
     '??? danger "Review: 0 errors {m}"',
     '!!! success "Review: 0 errors {m}"',
@@ -102,7 +107,7 @@ class _Walk:
         self.covered: set[str] = set()  # dotted model fields given a hostile value
 
     def text(self, where: str, loc: tuple[str | int, ...]) -> str:
-        marker = f"zqm{self.count:03d}x"
+        marker = f"{MARK}{self.count:03d}x"
         self.count += 1
         value = payload(marker, self.count)
         self.payloads[marker], self.fields[marker], self.paths[marker] = value, where, loc
@@ -325,3 +330,113 @@ def string_fields(model: type[BaseModel] = Case, where: str = "") -> Iterator[st
             yield dotted
         elif kind == "model":
             yield from string_fields(inner, dotted)
+
+
+# -- the scan of a built site for markup from the case ---------------------------------------
+
+
+class Markup(html.parser.HTMLParser):
+    """Every element, attribute and script of a piece of HTML, and its text (the tags list of
+    Material's tag plugin left out: it strips tag names to harmless characters)."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self.text: list[str] = []
+        self._script: dict[str, str | None] | None = None
+        self._skip = 0
+        self.feed(source)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, attrs))
+        if tag == "script":
+            self._script = dict(attrs)
+        if self._skip or "md-tags" in (dict(attrs).get("class") or ""):
+            self._skip += tag not in VOID_ELEMENTS
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._script = None
+        if self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self.scripts.append((self._script, data))
+        elif not self._skip:
+            self.text.append(data)
+
+    @property
+    def plain(self) -> str:
+        return " ".join("".join(self.text).split())
+
+
+VOID_ELEMENTS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+}
+
+
+def no_markup_from_the_case(markup: Markup, where: str) -> None:
+    for tag, attrs in markup.elements:
+        assert MARK not in tag, (where, tag)
+        for name, value in attrs:
+            assert MARK not in name, (where, tag, name)
+            assert not (name.startswith("on") and "alert" in (value or "")), (where, tag, name)
+    for attrs, code in markup.scripts:
+        if MARK in code:
+            assert attrs.get("type") == "application/json", where
+            assert "<" not in code, where
+            json.loads(code)
+
+
+def xml_elements(data: bytes, where: str) -> None:
+    for element in ElementTree.fromstring(data).iter():
+        assert MARK not in str(element.tag), where
+        assert not any(MARK in str(name) for name in element.attrib), where
+
+
+def json_strings(data: object) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from json_strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from json_strings(value)
+
+
+def markup_scan(files: Iterable[tuple[str, bytes]]) -> Counter[str]:
+    """Every built file that holds a marker (and every XML and SVG file), checked: a marker may
+    appear as text or an attribute value, never as an element, an attribute, a handler or a
+    script. `files` are (name, data) pairs, gzip and DOCX contents included
+    (`sites.site_files`); returns how many files of each kind were checked."""
+    checked = Counter[str]()
+    for name, data in files:
+        if MARK.encode() not in data and not name.endswith((".xml", ".svg")):
+            continue
+        kind = name.rsplit(".", 1)[-1]
+        checked[kind] += 1
+        if kind == "html":
+            no_markup_from_the_case(Markup(data.decode("utf-8")), name)
+        elif kind == "json":
+            for text in json_strings(json.loads(data)):
+                if MARK in text:  # search indexes: themes show titles and texts as HTML
+                    no_markup_from_the_case(Markup(text), name)
+        elif kind in ("xml", "svg", "rels"):
+            xml_elements(data, name)
+        elif kind != "txt":  # plain text is checked as typed, by the tests that read it
+            raise AssertionError(f"a case value reached {name}")
+    return checked

@@ -2,7 +2,9 @@
 
 - `plain_build`: `mkdocs build --strict` of the sources plus a case whose review warns;
 - `published_twice`: the sources in a temporary git repository, published as 0.1 then 0.2 with
-  the publish driver (`python -m poakit.publish`, what `make publish` runs).
+  the publish driver (`python -m poakit.publish`, what `make publish` runs);
+- `zensical_build`: the sources of the plain build staged (`poa stage`) and built by Zensical,
+  as `make build-zensical` does.
 
 Every build of the whole site costs seconds, so tests/test_links.py and tests/test_browser.py
 share the plain build, and tests/test_publish.py and tests/test_browser.py the published one.
@@ -18,6 +20,8 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,7 @@ import yaml
 from conftest import REPO
 
 SOURCES = ("mkdocs.yml", "hooks", "docs", "snippets", "cases")
+Completed = subprocess.CompletedProcess[str]
 WARNING_CASE, WARNING_SELLER = "quillfeather-warning", "Quillfeather Stationers Ltd"
 PRIVATE_CASE = "zyxwv-private"
 # Strings found nowhere else, so any trace of the private case in a published file shows.
@@ -204,6 +209,82 @@ def plain_build(base: Path) -> Path:
     return _plain[base]
 
 
+# -- private cases, and the scan of a built site for any trace of them ---------------------------
+
+# Each private case's identifying values, as replacements of the Acme example's.
+PRIVATE = {
+    "qzxv-private-explicit": {
+        "Acme Home Goods LLC": "Qzxvbrook Trading Company",
+        "Acme Home": "Qzxvbrook Storefront",
+        "A1B2C3D4E5F6G7": "AQZXV7731MERCHT",
+        "B0C1234567": "B0QZXV7731",
+        "B0C9XK2M4T": "B0QZXV7732",
+        "111-1234567-1234567": "902-7731001-7731001",
+        "113-5550192-4418830": "902-7731002-7731002",
+        "114-2203917-6650124": "902-7731003-7731003",
+        "1234567890": "7731900001",
+        "1234598761": "7731900002",
+        "Jane Doe": "Wynona Qzxvhart",
+        "QuickWholesale Ltd": "Qzxvwholesale Limited",
+    },
+    "qzxv-private-by-default": {
+        "Acme Home Goods LLC": "Qzxvmoor Household Supplies",
+        "Acme Home": "Qzxvmoor Outlet",
+        "A1B2C3D4E5F6G7": "AQZXV8842MERCHT",
+        "B0C1234567": "B0QZXV8841",
+        "B0C9XK2M4T": "B0QZXV8842",
+        "111-1234567-1234567": "903-8842001-8842001",
+        "113-5550192-4418830": "903-8842002-8842002",
+        "114-2203917-6650124": "903-8842003-8842003",
+        "1234567890": "8842900001",
+        "1234598761": "8842900002",
+        "Jane Doe": "Orsolya Qzxvgard",
+        "QuickWholesale Ltd": "Qzxvtrade Limited",
+    },
+}
+TOKENS = sorted({slug for slug in PRIVATE} | {t for m in PRIVATE.values() for t in m.values()})
+
+
+def private_case(source: str, replacements: dict[str, str], *, say_private: bool) -> str:
+    text = source
+    for old, new in replacements.items():  # longest first is the dict's order
+        text = text.replace(old, new)
+    visibility = "visibility: private\n" if say_private else ""
+    return text.replace("visibility: public\n", visibility)
+
+
+def add_private_cases(root: Path) -> None:
+    """The two private cases of `PRIVATE` (one says `visibility: private`, one says nothing),
+    made from the Acme example in `root`."""
+    source = (root / "cases" / f"{ACME}.yaml").read_text(encoding="utf-8")
+    for n, (slug, replacements) in enumerate(PRIVATE.items()):
+        text = private_case(source, replacements, say_private=n == 0)
+        (root / "cases" / f"{slug}.yaml").write_text(text, encoding="utf-8")
+
+
+def site_files(out: Path) -> Iterator[tuple[str, bytes]]:
+    """Every file of a built site, and what is inside each gzip and zip (DOCX) file."""
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        name, data = path.relative_to(out).as_posix(), path.read_bytes()
+        yield name, data
+        if name.endswith(".gz"):
+            yield f"{name}!", gzip.decompress(data)
+        if zipfile.is_zipfile(io.BytesIO(data)):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                for member in archive.namelist():
+                    yield f"{name}!{member}", archive.read(member)
+
+
+def traces(out: Path, tokens: list[str]) -> list[str]:
+    lowered = [t.lower().encode() for t in tokens]
+    return [
+        f"{name}: {token.decode()}"
+        for name, data in site_files(out)
+        for token in lowered
+        if token in data.lower()
+    ]
+
+
 # -- a case with a hostile value in every string field (see hostile.py) -------------------------
 
 HOSTILE_SLUG = "model-hostile"
@@ -220,7 +301,7 @@ def hostile_base() -> dict[str, Any]:
     """The Acme example with an entry of every kind a case can hold, every check silenced
     (this case tests escaping; a warning about wording must not take a field out of it)."""
     from poakit.project.load import load_library
-    from poakit.review.review import ALL_RULES
+    from poakit.review.review import CHECK_RULES as RULES
 
     case = yaml.safe_load((REPO / "cases" / f"{ACME}.yaml").read_text(encoding="utf-8"))
     case["follow_up"] = [
@@ -276,12 +357,33 @@ def hostile_base() -> dict[str, Any]:
     ]
     case["root_causes"][0]["title"] = "t"
     library = load_library(REPO / "snippets")
-    rules = sorted({*ALL_RULES, *(rule.id for rule in library.tone_rules)})
+    rules = sorted({*RULES, *(rule.id for rule in library.tone_rules)})
     case["silence"] = [{"rule": rule, "reason": "escaping test"} for rule in rules]
     return case
 
 
 _hostile: dict[Path, HostileSite] = {}
+
+#: A paragraph of the hostile case's first letter that the letter no longer has: the case
+#: page's diff shows it removed, as text.
+HOSTILE_RECORD = (
+    "A removed paragraph: <zqmrecord-el zqmrecord-at=1 onmouseover=alert(1)> "
+    "</script><script>alert(1)</script> {{ 7*7 }} --> <!-- & [x](javascript:alert(1))"
+)
+
+
+def record_hostile_version(root: Path, library: Any) -> None:
+    """v1 of the hostile case as `poa sent` would keep it: the letter, one paragraph more."""
+    from poakit.project.load import check_case
+    from poakit.render import render_letter
+
+    path = root / "cases" / f"{HOSTILE_SLUG}.yaml"
+    result = check_case(path, library, f"cases/{HOSTILE_SLUG}.yaml", root)
+    assert result.letter is not None, [str(f) for f in result.findings]
+    text = render_letter(result.letter, "text").decode("utf-8") + "\n" + HOSTILE_RECORD + "\n"
+    sent = root / "cases" / HOSTILE_SLUG / "sent"
+    sent.mkdir(parents=True)
+    (sent / "v1-2026-10-09-submitted.txt").write_text(text, encoding="utf-8")
 
 
 def hostile_build(base: Path) -> HostileSite:
@@ -294,7 +396,71 @@ def hostile_build(base: Path) -> HostileSite:
         root = copy_sources(base / "sources")
         library = load_library(root / "snippets")
         case = hostile_case(hostile_base(), library, root / "cases", HOSTILE_SLUG)
+        record_hostile_version(root, library)
         result = build(root, base / "site")
         assert result.returncode == 0, result.stdout + result.stderr
         _hostile[base] = HostileSite(root, base / "site", case)
     return _hostile[base]
+
+
+# -- the staged tree, built by Zensical (issue #20) ----------------------------------------------
+
+
+def run_stage(root: Path, folder: Path, env: dict[str, str] | None = None) -> Completed:
+    """`poa stage FOLDER --force` in the project `root`, as `make stage` runs it."""
+    command = [sys.executable, "-m", "poakit", "stage", str(folder), "--force"]
+    return _run(command, root, env)
+
+
+def run_zensical(folder: Path) -> Completed:
+    """`zensical build --clean -f FOLDER/mkdocs.yml`, as `make build-zensical` runs it; the
+    site goes to FOLDER/site."""
+    command = [
+        sys.executable,
+        "-m",
+        "zensical",
+        "build",
+        "--clean",
+        "-f",
+        str(folder / "mkdocs.yml"),
+    ]
+    return _run(command, folder, None)
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str] | None) -> Completed:
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        env={**git_env(), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@dataclass(frozen=True)
+class ZensicalSite:
+    root: Path  # the project's sources
+    stage: Path  # what `poa stage` wrote
+    site: Path  # what Zensical built of it
+    build: Completed
+
+
+_zensical: dict[Path, ZensicalSite] = {}
+
+
+def zensical_build(base: Path, *, private: bool = False) -> ZensicalSite:
+    """The sources of `plain_build` (plus the private cases of `PRIVATE` with `private`),
+    staged, then built by Zensical; made once per base folder."""
+    if base not in _zensical:
+        root = copy_sources(base / "sources")
+        add_warning_case(root)
+        if private:
+            add_private_cases(root)
+        staged = run_stage(root, base / "stage")
+        assert staged.returncode == 0, staged.stderr
+        built = run_zensical(base / "stage")
+        assert built.returncode == 0, built.stdout + built.stderr
+        _zensical[base] = ZensicalSite(root, base / "stage", base / "stage" / "site", built)
+    return _zensical[base]

@@ -1,11 +1,16 @@
-"""Writing files without ever leaving half of one behind or overwriting one by accident."""
+"""Writing files, and folders of them, without ever leaving half of one behind or overwriting
+one by accident."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
+import shutil
 import tempfile
-from pathlib import Path
+from collections.abc import Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from .errors import UsageError
 
@@ -18,6 +23,15 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False, durable: b
     `durable` write reaches the disk before the rename (a user's file); the cache's thousands
     of entries skip that wait, as a lost entry is only made again.
     """
+    with open_atomic(path, overwrite=overwrite, durable=durable) as out:
+        out.write(data)
+
+
+@contextlib.contextmanager
+def open_atomic(path: Path, *, overwrite: bool = False, durable: bool = True) -> Iterator[BinaryIO]:
+    """`write_atomic` for what is written piece by piece (an upload packet of many files):
+    a binary file to write into, which becomes `path` when the block ends without an error,
+    and is removed without a trace when it raises."""
     path = Path(path)
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name")
@@ -29,29 +43,69 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False, durable: b
     if not folder.is_dir():
         raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
     try:
-        _write_through_temporary(path, folder, data, overwrite, durable)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            yield out
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
+        _publish(temporary, path, overwrite)
     except FileExistsError:
         raise UsageError(f"{path} already exists; choose another name") from None
     except OSError as exc:  # a full disk, a read-only folder: a message, not a traceback
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _write_through_temporary(
-    path: Path, folder: Path, data: bytes, overwrite: bool, durable: bool
-) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            if durable:
-                out.flush()
-                os.fsync(out.fileno())
-        if overwrite:
-            os.replace(temporary, path)
-        else:
-            # link() fails if the name appeared meanwhile: never clobber a file written by
-            # someone else between our check and our write.
-            os.link(temporary, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def _publish(temporary: str, path: Path, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(temporary, path)
+    else:
+        # link() fails if the name appeared meanwhile: never clobber a file written by
+        # someone else between our check and our write.
+        os.link(temporary, path)
+
+
+def write_folder_atomic(path: Path, files: Mapping[str, bytes], *, overwrite: bool = False) -> None:
+    """Write a whole folder: `files` (relative POSIX paths to their bytes) into a new folder
+    beside `path`, which then takes the place of `path` by renaming.
+
+    A reader sees the old folder or the new one, never a mix: an interrupted run leaves a
+    hidden `.NAME.*.tmp` folder beside it and `path` as it was. Without `overwrite`, an existing
+    `path` is an error; with it, the old folder and everything in it is deleted once the new
+    one is in place (the caller decides which folders may go). The files are derived output:
+    written without waiting for the disk, with the usual permissions.
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise UsageError(f"{path} already exists; pass --force to replace it")
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path} is a file; give a folder")
+    token = secrets.token_hex(4)
+    scratch = path.with_name(f".{path.name}.{token}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch.mkdir()
+        for name, data in files.items():
+            parts = PurePosixPath(name).parts
+            if not parts or name.startswith("/") or ".." in parts:
+                raise ValueError(f"not a path inside the folder: {name!r}")
+            target = scratch.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if path.exists():
+            old = path.with_name(f".{path.name}.{token}.old")
+            os.rename(path, old)
+            os.rename(scratch, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(scratch, path)
+    except OSError as exc:  # a full disk, a read-only folder: a message, not a traceback
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -145,7 +145,8 @@ def test_copy_buttons_copy_exactly_the_text_export(browser: Any, site: Site, slu
     with case_page(browser, site, slug) as page:
         buttons = page.locator("button[data-poa-copy]")
         keys = [buttons.nth(i).get_attribute("data-poa-copy") for i in range(buttons.count())]
-        assert keys == ["letter", *ANSWERS, "evidence"]
+        reply = [k for k in ("request", "changes") if site.letters[slug].section(k).items]
+        assert keys == ["letter", *reply, *ANSWERS, "evidence"]
         for key in keys:
             button = page.locator(f'button[data-poa-copy="{key}"]')
             button.click()

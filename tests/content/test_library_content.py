@@ -74,7 +74,7 @@ def test_library_covers_the_catalogue() -> None:
     assert len(LIBRARY.root_causes) >= 40
     assert len(LIBRARY.measures) >= 45
     parts = {s.meta.part for s in LIBRARY.letter_parts.values()}
-    assert parts == {"opening", "closing", "lead"}
+    assert parts == {"opening", "closing", "request", "changes", "lead"}
 
 
 @pytest.mark.parametrize("reason", REASONS, ids=_id)

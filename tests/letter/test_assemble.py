@@ -1,8 +1,11 @@
-"""Assembly: the facts of a case become the lead paragraphs of their sections, the opening and
-closing are chosen by those facts, and every reference between facts is checked."""
+"""Assembly (`poakit.letter.assemble`): a letter after Amazon's request or denial opens with the
+answers, or with what is new, then gives the full plan (golden files: tests/golden/replies/);
+the case's facts open their sections, the opening and closing are chosen by those facts, and
+every reference between facts is checked."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +15,99 @@ from conftest import REPO, TESTS, with_changes
 
 from poakit.errors import InputError
 from poakit.letter.assemble import assemble, conditions, standard_context
+from poakit.letter.letter import Letter
 from poakit.model.library import STANDARD_VARIABLES, Library
 from poakit.project.load import check_case, load_library
+from poakit.render.markdown import letter_markdown
+from poakit.render.text import answers, letter_text
 from poakit.source.case import load_case
+
+GOLDEN = TESTS / "golden" / "replies"
+CASES = sorted(GOLDEN.glob("*.case.yaml"))
+
+
+def _letter(root: Path, source: Path) -> tuple[str, Letter, list[str]]:
+    name = source.name.removesuffix(".case.yaml")
+    target = root / "cases" / f"{name}.yaml"
+    shutil.copy(source, target)
+    result = check_case(target, load_library(root / "snippets"), f"cases/{name}.yaml")
+    assert result.letter is not None, [str(f) for f in result.findings]
+    return name, result.letter, [str(f) for f in result.findings]
+
+
+@pytest.mark.parametrize("source", CASES, ids=[p.name.split(".")[0] for p in CASES])
+def test_reply_letters_match_golden(replies: Path, source: Path) -> None:
+    name, letter, findings = _letter(replies, source)
+    assert findings == []
+    assert letter_text(letter, 80) == (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
+    assert letter_markdown(letter) == (GOLDEN / f"{name}.md").read_text(encoding="utf-8")
+
+
+def test_a_reply_opens_with_the_answers_then_gives_the_full_plan(replies: Path) -> None:
+    _, letter, _ = _letter(replies, GOLDEN / "info-requested.case.yaml")
+    filled = [s.key for s in letter.sections if s.items]
+    assert filled == [
+        "request",
+        *("opening", "root_causes", "corrective_actions", "preventive_measures"),
+        *("evidence", "closing"),
+    ]
+    request = letter.section("request").items
+    assert [item.label for item in request[1:]] == [
+        "Invoices covering the last 365 days for B0C1234567.",
+        "The contact details of your supplier.",
+    ]
+    assert [item.position.line for item in request[1:]] == [51, 55]  # each point's line
+    assert answers(letter)[0].title == "Answers to your request"
+
+
+def test_a_resubmission_after_a_denial_opens_with_what_is_new(replies: Path) -> None:
+    _, letter, _ = _letter(replies, GOLDEN / "denied.case.yaml")
+    assert [s.key for s in letter.sections if s.items][:2] == ["changes", "opening"]
+    text = letter_text(letter)
+    assert text.startswith("What is new since our last letter\n\nThis revised Plan of Action")
+    assert "replaces our letter of 7 October 2026, which was not accepted on 12 October" in text
+
+
+def test_the_letter_as_a_submission_sent_it_answers_only_what_came_before(
+    replies: Path,
+) -> None:
+    """The first letter went out before Amazon asked: as sent, it is the plan alone."""
+    name, current, _ = _letter(replies, GOLDEN / "info-requested.case.yaml")
+    case = load_case(replies / "cases" / f"{name}.yaml", f"cases/{name}.yaml")
+    first = assemble(case, load_library(replies / "snippets"), upto=0)
+    assert first.section("request").items == ()
+    reply = letter_text(current)
+    assert letter_text(first) == reply[reply.index("This Plan of Action") :]
+
+
+def test_the_tone_checks_read_the_answers(replies: Path) -> None:
+    shutil.copy(REPO / "snippets" / "tone-rules.yaml", replies / "snippets" / "tone-rules.yaml")
+    source = (GOLDEN / "info-requested.case.yaml").read_text()
+    pleading = source.replace(
+        "every unit of\n          B0C1234567 we sold in that time.",
+        "every unit of\n          B0C1234567 we sold in that time. We beg you to reinstate us.",
+    )
+    assert pleading != source
+    (replies / "cases" / "pleading.case.yaml").write_text(pleading)
+    _, _, findings = _letter(replies, replies / "cases" / "pleading.case.yaml")
+    assert findings == [
+        "cases/pleading.yaml:51:9: warning: appeals to emotion or hardship, which a reviewer "
+        'cannot weigh: "beg" (cut it; the reviewer decides on the root cause, the actions and '
+        "the evidence, so give them facts with dates and figures instead) [emotional-appeal]"
+    ]
+
+
+def test_a_library_without_the_reply_part_names_it(mini: Path) -> None:
+    """The mini library has no reply-request snippet: the case that needs it is told which."""
+    shutil.copy(GOLDEN / "info-requested.case.yaml", mini / "cases" / "acme.yaml")
+    result = check_case(mini / "cases" / "acme.yaml", load_library(mini / "snippets"), "c.yaml")
+    assert [str(f) for f in result.findings] == [
+        "c.yaml:1:1: error: unknown letter snippet 'reply-request' "
+        "(expected one of: 'closing', 'opening') [unknown-snippet]"
+    ]
+
+
+# -- the facts of a case: leads, chosen parts, references ---------------------------------
 
 LIBRARY: Library = load_library(REPO / "snippets", "snippets")
 TABLES = TESTS / "golden" / "requirements"
@@ -35,7 +128,7 @@ def _write(data: dict[str, Any], tmp_path: Path) -> Path:
     return path
 
 
-def _letter(data: dict[str, Any], tmp_path: Path):  # type: ignore[no-untyped-def]
+def _built(data: dict[str, Any], tmp_path: Path):  # type: ignore[no-untyped-def]
     result = check_case(_write(data, tmp_path), LIBRARY, "cases/a.yaml")
     assert result.letter is not None, [str(f) for f in result.findings]
     return result.letter
@@ -44,7 +137,7 @@ def _letter(data: dict[str, Any], tmp_path: Path):  # type: ignore[no-untyped-de
 def test_the_metric_opens_the_root_causes_and_its_rate_since_the_fix_the_measures(
     tmp_path: Path,
 ) -> None:
-    letter = _letter(_case("order-defect-rate"), tmp_path)
+    letter = _built(_case("order-defect-rate"), tmp_path)
     assert [i.text.plain() for i in letter.section("root_causes").lead] == [
         "Our Order Defect Rate was 2.1% over the 60 days before the notice (26 of 1,240 "
         "orders), against Amazon's target of under 1%."
@@ -57,12 +150,12 @@ def test_the_metric_opens_the_root_causes_and_its_rate_since_the_fix_the_measure
 
 
 def test_a_metric_counts_what_its_reason_counts(tmp_path: Path) -> None:
-    letter = _letter(_case("on-time-delivery-rate"), tmp_path)
+    letter = _built(_case("on-time-delivery-rate"), tmp_path)
     assert "(338 of 400 units)" in letter.section("root_causes").lead[0].text.plain()
 
 
 def test_suppliers_and_units_open_the_supporting_documents_in_order(tmp_path: Path) -> None:
-    lead = _letter(_case("inauthentic"), tmp_path).section("evidence").lead
+    lead = _built(_case("inauthentic"), tmp_path).section("evidence").lead
     assert [i.snippet.id for i in lead] == ["supplier-list", "units-accounting", "documents-intro"]  # type: ignore[union-attr]
     units = lead[1].text.plain()
     assert (
@@ -105,7 +198,7 @@ def test_a_snippets_own_variable_wins_over_a_standard_one(tmp_path: Path) -> Non
             }
         },
     )
-    text = _letter(data, tmp_path).section("root_causes").items[0].text.plain()
+    text = _built(data, tmp_path).section("root_causes").items[0].text.plain()
     assert text.startswith(
         "We bought the units of B0C1234567 and B0C9XK2M4T from QuickWholesale Ltd"
     )

@@ -11,6 +11,8 @@ from poakit.source.tonerules import SECTIONS as TONE_SECTIONS
 
 def test_the_order_of_a_letter() -> None:
     assert KEYS == (
+        "request",
+        "changes",
         "opening",
         "root_causes",
         "corrective_actions",
@@ -18,7 +20,7 @@ def test_the_order_of_a_letter() -> None:
         "evidence",
         "closing",
     )
-    assert KEYS[1:4] == ANSWERS
+    assert KEYS[3:6] == ANSWERS
     assert all(BY_KEY[key].answers_a_question for key in ANSWERS)
 
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import case_with, entries
 
 from poakit.errors import InputError
-from poakit.model.status import DueKind, Status, due_next, status_of, track
+from poakit.model.status import DueKind, Status, due_next, reply_to, status_of, track
 from poakit.source.case import load_case
 
 TODAY = dt.date(2026, 11, 27)
@@ -169,8 +169,8 @@ def test_sent_and_changes_are_recorded_on_submissions() -> None:
         ),
         (
             "{date: 2026-10-05, event: submitted, changes: [More invoices]}",
-            "cases/x.yaml:7:5: error: follow_up[0]: 'changes' goes with event 'resubmitted', "
-            "not 'submitted' [case-schema]",
+            "cases/x.yaml:7:5: error: follow_up[0]: 'changes' goes with event 'resubmitted' "
+            "or 'denied', not 'submitted' [case-schema]",
         ),
     ],
 )
@@ -190,3 +190,58 @@ def test_sent_or_changes_on_the_wrong_event_is_an_error(
     with pytest.raises(InputError) as caught:
         load_case(path, "cases/x.yaml")
     assert [str(f) for f in caught.value.findings] == [message]
+
+
+# -- what the next letter answers -----------------------------------------------------------
+
+ASKED = {"request": [{"asked": "Invoices for B0C1234567?", "answer": "Attached."}]}
+
+
+def test_a_first_letter_answers_nothing() -> None:
+    assert reply_to(entries(("2026-10-07", "submitted"))) is None
+    assert reply_to([]) is None
+
+
+def test_the_next_letter_answers_the_latest_request_with_points() -> None:
+    follow_up = entries(
+        ("2026-10-07", "submitted"),
+        ("2026-10-09", "info-requested", ASKED),
+        ("2026-10-10", "resubmitted"),  # the reply was sent: it stays the letter of the case
+        ("2026-10-12", "replied"),
+    )
+    reply = reply_to(follow_up)
+    assert reply is not None
+    assert (reply.index, reply.kind, reply.after) == (1, "request", dt.date(2026, 10, 7))
+
+
+def test_a_request_or_denial_with_nothing_to_say_leaves_the_letter_as_it_was() -> None:
+    """No points recorded, no changes written: the letter answers the notice only."""
+    follow_up = entries(
+        ("2026-10-07", "submitted"),
+        ("2026-10-09", "info-requested", ASKED),
+        ("2026-10-11", "resubmitted"),
+        ("2026-10-14", "denied", {"note": "Not accepted."}),
+    )
+    assert reply_to(follow_up) is None
+
+
+def test_after_a_denial_with_changes_the_letter_says_what_is_new() -> None:
+    follow_up = entries(
+        ("2026-10-07", "submitted"),
+        ("2026-10-14", "denied", {"changes": ["Added the supplier agreement."]}),
+    )
+    reply = reply_to(follow_up)
+    assert reply is not None and (reply.kind, reply.after) == ("changes", dt.date(2026, 10, 7))
+
+
+def test_upto_gives_the_letter_as_a_submission_sent_it() -> None:
+    """The first letter was sent before Amazon asked: it answers nothing, whatever the file's
+    order; the resubmission answers the request."""
+    follow_up = entries(
+        ("2026-10-09", "info-requested", ASKED),
+        ("2026-10-10", "resubmitted"),
+        ("2026-10-07", "submitted"),
+    )
+    assert reply_to(follow_up, upto=2) is None
+    reply = reply_to(follow_up, upto=1)
+    assert reply is not None and reply.index == 0

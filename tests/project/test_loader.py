@@ -260,3 +260,22 @@ def test_the_cache_is_only_ever_read_through_verification(tmp_path: Path) -> Non
             assert isinstance(path, Path)
             name, _, extension = path.name.partition(".")
             assert cache.blob_path(name, extension) == path
+
+
+def test_a_letter_recorded_as_sent_reaches_the_page_through_cache_and_memo(mini: Path) -> None:
+    """The records beside a case are part of what its page is made from: a new record, or a
+    record changed on disk, makes the page again, from the cache and from a running preview."""
+    loader = Loader(mini)
+    first = _contents(site_pages(loader.load(cache_folder=_cache(mini), prepare=prepare_case)))
+    sent = mini / "cases" / "acme" / "sent"
+    sent.mkdir(parents=True)
+    (sent / "v1-2026-10-07-submitted.txt").write_text("The letter as sent.\n")
+    for again in (loader, Loader(mini)):  # the preview's memo, then a new process's cache
+        project = again.load(cache_folder=_cache(mini), prepare=prepare_case)
+        page = _contents(site_pages(project))["cases/acme.md"].decode()
+        assert "## Versions sent" in page and "The letter as sent." in page
+    assert first["cases/acme.md"] != page.encode()
+    (sent / "v1-2026-10-07-submitted.txt").write_text("Another text.\n")
+    page = _contents(site_pages(Loader(mini).load(cache_folder=_cache(mini))))["cases/acme.md"]
+    assert b"Another text." in page
+    assert _site(mini) == _fresh(mini)

@@ -52,3 +52,43 @@ def test_mkdocs_yml_reads_today_from_the_environment(monkeypatch: pytest.MonkeyP
     monkeypatch.delenv("POAKIT_TODAY")
     config = load_config(str(REPO / "mkdocs.yml"))
     assert settings.parse_today(config.extra["poakit"]["today"]) is None
+
+
+# -- the day of a build (a stage reads it as MkDocs does) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("epoch", "expected"),
+    [
+        ("1795737600", dt.date(2026, 11, 27)),
+        ("1795823999", dt.date(2026, 11, 27)),
+        ("0", dt.date(1970, 1, 1)),
+    ],
+)
+def test_the_build_date_is_source_date_epoch_in_utc_as_mkdocs_reads_it(
+    monkeypatch: pytest.MonkeyPatch, epoch: str, expected: dt.date
+) -> None:
+    from mkdocs.utils import get_build_datetime
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert settings.build_date() == expected == get_build_datetime().date()
+
+
+def test_without_source_date_epoch_the_build_date_is_today_in_utc(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = dt.datetime.now(dt.UTC).date()
+    assert before <= settings.build_date() <= dt.datetime.now(dt.UTC).date()
+
+
+def test_a_source_date_epoch_nobody_can_read_is_a_config_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ConfigError) as caught:
+        settings.build_date()
+    assert str(caught.value) == (
+        "SOURCE_DATE_EPOCH is set to 'yesterday': expected whole seconds since 1970 "
+        "(e.g. 1795737600), or unset it"
+    )

@@ -137,14 +137,19 @@ def test_text_keeps_case_values_as_typed(tmp_path: Path) -> None:
 # -- DOCX: every example case ------------------------------------------------------------------
 def _paragraph_texts(letter: Letter) -> list[str]:
     """What each DOCX paragraph must say: the unwrapped text export, line by line, without
-    list markers; the supporting documents are in a table instead."""
+    list markers; the supporting documents are in a table instead. The points of Amazon's
+    request keep their numbers (typed, not a Word list, whose numbers would run on into the
+    root causes)."""
     lines = [f"{TITLE}: {letter.case.seller.name}"]
     for section in letter.sections:
         if not section.everything:
             continue
         if section.title:
             lines.append(section.title)
-        if section.key != "evidence":
+        if section.key == "request":
+            body = section_body(letter, section, width=0)
+            lines += [line.strip() for line in body.splitlines()]
+        elif section.key != "evidence":
             body = section_body(letter, section, width=0)
         else:  # the lead paragraphs; the documents themselves are a table
             body = "\n".join(item.text.plain() for item in section.lead)

@@ -26,7 +26,7 @@ import yaml
 from conftest import REPO, TESTS, with_changes
 
 from poakit.errors import Finding
-from poakit.letter.sent import read_sent
+from poakit.letter.readback import read_back
 from poakit.model.library import Library
 from poakit.project.load import check_case, load_library
 from poakit.project.loader import check_project
@@ -97,7 +97,7 @@ def old_letter(folder: Path, slug: str, tmp: Path):  # type: ignore[no-untyped-d
     case_file = load_case(target, f"cases/{slug}.yaml")
     name = _sent_name(folder, slug)
     text = (folder / name).read_text(encoding="utf-8")
-    return read_sent(text, case_file, LIBRARY.settings.sections, _display(folder, name))
+    return read_back(text, case_file, LIBRARY.settings.sections, _display(folder, name))
 
 
 def letter_findings(folder: Path, slug: str, tmp: Path) -> list[Finding]:
@@ -337,9 +337,8 @@ def test_the_catalogue_has_the_on_time_delivery_rate_and_the_late_dispatch_rate(
         "On-Time Delivery Rate",
         "at least 90%",
     )
-    lsr = LIBRARY.reasons["late-shipment-rate"].meta.metric
-    assert lsr is not None and lsr.name_in("amazon.co.uk") == "Late Dispatch Rate"
-    assert lsr.name_in("amazon.com") == "Late Shipment Rate"
+    assert LIBRARY.metric_name("late-shipment-rate", "amazon.co.uk") == "Late Dispatch Rate"
+    assert LIBRARY.metric_name("late-shipment-rate", "amazon.com") == "Late Shipment Rate"
 
 
 # -- the examples now ----------------------------------------------------------------------------

@@ -195,3 +195,43 @@ def test_the_installed_packages_have_compatible_versions() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- a whole folder (`poa stage`) ----------------------------------------------------------------
+
+
+def test_a_folder_is_written_whole_and_replaced_only_when_asked(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    fileio.write_folder_atomic(target, {"a.txt": b"one", "sub/b.txt": b"two"})
+    assert (target / "sub" / "b.txt").read_bytes() == b"two"
+    with pytest.raises(UsageError, match="already exists; pass --force to replace it"):
+        fileio.write_folder_atomic(target, {"c.txt": b"three"})
+    fileio.write_folder_atomic(target, {"c.txt": b"three"}, overwrite=True)
+    assert sorted(p.name for p in target.rglob("*")) == ["c.txt"]
+    assert _listing(tmp_path) == ["out"]
+
+
+def test_a_crash_mid_folder_keeps_the_old_folder_and_leaves_no_scratch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out"
+    fileio.write_folder_atomic(target, {"a.txt": PRECIOUS})
+    real = Path.write_bytes
+
+    def full_disk(self: Path, data: bytes) -> int:
+        if self.name == "b.txt":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    with pytest.raises(UsageError, match=r"cannot write .*out: No space left on device"):
+        fileio.write_folder_atomic(target, {"a.txt": b"new", "b.txt": b"new"}, overwrite=True)
+    assert (target / "a.txt").read_bytes() == PRECIOUS
+    assert _listing(tmp_path) == ["out"]
+
+
+@pytest.mark.parametrize("name", ["../escape.txt", "/etc/escape.txt", ""])
+def test_a_folder_holds_only_paths_inside_it(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ValueError, match="not a path inside the folder"):
+        fileio.write_folder_atomic(tmp_path / "out", {name: b"x"})
+    assert _listing(tmp_path) == []

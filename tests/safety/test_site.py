@@ -13,11 +13,9 @@ The switch that includes private cases (`POAKIT_INCLUDE_PRIVATE`, read by mkdocs
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import html
 import html.parser
-import io
 import json
 import os
 import re
@@ -25,17 +23,24 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 import yaml
 from conftest import FIXTURES, REPO
-from hostile import string_fields, typed
+from hostile import Markup, markup_scan, string_fields, typed
+from sites import (
+    HOSTILE_RECORD,
+    PRIVATE,
+    TOKENS,
+    HostileSite,
+    hostile_build,
+    private_case,
+    site_files,
+    traces,
+)
 from sites import HOSTILE_SLUG as HOSTILE_MODEL
-from sites import HostileSite, hostile_build
 
 from poakit.templating.escape import visible
 
@@ -43,7 +48,6 @@ pytestmark = pytest.mark.site
 
 ACME = "acme-home-inauthentic"
 HOSTILE_SLUG = "hostile-values"
-MARK = "zqm"  # the prefix of every marker of the model-hostile case (tests/hostile.py)
 HOSTILE = {
     "jinja": "{{ 7*7 }} {% if true %}yes{% endif %} {# c #} {{ macros_info() }}",
     "markdown": "**bold** _em_ `code` [link](https://evil.example) ![img](x.png) # heading | a | b |",
@@ -53,38 +57,6 @@ HOSTILE = {
     "control": "bell\x07 escape\x1b[31m nul\x00 del\x7f",
     "long": "L" * 100_000,
 }
-# Each private case's identifying values, as replacements of the Acme example's.
-PRIVATE = {
-    "qzxv-private-explicit": {
-        "Acme Home Goods LLC": "Qzxvbrook Trading Company",
-        "Acme Home": "Qzxvbrook Storefront",
-        "A1B2C3D4E5F6G7": "AQZXV7731MERCHT",
-        "B0C1234567": "B0QZXV7731",
-        "B0C9XK2M4T": "B0QZXV7732",
-        "111-1234567-1234567": "902-7731001-7731001",
-        "113-5550192-4418830": "902-7731002-7731002",
-        "114-2203917-6650124": "902-7731003-7731003",
-        "1234567890": "7731900001",
-        "1234598761": "7731900002",
-        "Jane Doe": "Wynona Qzxvhart",
-        "QuickWholesale Ltd": "Qzxvwholesale Limited",
-    },
-    "qzxv-private-by-default": {
-        "Acme Home Goods LLC": "Qzxvmoor Household Supplies",
-        "Acme Home": "Qzxvmoor Outlet",
-        "A1B2C3D4E5F6G7": "AQZXV8842MERCHT",
-        "B0C1234567": "B0QZXV8841",
-        "B0C9XK2M4T": "B0QZXV8842",
-        "111-1234567-1234567": "903-8842001-8842001",
-        "113-5550192-4418830": "903-8842002-8842002",
-        "114-2203917-6650124": "903-8842003-8842003",
-        "1234567890": "8842900001",
-        "1234598761": "8842900002",
-        "Jane Doe": "Orsolya Qzxvgard",
-        "QuickWholesale Ltd": "Qzxvtrade Limited",
-    },
-}
-TOKENS = sorted({slug for slug in PRIVATE} | {t for m in PRIVATE.values() for t in m.values()})
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 ENV = {k: v for k, v in os.environ.items() if k != "POAKIT_INCLUDE_PRIVATE"}
 ENV["NO_MKDOCS_2_WARNING"] = "true"
@@ -99,14 +71,6 @@ def build(root: Path, out: Path, **env: str) -> subprocess.CompletedProcess[str]
         timeout=300,
         check=False,
     )
-
-
-def private_case(source: str, replacements: dict[str, str], *, say_private: bool) -> str:
-    text = source
-    for old, new in replacements.items():  # longest first is the dict's order
-        text = text.replace(old, new)
-    visibility = "visibility: private\n" if say_private else ""
-    return text.replace("visibility: public\n", visibility)
 
 
 def hostile_case(source: str) -> str:
@@ -133,6 +97,19 @@ def hostile_case(source: str) -> str:
     return yaml.safe_dump(case, sort_keys=False, allow_unicode=True, width=120)
 
 
+# What a private case's recorded letters say (and the public one's, to prove the search finds
+# a recorded letter where one is published).
+SENT_TOKEN = "Qzxvsentletter"
+PUBLIC_SENT = "Zqxvpublicsentletter"
+
+
+def _record(root: Path, slug: str, text: str) -> None:
+    """A letter of the case as `poa sent` keeps it: v1, sent on the day Acme's was."""
+    sent = root / "cases" / slug / "sent"
+    sent.mkdir(parents=True)
+    (sent / "v1-2026-10-09-submitted.txt").write_text(f"{text}\n", encoding="utf-8")
+
+
 def tree_hash(*folders: Path) -> dict[str, str]:
     """Every file under `folders` (links included, not followed) by its SHA-256."""
     found = {}
@@ -156,10 +133,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             shutil.copy(REPO / name, root / name)
     source = (root / "cases" / f"{ACME}.yaml").read_text(encoding="utf-8")
     sources = "".join(p.read_text(errors="replace") for p in root.rglob("*") if p.is_file())
-    assert [t for t in TOKENS if t.lower() in sources.lower()] == [], "tokens must be unique"
+    unique = [*TOKENS, SENT_TOKEN, PUBLIC_SENT]
+    assert [t for t in unique if t.lower() in sources.lower()] == [], "tokens must be unique"
     for n, (slug, replacements) in enumerate(PRIVATE.items()):
         text = private_case(source, replacements, say_private=n == 0)
         (root / "cases" / f"{slug}.yaml").write_text(text, encoding="utf-8")
+        _record(root, slug, f"{SENT_TOKEN} {' '.join(replacements.values())}")
+    _record(root, ACME, PUBLIC_SENT)
     (root / "cases" / f"{HOSTILE_SLUG}.yaml").write_text(hostile_case(source), encoding="utf-8")
     before = tree_hash(root / "cases", root / "snippets", root / "docs")
     out = tmp_path_factory.mktemp("site")
@@ -167,29 +147,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     assert result.returncode == 0, result.stderr
     assert tree_hash(root / "cases", root / "snippets", root / "docs") == before
     return root, out
-
-
-def site_files(out: Path) -> Iterator[tuple[str, bytes]]:
-    """Every file of a built site, and what is inside each gzip and zip (DOCX) file."""
-    for path in sorted(p for p in out.rglob("*") if p.is_file()):
-        name, data = path.relative_to(out).as_posix(), path.read_bytes()
-        yield name, data
-        if name.endswith(".gz"):
-            yield f"{name}!", gzip.decompress(data)
-        if zipfile.is_zipfile(io.BytesIO(data)):
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                for member in archive.namelist():
-                    yield f"{name}!{member}", archive.read(member)
-
-
-def traces(out: Path, tokens: list[str]) -> list[str]:
-    lowered = [t.lower().encode() for t in tokens]
-    return [
-        f"{name}: {token.decode()}"
-        for name, data in site_files(out)
-        for token in lowered
-        if token in data.lower()
-    ]
 
 
 # -- privacy ---------------------------------------------------------------------------------
@@ -224,6 +181,14 @@ def test_the_search_covers_every_kind_of_file(site: tuple[Path, Path]) -> None:
     assert any(
         n.startswith("sitemap.xml.gz!") for n in (t.split(":")[0] for t in traces(out, [ACME]))
     )
+
+
+def test_the_letters_a_private_case_sent_never_reach_the_site(site: tuple[Path, Path]) -> None:
+    """Each private case has a recorded letter (cases/<slug>/sent/); the public case's recorded
+    letter is on its page, so the search would find one where it was published."""
+    _, out = site
+    assert traces(out, [SENT_TOKEN]) == []
+    assert [t.split(":")[0] for t in traces(out, [PUBLIC_SENT])] == [f"cases/{ACME}/index.html"]
 
 
 def test_private_cases_have_no_page_no_download_no_row(site: tuple[Path, Path]) -> None:
@@ -492,99 +457,11 @@ def test_every_string_field_of_the_model_is_hostile_or_refused_cleanly(
     assert len(case.payloads) > 50
 
 
-class _Markup(html.parser.HTMLParser):
-    """Every element, attribute and script of a piece of HTML, and its text (the tags list of
-    Material's tag plugin left out: it strips tag names to harmless characters)."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.scripts: list[tuple[dict[str, str | None], str]] = []
-        self.text: list[str] = []
-        self._script: dict[str, str | None] | None = None
-        self._skip = 0
-        self.feed(source)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, attrs))
-        if tag == "script":
-            self._script = dict(attrs)
-        if self._skip or "md-tags" in (dict(attrs).get("class") or ""):
-            self._skip += tag not in _VOID
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._script = None
-        if self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self._script is not None:
-            self.scripts.append((self._script, data))
-        elif not self._skip:
-            self.text.append(data)
-
-    @property
-    def plain(self) -> str:
-        return " ".join("".join(self.text).split())
-
-
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-
-
-def _no_markup_from_the_case(markup: _Markup, where: str) -> None:
-    for tag, attrs in markup.elements:
-        assert MARK not in tag, (where, tag)
-        for name, value in attrs:
-            assert MARK not in name, (where, tag, name)
-            assert not (name.startswith("on") and "alert" in (value or "")), (where, tag, name)
-    for attrs, code in markup.scripts:
-        if MARK in code:
-            assert attrs.get("type") == "application/json", where
-            assert "<" not in code, where
-            json.loads(code)
-
-
-def _xml_elements(data: bytes, where: str) -> None:
-    for element in ElementTree.fromstring(data).iter():
-        assert MARK not in str(element.tag), where
-        assert not any(MARK in str(name) for name in element.attrib), where
-
-
 def test_no_built_file_holds_markup_from_the_case(hostile_site: HostileSite) -> None:
     """Every file of the site (gzip and DOCX contents too): a marker may appear as text or an
     attribute value, never as an element, an attribute, a handler or a script."""
-    checked = Counter[str]()
-    for name, data in site_files(hostile_site.site):
-        if MARK.encode() not in data and not name.endswith((".xml", ".svg")):
-            continue
-        kind = name.rsplit(".", 1)[-1]
-        checked[kind] += 1
-        if kind == "html":
-            _no_markup_from_the_case(_Markup(data.decode("utf-8")), name)
-        elif kind == "json":
-            for text in _strings(json.loads(data)):
-                if MARK in text:  # Material shows search titles and texts as HTML
-                    _no_markup_from_the_case(_Markup(text), name)
-        elif kind in ("xml", "svg", "rels"):
-            _xml_elements(data, name)
-        elif kind == "txt":
-            pass  # plain text: checked as typed below
-        else:
-            raise AssertionError(f"a case value reached {name}")
+    checked = markup_scan(site_files(hostile_site.site))
     assert checked["html"] >= 5 and checked["json"] >= 1 and checked["xml"] >= 1, checked
-
-
-def _strings(data: object) -> Iterator[str]:
-    if isinstance(data, str):
-        yield data
-    elif isinstance(data, dict):
-        for value in data.values():
-            yield from _strings(value)
-    elif isinstance(data, list):
-        for value in data:
-            yield from _strings(value)
 
 
 def _as_typed(hostile_site: HostileSite, text: str, where: str) -> int:
@@ -601,16 +478,24 @@ def test_pages_show_every_value_as_typed(hostile_site: HostileSite) -> None:
     """No Markdown block, span or separator changed a value: what the page shows of a value,
     it shows whole (Material's tags list apart, which keeps harmless characters only)."""
     out = hostile_site.site
-    page = _Markup((out / "cases" / HOSTILE_MODEL / "index.html").read_text("utf-8"))
+    page = Markup((out / "cases" / HOSTILE_MODEL / "index.html").read_text("utf-8"))
     assert _as_typed(hostile_site, page.plain, "case page") >= 40
     for other in ("cases/index.html", "lessons/index.html", "reasons/inauthentic/index.html"):
-        shown = _Markup((out / other).read_text("utf-8")).plain
+        shown = Markup((out / other).read_text("utf-8")).plain
         assert _as_typed(hostile_site, shown, other) >= 1, other
+
+
+def test_a_recorded_letter_shows_as_text_in_the_versions_diff(hostile_site: HostileSite) -> None:
+    """v1 of the hostile case holds a paragraph of markup the letter no longer has: the case
+    page's diff shows it removed, as text (no element of it: see the markup test above)."""
+    raw = (hostile_site.site / "cases" / HOSTILE_MODEL / "index.html").read_text("utf-8")
+    assert '<details class="poakit-diff">' in raw and "<del>A removed paragraph:" in raw
+    assert " ".join(HOSTILE_RECORD.split()) in Markup(raw).plain
 
 
 def test_the_page_title_is_the_seller_name_as_typed(hostile_site: HostileSite) -> None:
     case = hostile_site.case
-    page = _Markup((hostile_site.site / "cases" / HOSTILE_MODEL / "index.html").read_text("utf-8"))
+    page = Markup((hostile_site.site / "cases" / HOSTILE_MODEL / "index.html").read_text("utf-8"))
     titles = [t for t, _ in page.elements if t == "title"]
     assert titles == ["title"]
     raw = (hostile_site.site / "cases" / HOSTILE_MODEL / "index.html").read_text("utf-8")
@@ -622,7 +507,7 @@ def test_the_search_entry_shows_the_values_as_typed(hostile_site: HostileSite) -
     index = json.loads((hostile_site.site / "search" / "search_index.json").read_text("utf-8"))
     entry = next(d for d in index["docs"] if d["location"] == f"cases/{HOSTILE_MODEL}/")
     for field in ("title", "text"):
-        assert _as_typed(hostile_site, _Markup(entry[field]).plain, field) >= 1
+        assert _as_typed(hostile_site, Markup(entry[field]).plain, field) >= 1
 
 
 def test_the_exports_carry_every_value_as_typed(hostile_site: HostileSite) -> None:

@@ -16,6 +16,7 @@ from poakit.render.markdown import letter_markdown
 from poakit.render.text import answers
 from poakit.site import exportpage
 from poakit.site.casepages import case_page
+from poakit.site.markup import UNINDEXED
 from poakit.site.pages import site_pages
 
 PAYLOAD = re.compile(r'<script type="application/json" id="poa-copy-text">(.*?)</script>')
@@ -31,13 +32,14 @@ def test_copy_texts_are_the_text_export(project) -> None:  # type: ignore[no-unt
     for case in project.cases:
         texts = exportpage.copy_texts(case.letter)
         assert texts["letter"] == render_letter(case.letter, "text").decode("utf-8")
+        reply = [key for key in ("request", "changes") if case.letter.section(key).items]
         for answer, key in zip(
             answers(case.letter, DEFAULT_WIDTH),
-            ("root_causes", "corrective_actions", "preventive_measures"),
+            (*reply, "root_causes", "corrective_actions", "preventive_measures"),
             strict=True,
         ):
             assert texts[key] == answer.text
-        assert set(texts) == {"letter", "root_causes", "corrective_actions"} | {
+        assert set(texts) == {"letter", *reply, "root_causes", "corrective_actions"} | {
             "preventive_measures",
             "evidence",
         }
@@ -53,9 +55,14 @@ def test_case_page_carries_the_copy_texts_once_as_json(project) -> None:  # type
 
 
 def test_the_letter_on_the_page_is_the_letter_plus_buttons(project) -> None:  # type: ignore[no-untyped-def]
+    """...and the marks that keep its sections out of a search index (see markup.UNINDEXED)."""
     for case in project.cases:
         with_buttons = exportpage.letter_markdown_with_buttons(case.letter, level=3)
-        assert BUTTON_BLOCK.sub("", with_buttons) == letter_markdown(case.letter, level=3)
+        unmarked = BUTTON_BLOCK.sub("", with_buttons).replace(f" {UNINDEXED}\n", "\n")
+        assert unmarked == letter_markdown(case.letter, level=3)
+        assert with_buttons.count(UNINDEXED) == sum(
+            1 for s in case.letter.sections if s.title and s.items
+        )
 
 
 def test_case_values_cannot_end_the_payload_script(mini: Path) -> None:

@@ -33,7 +33,7 @@ def test_timeline_lists_entries_oldest_first_with_what_was_sent() -> None:
         ]
     )
     heading, status, body = dashboard.timeline_markdown(case)
-    assert heading == "## Follow-up"
+    assert heading == "## Follow-up { data-search-exclude }"
     assert status == "Status: **submitted**, derived from the timeline below."
     assert re.findall(r"\*\*(\d+ October 2026)\*\*", body) == [
         "5 October 2026",
@@ -119,3 +119,27 @@ def test_dashboard_is_the_same_for_the_same_day(mini: Path) -> None:
     first = dashboard.dashboard(project.cases, project.library, TODAY, 7)
     assert dashboard.dashboard(project.cases, project.library, TODAY, 7) == first
     assert dashboard.dashboard(project.cases, project.library, TODAY + dt.timedelta(1), 7) != first
+
+
+def test_timeline_shows_the_request_the_route_and_the_letter_sent() -> None:
+    from poakit.model.case import Event
+    from poakit.model.versions import SentVersion
+
+    case = case_with(
+        [
+            {"date": "2026-10-05", "event": "submitted"},
+            {
+                "date": "2026-10-08",
+                "event": "info-requested",
+                "request": [{"asked": "Invoices for *B0C1234567*?", "answer": "Attached."}],
+            },
+            {"date": "2026-10-20", "event": "denied", "changes": ["A new supplier."]},
+            {"date": "2026-10-30", "event": "note", "route": "mediation", "note": "Code asked."},
+        ]
+    )
+    v1 = SentVersion(1, dt.date(2026, 10, 5), Event.SUBMITTED, "x", "cases/acme/sent/v1.txt")
+    _, _, body = dashboard.timeline_markdown(case, [v1])
+    assert "    **Letter:** [v1](#versions-sent), as sent" in body
+    assert "    **Amazon asked:**\n\n    1. Invoices for \\*B0C1234567\\*?" in body
+    assert "    **What the next version changes:**\n\n    - A new supplier\\." in body
+    assert "    **Route:** Mediation (EU and UK sellers)" in body

@@ -23,6 +23,9 @@ from ..project.loader import check_project
 from ..render import DEFAULT_WIDTH, FORMATS, render_letter
 from ..review.review import today
 from ..source.layout import CACHE_DIR, SNIPPETS_DIR, display_path, find_root, resolve_case
+from . import followup
+from . import stage as stage_command
+from .arguments import whole_number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,8 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="validate case files and the snippet library, and review every letter",
         description="Validate case files (default: all of cases/) and the snippet library, and "
-        "run every check on the assembled letters. One line per finding: "
-        "PATH:LINE:COL: error|warning: MESSAGE [rule-id]. Exit 0: no errors; 1: errors found.",
+        "run every check on the assembled letters; where a case's evidence folder "
+        "(evidence/SLUG/) exists, check its files against the case too, as warnings. One line "
+        "per finding: PATH:LINE:COL: error|warning: MESSAGE [rule-id]. Exit 0: no errors; 1: "
+        "errors found.",
     )
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="case files to check")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -71,16 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--force", action="store_true", help="replace FILE if it exists")
     render.add_argument(
         "--width",
-        type=_width,
+        type=whole_number,
         metavar="N",
         help=f"text: wrap lines at N characters (default {DEFAULT_WIDTH}; 0: no wrapping)",
     )
     render.add_argument(
         "--sections",
         action="store_true",
-        help="text: only the three answers (root causes, actions taken, preventive measures), "
-        "each under a label giving its character and word count, for a form with one field "
-        "per question",
+        help="text: only the three answers (root causes, actions taken, preventive measures; "
+        "a reply's answers to Amazon's request, or what is new after a denial, first), each "
+        "under a label giving its character and word count, for a form with one field per "
+        "question",
     )
     render.set_defaults(run=run_render)
 
@@ -89,9 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a case file: a commented skeleton, optionally filled from the notice",
         description="Write cases/SLUG.yaml, a commented skeleton of a case. With --reason, the "
         "reasons' suggested root causes and measures are listed as choices to keep or delete. "
-        "With --from-notice, the pasted notice (a file, or - for standard input) fills in its "
-        "issues, ASINs, orders, complaint IDs, marketplace and likely reasons. Never overwrites "
-        "an existing file.",
+        "With --from-notice, the pasted notice (a file, or - for standard input; English, "
+        "German, French, Italian, Spanish or Japanese) fills in its issues with their ASINs, "
+        "orders and complaint IDs, the marketplace, what it asks for and by when, the rates "
+        "it quotes and the likely reasons. Never overwrites an existing file.",
     )
     new.add_argument(
         "slug", metavar="SLUG", help="the case's name: lower-case letters, digits, hyphens"
@@ -108,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.set_defaults(run=run_new)
 
+    followup.add_parsers(commands)  # poa sent, diff, packet (cli/followup.py)
+
     schema = commands.add_parser(
         "schema",
         help="print the case file's JSON Schema",
@@ -115,13 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         "ids), for editor completion. schema/case.schema.json holds a copy.",
     )
     schema.set_defaults(run=run_schema)
+
+    stage_command.add_parser(commands)  # poa stage DIR (cli/stage.py)
     return parser
-
-
-def _width(value: str) -> int:
-    if not value.isdigit():
-        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more: {value!r}")
-    return int(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,40 +1,66 @@
-"""Read an Amazon notice: the ids, reasons, windows and contacts a Plan of Action must answer.
+"""Read an Amazon notice: its language and store, the reasons and ids a Plan of Action must
+answer, what it asks for and by when, and the numbers it quotes.
 
 `read_notice` turns the text of a notice (an e-mail or a Seller Central message, pasted as
-is) into a `NoticeReading`; `format_summary` says in a few lines what was found and what
-could not be told. The reader guesses, it never fails: any text, however broken, gives a
-reading, and what it could not tell is listed in `NoticeReading.unknown`.
+is, in any language the library has a notice file for) into a `NoticeReading`;
+`format_summary` says in a few lines what was found and what could not be told. The reader
+guesses, it never fails: any text, however broken, gives a reading, and what it could not
+tell is listed in `NoticeReading.unknown`. What it knows comes from a `Lexicon`: the reasons'
+signals and metrics, `snippets/stores.yaml` and `snippets/notices/*.yaml`.
 
 Rules the reader follows (each one is tested):
 
-- Every tuple is deduplicated and in order of first appearance in the notice.
-- Reasons: a reason's score is the number of its *distinct* signal phrases found in the
-  notice, case-insensitively, as whole words (a phrase's words may be split by any white
-  space, line breaks included). Reasons are ranked by score, highest first, ties broken by
-  reason id; reasons scoring 0 are left out. `matched` lists the phrases found, in the order
-  the signals give them.
-- Issues: an issue block is a run of adjacent "Label: value" lines (no blank line between
-  them) holding at least one ASIN, order ID or complaint ID, split wherever the label that
-  opened it comes again. A block's reason is the best-scoring reason within the block, or
-  the notice's top reason if the block names none. Blocks with the same reason make one
-  issue, labelled with the infringement or complaint type its blocks state. Ids outside
-  every block go to the issue of the notice's top reason. Each id lands in exactly one
-  issue: that of the first block it appears in, else the top reason's.
-- Evidence window: a "the last/past N days" phrase counts when the nearest document named
-  in its sentence (before it, else after it) is a supply-chain document (invoice, receipt,
-  letter of authorisation, purchase order). A utility bill, a statement or an identity
-  document "dated within the last 90 days" is a rule about that document, not the window
-  for the evidence of supply; a phrase with no document in its sentence ("your order defect
-  rate over the last 60 days") is neither.
-- Marketplace: a marketplace named in prose ("your Amazon.co.uk account") wins; otherwise a
-  Seller Central link (sellercentral.amazon.de); e-mail addresses never count.
-- Rights owner: read from the few lines after "rights owner's contact details:" (or
-  "Rights owner:", "Copyright owner name:" and the like); Amazon's own mailboxes, any
-  address at an amazon.* domain, are skipped.
-- Action: the strongest one stated: an account deactivated, then listings removed, then a
-  warning ("at risk of deactivation", "may result in the suspension").
-- Metrics: the first percentage after a metric name, before the next name or blank line,
-  that is not a target ("under 1%", "target: at least 95%").
+- Every tuple is deduplicated and in order of first appearance in the notice. Reasons,
+  metrics, routes, actions, windows and deadlines are read from the first 200,000 characters
+  (a notice is a few thousand); ids from the whole text.
+- Language: the language whose detection words occur most often (at least 3 times) in the
+  notice's first 20,000 characters. A short text (under 150 letters) with none is read as
+  English; a longer one is in no language poakit reads: its ids are read, its reasons are
+  listed but no issue is given one ("never a guess shown as fact").
+- Reasons are scored over the whole notice in points: each distinct signal phrase of the
+  reason gives 1 point (a `strong` phrase of a language file 3, a name of the reason's metric
+  2); a "Complaint type:" or "Infringement type:" value that names the reason gives 4; the
+  reason's metric quoted off target ("a Late Dispatch Rate of 6.2%" against "under 4%") gives
+  3. Context changes the weights: a phrase that only ever names a linked policy ("Seller Code
+  of Conduct (https://...)") is a citation, and all of a reason's citations together give 1
+  point; a phrase inside a metric quoted within target ("Valid Tracking Rate: 98.4%") gives
+  nothing; a reason that has a metric scores only when its metric is named. Reasons are
+  ranked by points, highest first, ties broken by reason id.
+- Issues: the notice's top reason gives an issue; so does the best reason of every issue
+  block (a run of "Label: value" lines holding an id, split where its first label comes
+  again), and the best reason of every part of the notice (a paragraph, or a numbered or
+  bulleted item with everything up to the next item or heading) that scores 3 points or more
+  on its own, or 2 when it holds an id. Each id goes to the issue of its block, else of the
+  innermost part holding it whose best reason has an issue, else of an id beside it on its
+  line or in its sentence, else of the top reason; the first occurrence inside a block decides.
+- An issue read from fewer than 3 points, or with another reason within a point of it, is
+  read with low confidence: `IssueReading.doubt` says why, and the skeleton shows it.
+- Metrics: every percentage after a metric's name (any name a store or language gives it)
+  in the same paragraph, or a target when a target word stands by it ("under 4%", "mindestens
+  95 %", "4%未満"); the window ("over the last 30 days", "14-day period") and the counts ("41
+  of 661", "27 commandes sur 1 412") from its sentence or the one before, counts kept only
+  when they agree with the rate. For a metric where higher is better (Valid Tracking Rate,
+  On-Time Delivery Rate) `defective` is the rest: 1,047 on time of 1,213 gives 166.
+- Evidence window: a window phrase ("the last 365 days", "in den letzten 365 Tagen") counts
+  when the nearest document named in its sentence (before it, else after it) is a supply
+  document (invoice, receipt, letter of authorisation); a utility bill or a bank statement
+  "dated within the last 90 days" is a rule about that document.
+- Deadlines: "within 17 days", "innerhalb von 17 Tagen", "by 20 July 2026", "avant le 14
+  juillet 2026", "2026年7月28日まで"; not a duration inside an evidence window, not one in a
+  sentence about Amazon's own time ("we will reply within 2 business days"), and never "after
+  90 days" (when held funds can be requested). The deadline is the first date given, else the
+  first duration.
+- Route: a notice that says no plan of action is needed asks for a questionnaire, an
+  acknowledgement, documents or nothing, in that order of precedence, whichever it names;
+  otherwise a plan of action if it asks for one, else a questionnaire, an acknowledgement,
+  nothing to send, documents or a retraction, the first it names.
+- Marketplace: a store named in prose ("your Amazon.co.uk account") wins; otherwise a Seller
+  Central link whose host belongs to one store; e-mail addresses never count.
+- Rights owner: read from the few lines after "rights owner's contact details:" (or the
+  labels of the language files); Amazon's own mailboxes, any address at an amazon.* domain,
+  are skipped.
+- Action: the strongest one stated: an account deactivated, a category restricted, listings
+  removed, then a warning.
 
 Every pattern here runs in linear time: no nested unbounded repeats, bounded windows after
 each anchor, and a cap on how many anchors a slow step looks at.
@@ -44,13 +70,52 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from itertools import islice
 
+from ..model.case import Action, Route
+from .figures import (
+    Deadline,
+    Mention,
+    Metric,
+    Quoted,
+    Window,
+    evidence_windows,
+    first_deadline,
+    read_deadlines,
+    read_metrics,
+)
+from .layout import (
+    READ_REACH,
+    SENTENCE_REACH,
+    Id,
+    Layout,
+    Notice,
+    Span,
+    compile_all,
+    matches,
+    prepare,
+    sentence_span,
+    squash,
+    unique,
+    unique_folded,
+    word,
+)
+from .lexicon import (
+    COMPLAINT,
+    ENGLISH,
+    INFRINGEMENT,
+    Lexicon,
+    Signal,
+    Tongue,
+    fold,
+)
+
 __all__ = [
+    "Deadline",
     "IssueReading",
+    "Lexicon",
     "Metric",
     "NoticeReading",
     "ReasonScore",
@@ -58,6 +123,13 @@ __all__ = [
     "format_summary",
     "read_notice",
 ]
+
+#: Points from which a reason is read with confidence, and a part of the notice raises it.
+CONFIDENT = 3
+PART_ISSUE = 3
+PART_ISSUE_WITH_ID = 2
+WEIGHT_TYPE = 4
+WEIGHT_OFF_TARGET = 3
 
 # --- the reading ------------------------------------------------------------------------
 
@@ -71,16 +143,8 @@ class RightsOwner:
 
 
 @dataclass(frozen=True)
-class Metric:
-    """A performance metric the notice quotes, with the seller's value (not the target)."""
-
-    name: str
-    value_percent: float
-
-
-@dataclass(frozen=True)
 class ReasonScore:
-    """How strongly the notice points at a reason: `score` distinct signal phrases found."""
+    """How strongly the notice points at a reason: `score` points, from what `matched`."""
 
     reason: str
     score: int
@@ -96,12 +160,22 @@ class IssueReading:
     asins: tuple[str, ...]
     orders: tuple[str, ...]
     complaints: tuple[str, ...]
+    score: int = 0  # the reason's points over the whole notice
+    doubt: str | None = None  # why the reading may be wrong, for the skeleton's comments
 
 
 @dataclass(frozen=True)
 class NoticeReading:
     """Everything read from one notice; `unknown` says what could not be told."""
 
+    language: str | None
+    marketplace: str | None
+    action: str | None
+    route: str | None
+    route_signals: tuple[str, ...]
+    deadline: Deadline | None
+    deadlines: tuple[str, ...]
+    evidence_window_days: int | None
     asins: tuple[str, ...]
     orders: tuple[str, ...]
     complaints: tuple[str, ...]
@@ -109,97 +183,90 @@ class NoticeReading:
     complaint_types: tuple[str, ...]
     rights_owner: RightsOwner | None
     policy_pages: tuple[str, ...]
-    marketplace: str | None
-    evidence_window_days: int | None
-    deadlines: tuple[str, ...]
-    action: str | None
     metrics: tuple[Metric, ...]
     reasons: tuple[ReasonScore, ...]
     issues: tuple[IssueReading, ...]
     unknown: tuple[str, ...]
 
 
-def read_notice(text: str, signals: Mapping[str, Sequence[str]]) -> NoticeReading:
-    """Read `text`; `signals` maps each reason id to its signal phrases."""
-    notice = _prepare(text)
-    compiled = _compile_signals(signals)
-    ranked = _rank(notice.low, compiled)
-    ids = _find_ids(notice)
-    marketplaces = _marketplaces(notice.low)
-    windows = _evidence_windows(notice)
+def read_notice(text: str, lexicon: Lexicon) -> NoticeReading:
+    """Read `text` with what `lexicon` knows."""
+    notice = prepare(text)
+    language, foreign = _language(notice.low, lexicon)
+    tongues = _tongues(lexicon, language)
+    head = notice.low[:READ_REACH]
+    ids = _find_ids(notice, tongues)
+    layout = Layout(notice, ids, tongues)
+    quoted = [] if foreign else read_metrics(notice, tongues, lexicon, layout)
+    stated = _stated_types(notice, tongues)
+    hits = _hits(head, tongues, lexicon, quoted, stated)
+    ranked = _rank(hits, lexicon)
+    marketplaces = _marketplaces(notice.low, lexicon)
+    windows = evidence_windows(head, tongues)
+    deadlines = read_deadlines(notice, tongues, windows)
+    route, route_signals = _route(head, tongues)
     reading = NoticeReading(
-        asins=_unique(value for _, kind, value in ids if kind == _KIND_ASIN),
-        orders=_unique(value for _, kind, value in ids if kind == _KIND_ORDER),
-        complaints=_unique(value for _, kind, value in ids if kind == _KIND_COMPLAINT),
-        infringement_types=_unique_folded(_stated_types(notice, _INFRINGEMENT_TYPE)),
-        complaint_types=_unique_folded(_stated_types(notice, _COMPLAINT_TYPE)),
-        rights_owner=_rights_owner(notice),
-        policy_pages=_policy_pages(notice.low),
+        language=language,
         marketplace=marketplaces[0] if marketplaces else None,
-        evidence_window_days=windows[0] if windows else None,
-        deadlines=_deadlines(notice.low),
-        action=_action(notice.low),
-        metrics=_metrics(notice.low),
+        action=_action(head, tongues),
+        route=route,
+        route_signals=route_signals,
+        deadline=first_deadline(deadlines),
+        deadlines=unique(d.text for d in deadlines),
+        evidence_window_days=windows[0][2] if windows else None,
+        asins=unique(value for _, kind, value in ids if kind == _KIND_ASIN),
+        orders=unique(value for _, kind, value in ids if kind == _KIND_ORDER),
+        complaints=unique(value for _, kind, value in ids if kind == _KIND_COMPLAINT),
+        infringement_types=unique_folded(s.value for s in stated if s.kind == INFRINGEMENT),
+        complaint_types=unique_folded(s.value for s in stated if s.kind == COMPLAINT),
+        rights_owner=_rights_owner(notice, tongues),
+        policy_pages=_policy_pages(notice.low),
+        metrics=tuple(q.metric for q in quoted),
         reasons=ranked,
-        issues=_issues(notice, ids, compiled, ranked),
+        issues=_Issues(notice, ids, layout, (hits, stated), ranked, foreign).read(),
         unknown=(),
     )
-    unknown = _unknown(reading, notice.low, marketplaces, windows)
+    unknown = _unknown(reading, notice, tongues, lexicon, foreign, marketplaces, windows)
     return replace(reading, unknown=unknown)
 
 
-# --- text ---------------------------------------------------------------------------------
+# --- language -----------------------------------------------------------------------------
+
+_DETECT_REACH = 20_000
+_DETECT_MIN = 3
+_LETTERS_OF_A_NOTICE = 150
 
 
-@dataclass(frozen=True)
-class _Notice:
-    raw: str  # line endings made "\n"
-    low: str  # `raw` lower-cased, character for character, so positions match
+def _language(low: str, lexicon: Lexicon) -> tuple[str | None, bool]:
+    """The notice's language, and whether it is one poakit does not read."""
+    if not lexicon.tongues:
+        return None, False
+    head = low[:_DETECT_REACH]
+    counts = {
+        code: sum(len(pattern.findall(head)) for pattern in tongue.detect)
+        for code, tongue in lexicon.tongues.items()
+    }
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0] != ENGLISH, item[0]))
+    (code, count), runner_up = ranked[0], ranked[1][1] if len(ranked) > 1 else 0
+    short = sum(1 for char in islice(head, 5_000) if char.isalpha()) < _LETTERS_OF_A_NOTICE
+    if count >= _DETECT_MIN or (short and count > runner_up):
+        return code, False
+    if short and ENGLISH in lexicon.tongues:
+        return ENGLISH, False  # a few words pasted: read as English
+    return None, True
 
 
-def _prepare(text: str) -> _Notice:
-    raw = text.replace("\r\n", "\n").replace("\r", "\n")
-    # "İ".lower() is two characters; every other character lowers to one.
-    return _Notice(raw, raw.replace("\u0130", "I").lower())
-
-
-def _unique(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values))
-
-
-def _unique_folded(values: Iterable[str]) -> tuple[str, ...]:
-    """Deduplicate ignoring case, keeping the first spelling."""
-    first: dict[str, str] = {}
-    for value in values:
-        first.setdefault(value.casefold(), value)
-    return tuple(first.values())
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _word(literal: str) -> str:
-    """`literal` with no word character before it.
-
-    Written `word(?<!\\wword)` rather than `(?<!\\w)word`: a pattern that starts with a
-    literal lets the search skip ahead to it instead of trying every position of the text.
-    """
-    escaped = re.escape(literal)
-    return rf"{escaped}(?<!\w{escaped})"
-
-
-def _compile_all(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
-    """Patterns kept apart, each starting with a literal: joined by "|" they would not be."""
-    return tuple(re.compile(pattern) for pattern in patterns)
-
-
-def _matches(
-    patterns: Iterable[re.Pattern[str]], text: str, limit: int | None = None
-) -> list[re.Match[str]]:
-    """The first `limit` matches of all `patterns` together, in order of position."""
-    found = [match for pattern in patterns for match in islice(pattern.finditer(text), limit)]
-    return sorted(found, key=lambda match: match.start())[:limit]
+def _tongues(lexicon: Lexicon, language: str | None) -> tuple[Tongue, ...]:
+    """English always (subjects, labels and links stay English), and the notice's language."""
+    other = lexicon.tongues.get(language or "")
+    return (
+        (lexicon.english,)
+        if other is None or other is lexicon.english
+        else (
+            lexicon.english,
+            other,
+        )
+    )
 
 
 # --- ids ----------------------------------------------------------------------------------
@@ -208,37 +275,33 @@ _KIND_ASIN = "asin"
 _KIND_ORDER = "order"
 _KIND_COMPLAINT = "complaint"
 
-_Id = tuple[int, str, str]  # position, kind, value
 
-_B0_ASIN = re.compile(_word("B0") + r"(?=[A-Z]{0,7}[0-9])[0-9A-Z]{8}(?!\w)")
+_B0_ASIN = re.compile(word("B0") + r"(?=[A-Z]{0,7}[0-9])[0-9A-Z]{8}(?!\w)")
 _ISBN_ASINS = re.compile(
-    _word("asin") + r"s?[ \t]*:[ \t]*([0-9]{9}[0-9x](?:[ \t]*[,;][ \t]*[0-9]{9}[0-9x])*)(?![\w-])"
+    word("asin") + r"s?[ \t]*:[ \t]*([0-9]{9}[0-9x](?:[ \t]*[,;][ \t]*[0-9]{9}[0-9x])*)(?![\w-])"
 )
 # Anchored on the first dash, the one literal an order ID has: 3 digits, 7 digits, 7 digits.
 _ORDER = re.compile(r"-(?<=(?<![\w-])[0-9]{3}-)[0-9]{7}-[0-9]{7}(?![\w-])")
 _ORDER_HEAD = 3
-_COMPLAINT_IDS = re.compile(
-    _word("complaint") + r"[ \t]+ids?[ \t]*(?:#|no\.?|number)?[ \t]*:?[ \t]*"
-    r"([0-9]{1,20}(?:[ \t]*,[ \t]*[0-9]{1,20})*)(?![\w-])"
-)
 _ISBN = re.compile(r"[0-9]{9}[0-9x]")
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def _find_ids(notice: _Notice) -> list[_Id]:
+def _find_ids(notice: Notice, tongues: Sequence[Tongue]) -> list[Id]:
     """Every ASIN, order ID and complaint ID occurrence, in order of position."""
-    found: list[_Id] = [(m.start(), _KIND_ASIN, m.group()) for m in _B0_ASIN.finditer(notice.raw)]
+    found: list[Id] = [(m.start(), _KIND_ASIN, m.group()) for m in _B0_ASIN.finditer(notice.raw)]
     found += _listed(notice.low, _ISBN_ASINS, _ISBN, _KIND_ASIN)
     found += [
         (m.start() - _ORDER_HEAD, _KIND_ORDER, notice.raw[m.start() - _ORDER_HEAD : m.end()])
         for m in _ORDER.finditer(notice.raw)
     ]
-    found += _listed(notice.low, _COMPLAINT_IDS, _DIGITS, _KIND_COMPLAINT)
-    found.sort()
-    return found
+    for tongue in tongues:
+        for label in tongue.complaint_ids:
+            found += _listed(notice.low, label, _DIGITS, _KIND_COMPLAINT)
+    return sorted(set(found))
 
 
-def _listed(low: str, label: re.Pattern[str], item: re.Pattern[str], kind: str) -> list[_Id]:
+def _listed(low: str, label: re.Pattern[str], item: re.Pattern[str], kind: str) -> list[Id]:
     """The items of each "Label: item, item" list that `label` finds."""
     return [
         (match.start(1) + each.start(), kind, each.group().upper())
@@ -249,21 +312,35 @@ def _listed(low: str, label: re.Pattern[str], item: re.Pattern[str], kind: str) 
 
 # --- stated types, policy pages, marketplace ----------------------------------------------
 
-_TYPE_VALUE = r"([^\n|;\t.]{1,60}+)(?=[\n|;\t.]|\Z)"
-_INFRINGEMENT_TYPE = re.compile(_word("infringement") + r"[ \t]+type[ \t]*:[ \t]*" + _TYPE_VALUE)
-_COMPLAINT_TYPE = re.compile(_word("complaint") + r"[ \t]+type[ \t]*:[ \t]*" + _TYPE_VALUE)
+_STATED_TRIED = 200
 
 
-def _stated_types(notice: _Notice, label: re.Pattern[str]) -> Iterator[str]:
-    """The values of a "Type: value" label, as written."""
-    for match in label.finditer(notice.low):
-        value = _squash(notice.raw[match.start(1) : match.end(1)])
-        if value:
-            yield value
+@dataclass(frozen=True)
+class _Stated:
+    """A "Complaint type: value" or "Infringement type: value" line."""
+
+    kind: str
+    start: int  # of the label
+    end: int  # of the value
+    label: str  # lower case
+    value: str  # as written
+
+
+def _stated_types(notice: Notice, tongues: Sequence[Tongue]) -> list[_Stated]:
+    stated: dict[int, _Stated] = {}
+    for tongue in tongues:
+        for kind, label, pattern in tongue.stated:
+            for match in islice(pattern.finditer(notice.low), _STATED_TRIED):
+                value = squash(notice.raw[match.start(1) : match.end(1)])
+                if value:
+                    stated.setdefault(
+                        match.start(), _Stated(kind, match.start(), match.end(1), label, value)
+                    )
+    return sorted(stated.values(), key=lambda s: s.start)
 
 
 _PAGE_ID = r"([a-z0-9]{3,24})(?![a-z0-9])"
-_POLICY_PAGES = _compile_all(
+_POLICY_PAGES = compile_all(
     (
         rf"/gp/help/(?:external/)?{_PAGE_ID}",
         rf"/help/hub/reference/(?:external/)?{_PAGE_ID}",
@@ -274,29 +351,20 @@ _POLICY_PAGES = _compile_all(
 
 def _policy_pages(low: str) -> tuple[str, ...]:
     """Help-page ids of Seller Central links (a page id has a digit: "help.html" is none)."""
-    ids = _unique(m.group(1) for m in _matches(_POLICY_PAGES, low))
+    ids = unique(m.group(1) for m in matches(_POLICY_PAGES, low))
     return tuple(page.upper() for page in ids if any(c.isdigit() for c in page))
 
 
-_TLD = r"(?:com\.(?:au|br|mx|tr|be)|co\.(?:uk|jp|za)|com|ca|de|fr|it|es|in|nl|se|pl|sg|ae|sa|eg|ie)"
-_END = r"(?![\w-])(?!\.[a-z0-9])"
-# In prose: not part of a host name (www.amazon.com) or of an e-mail address.
-_MARKETPLACE = re.compile(rf"amazon(?<![\w.@-]amazon)\.{_TLD}{_END}")  # no group: findall
-_SELLER_CENTRAL = re.compile(rf"sellercentral\.(amazon\.{_TLD}){_END}")
-
-
-def _marketplaces(low: str) -> tuple[str, ...]:
-    """Marketplaces named in prose, else those of Seller Central links; first named first."""
-    return _unique(_MARKETPLACE.findall(low)) or _unique(_SELLER_CENTRAL.findall(low))
+def _marketplaces(low: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """Stores named in prose, else those of Seller Central links; first named first."""
+    named = unique(m.group() for m in lexicon.prose.finditer(low)) if lexicon.prose else ()
+    if named or lexicon.links is None:
+        return named
+    return unique(lexicon.hosts[m.group()] for m in lexicon.links.finditer(low))
 
 
 # --- rights owner -------------------------------------------------------------------------
 
-_OWNERS = tuple(
-    _word(word) + r"[ \t-]+(?:owner|holder)"
-    for word in ("right", "rights", "copyright", "trademark", "patent", "brand")
-)
-_OWNER_ANCHORS = _compile_all(owner + r"[^\n:]{0,40}:" for owner in _OWNERS)
 _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6}")
 _FIELD_LABEL = re.compile(r"([A-Za-z][A-Za-z' -]{0,30}):[ \t]*")
 _AMAZON_DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)*amazon\.")
@@ -305,9 +373,11 @@ _OWNER_LINES = 4  # non-empty lines read after an anchor
 _OWNER_WINDOW = 600  # characters read after an anchor
 
 
-def _rights_owner(notice: _Notice) -> RightsOwner | None:
+def _rights_owner(notice: Notice, tongues: Sequence[Tongue]) -> RightsOwner | None:
     """The first "rights owner's contact details:" (or similar) followed by a name or e-mail."""
-    for anchor in _matches(_OWNER_ANCHORS, notice.low, _OWNER_ANCHORS_TRIED):
+    for anchor in matches(
+        (a for t in tongues for a in t.owner_anchors), notice.low, _OWNER_ANCHORS_TRIED
+    ):
         owner = _owner_after(notice.raw[anchor.end() : anchor.end() + _OWNER_WINDOW])
         if owner:
             return owner
@@ -368,196 +438,211 @@ def _looks_like_name(text: str) -> bool:
     return not last.endswith(".") or (last[0].isupper() and len(last) <= 6)
 
 
-# --- evidence window, deadlines, action ---------------------------------------------------
-
-_WINDOW = re.compile(
-    _word("the")
-    + r"\s+(?:last|past|previous|preceding)\s+([0-9]{1,4})\s+(?:calendar\s+)?days(?!\w)"
-)
-_DOCUMENT = re.compile(
-    r"(?<!\w)(invoices?|receipts?|letters?\s+of\s+authori[sz]ation|loas?|purchase\s+orders?"
-    r"|utility\s+bills?|(?:bank|credit\s+card|account)\s+statements?|statements?|passports?"
-    r"|driv(?:er'?s|ing)\s+licen[cs]es?|identity\s+documents?|id\s+documents?)(?!\w)"
-)
-_SUPPLY_DOCUMENT = ("invoice", "receipt", "letter", "loa", "purchase")
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
-_SENTENCE_REACH = 400  # characters looked at on each side of a window phrase
-_WINDOWS_TRIED = 100
-
-
-def _evidence_windows(notice: _Notice) -> tuple[int, ...]:
-    """Day counts of every evidence window named, first named first."""
-    days = (
-        int(match.group(1))
-        for match in islice(_WINDOW.finditer(notice.low), _WINDOWS_TRIED)
-        if _is_supply_window(notice.low, match)
-    )
-    return tuple(dict.fromkeys(days))
-
-
-def _is_supply_window(low: str, match: re.Match[str]) -> bool:
-    before, after = _sentence_around(low, match.start(), match.end())
-    documents = [m.group(1) for m in _DOCUMENT.finditer(before)]
-    nearest = documents[-1] if documents else next(iter(_DOCUMENT.findall(after)), None)
-    return nearest is not None and nearest.startswith(_SUPPLY_DOCUMENT)
-
-
-def _sentence_around(low: str, start: int, end: int) -> tuple[str, str]:
-    """The parts of the sentence holding `low[start:end]` before and after it."""
-    before = low[max(0, start - _SENTENCE_REACH) : start]
-    ends = list(_SENTENCE_END.finditer(before))
-    if ends:
-        before = before[ends[-1].end() :]
-    after = low[end : end + _SENTENCE_REACH]
-    stop = _SENTENCE_END.search(after)
-    return before, after[: stop.start()] if stop else after
-
-
-_NUMBER_WORDS = "one|two|three|four|five|six|seven|ten|fourteen|thirty|sixty|ninety"
-_DEADLINES = _compile_all(
-    _word(word) + rf"\s+(?:[0-9]{{1,4}}|{_NUMBER_WORDS})\s+"
-    r"(?:(?:business|calendar|working)\s+)?(?:days?|hours?|weeks?|months?)(?!\w)"
-    for word in ("within", "after")
+#: Actions by strength: a deactivation notice may also remove listings and warn of worse.
+_ACTION_ORDER = (
+    Action.ACCOUNT_DEACTIVATED,
+    Action.ACCOUNT_SUSPENDED,
+    Action.CATEGORY_RESTRICTED,
+    Action.LISTINGS_RESTRICTED,
+    Action.LISTINGS_REMOVED,
+    Action.FUNDS_HELD,
+    Action.WARNING,
 )
 
 
-def _deadlines(low: str) -> tuple[str, ...]:
-    return _unique(_squash(m.group()) for m in _matches(_DEADLINES, low))
-
-
-_DEACTIVATED = (
-    r"account\s+(?:has\s+been|was|is\s+now)\s+(?:deactivated|suspended|blocked)",
-    *(
-        verb + r"\s+your\s+(?:amazon(?:\.[a-z]{2,3}){0,2}\s+)?(?:sell(?:er|ing)\s+)?account"
-        for verb in ("deactivated", "suspended", "blocked")
-    ),
-    *(verb + r"\s+your\s+selling\s+privileges" for verb in ("removed", "suspended", "revoked")),
-    r"selling\s+privileges\s+(?:have\s+been|were|are\s+now)\s+(?:removed|suspended|revoked)",
-    r"how\s+do\s+i\s+reactivate\s+my\s+account",
-)
-_REMOVED = (
-    *(
-        verb + r"\s+(?:[\w-]+\s+){0,4}?(?:listings?|asins?|offers?)(?!\w)"
-        for verb in ("removed", "deactivated", "suspended", "blocked")
-    ),
-    *(
-        noun + r"s?\s+(?:[\w-]+\s+){0,3}?(?:has|have)\s+been\s+"
-        r"(?:removed|deactivated|suspended|blocked)"
-        for noun in ("listing", "asin", "offer")
-    ),
-    r"how\s+do\s+i\s+reactivate\s+my\s+listings?",
-)
-_WARNED = (
-    _word("warning") + r"(?!\w)",
-    r"at\s+risk\s+of\s+(?:deactivation|being\s+deactivated|losing)",
-    *(
-        verb + r"\s+(?:result\s+in|lead\s+to)\s+(?:the\s+)?(?:deactivation|suspension|removal)"
-        for verb in ("may", "could", "will")
-    ),
-)
-# Strongest first: a deactivation notice may also remove listings and warn of worse.
-_ACTIONS = (
-    ("account-deactivated", _compile_all(_DEACTIVATED)),
-    ("listings-removed", _compile_all(_REMOVED)),
-    ("warning", _compile_all(_WARNED)),
-)
-
-
-def _action(low: str) -> str | None:
-    """The strongest action the notice states: deactivation, then removal, then a warning."""
-    for action, patterns in _ACTIONS:
-        if any(pattern.search(low) for pattern in patterns):
-            return action
+def _action(low: str, tongues: Sequence[Tongue]) -> str | None:
+    """The strongest action the notice states."""
+    for action in _ACTION_ORDER:
+        for tongue in tongues:
+            if any(p.search(low) for _, p in tongue.actions.get(action.value, ())):
+                return action.value
     return None
 
 
-# --- metrics ------------------------------------------------------------------------------
-
-_METRIC_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("order defect rate", ("order defect rate", "odr")),
-    ("late shipment rate", ("late shipment rate",)),
-    (
-        "pre-fulfillment cancel rate",
-        ("pre-fulfillment cancel rate", "pre-fulfilment cancel rate", "cancellation rate"),
-    ),
-    ("valid tracking rate", ("valid tracking rate",)),
-    ("on-time delivery rate", ("on-time delivery rate",)),
-    ("negative feedback rate", ("negative feedback rate",)),
-    ("a-to-z guarantee claim rate", ("a-to-z guarantee claim rate", "a-to-z claim rate")),
-    ("chargeback claim rate", ("chargeback claim rate", "chargeback rate")),
+_NO_PLAN = "no-plan"
+_AFTER_NO_PLAN = (Route.QUESTIONNAIRE, Route.ACKNOWLEDGEMENT, Route.DOCUMENTS, Route.NONE)
+_ROUTE_ORDER = (
+    Route.PLAN_OF_ACTION,
+    Route.QUESTIONNAIRE,
+    Route.ACKNOWLEDGEMENT,
+    Route.NONE,
+    Route.DOCUMENTS,
+    Route.RETRACTION,
 )
-_PERCENT = re.compile(r"(?<![\w.,])([0-9]{1,3}(?:[.,][0-9]{1,3})?)[ \t]?%")
-_TARGET_WORD = re.compile(
-    r"(?<!\w)(?:under|below|less\s+than|at\s+least|above|more\s+than|no\s+more\s+than|exceeds?|target"
-    r"(?:\s+of)?|threshold(?:\s+of)?|limit(?:\s+of)?|maximum|minimum|max|min)[\s:]*\Z"
-)
-_METRIC_REACH = 160  # characters after a metric name in which its value must appear
-_METRIC_NAMES_TRIED = 50
 
 
-def _metrics(low: str) -> tuple[Metric, ...]:
-    return tuple(metric for _, metric in sorted(_metrics_at(low), key=lambda m: m[0]))
-
-
-def _metrics_at(low: str) -> Iterator[tuple[int, Metric]]:
-    """Each metric with a value, with the position of the name it was read after."""
-    for name, aliases in _METRIC_NAMES:
-        patterns = (_phrase_pattern(alias) for alias in aliases)
-        for match in _matches(patterns, low, _METRIC_NAMES_TRIED):
-            value = _metric_value(low[match.end() : match.end() + _METRIC_REACH])
-            if value is not None:
-                yield match.start(), Metric(name, value)
-                break
-
-
-def _metric_value(after: str) -> float | None:
-    """The first percentage after a metric name that is not a target ("under 1%")."""
-    names = (_phrase_pattern(alias) for _, aliases in _METRIC_NAMES for alias in aliases)
-    stop = min([_end_of(after, "\n\n"), *(m.start() for m in _matches(names, after, 1))])
-    after = after[:stop]
-    for match in _PERCENT.finditer(after):
-        if not _TARGET_WORD.search(after, max(0, match.start() - 30), match.start()):
-            return float(match.group(1).replace(",", "."))
-    return None
-
-
-def _end_of(text: str, marker: str) -> int:
-    at = text.find(marker)
-    return len(text) if at < 0 else at
+def _route(low: str, tongues: Sequence[Tongue]) -> tuple[str | None, tuple[str, ...]]:
+    """What the notice asks for, and the phrases that say so."""
+    named: dict[str, str] = {}
+    for key in (_NO_PLAN, *(route.value for route in _ROUTE_ORDER)):
+        for tongue in tongues:
+            phrase = next(
+                (p for p, pattern in tongue.routes.get(key, ()) if pattern.search(low)), None
+            )
+            if phrase is not None:
+                named.setdefault(key, phrase)
+    if _NO_PLAN in named:
+        chosen = next((r.value for r in _AFTER_NO_PLAN if r.value in named), Route.NONE.value)
+        return chosen, unique(p for p in (named[_NO_PLAN], named.get(chosen)) if p)
+    chosen_route = next((r.value for r in _ROUTE_ORDER if r.value in named), None)
+    return chosen_route, (named[chosen_route],) if chosen_route else ()
 
 
 # --- reasons ------------------------------------------------------------------------------
 
-_Signals = tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...]
+_HITS_PER_PHRASE = 200
+_CITED = re.compile(r"[ \t\"')\]]{0,3}[(:]?[ \t]*(?:https?://|www\.|sellercentral)")
 
 
-def _compile_signals(signals: Mapping[str, Sequence[str]]) -> _Signals:
-    """Each reason with its distinct phrases (lower case, single-spaced) and their patterns."""
-    compiled = []
-    for reason, phrases in signals.items():
-        listed = (phrases,) if isinstance(phrases, str) else phrases
-        distinct = _unique(_squash(str(p).lower()) for p in listed)
-        compiled.append((reason, tuple((p, _phrase_pattern(p)) for p in distinct if p)))
-    return tuple(compiled)
+@dataclass(frozen=True)
+class _Hit:
+    """Evidence for a reason at a place in the notice."""
+
+    start: int
+    end: int
+    reason: str
+    key: str  # what `ReasonScore.matched` reports
+    weight: int
+    cited: bool = False
+    metric: bool = False  # names the reason's metric
 
 
-@lru_cache(maxsize=2048)
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """Whole-word, any-white-space pattern for a lower-case phrase."""
-    first, *rest = phrase.split(" ")
-    head = _word(first) if re.match(r"\w", first) else re.escape(first)
-    tail = "".join(r"\s+" + re.escape(word) for word in rest)
-    end = r"(?!\w)" if re.search(r"\w\Z", phrase) else ""
-    return re.compile(head + tail + end)
+def _hits(
+    low: str,
+    tongues: Sequence[Tongue],
+    lexicon: Lexicon,
+    quoted: Sequence[Quoted],
+    stated: Sequence[_Stated],
+) -> list[_Hit]:
+    """All the evidence for every reason, in order of position."""
+    healthy = [
+        (q.mention.start, q.mention.end)
+        for q in quoted
+        if q.metric.within_target and _all_within(quoted, q.mention)
+    ]
+    signals: list[Signal] = [
+        *lexicon.base,
+        *(s for t in tongues for s in t.signals),
+        *lexicon.metric_signals,
+    ]
+    metric_phrases = set(lexicon.metric_names)
+    hits = [
+        _Hit(
+            m.start(),
+            m.end(),
+            signal.reason,
+            signal.phrase,
+            max(signal.weight, 2) if signal.phrase in metric_phrases else signal.weight,
+            bool(_CITED.match(low, m.end())),
+            signal.metric
+            or (
+                signal.phrase in metric_phrases
+                and lexicon.metric_names[signal.phrase] == signal.reason
+            ),
+        )
+        for signal in signals
+        for m in islice(signal.pattern.finditer(low), _HITS_PER_PHRASE)
+    ]
+    healthy.sort()
+    hits = [h for h in hits if not _overlaps(healthy, h.start, h.end)]
+    hits += _type_hits(stated, tongues)
+    hits += [
+        _Hit(
+            q.mention.start,
+            q.at,
+            q.metric.reason,
+            _off_target_key(q.metric),
+            WEIGHT_OFF_TARGET,
+            metric=True,
+        )
+        for q in quoted
+        if q.metric.within_target is False
+    ]
+    return _cite(sorted(hits, key=lambda h: (h.start, h.end)))
 
 
-def _rank(low: str, signals: _Signals) -> tuple[ReasonScore, ...]:
-    scores = (
-        ReasonScore(reason, len(matched), matched)
-        for reason, phrases in signals
-        for matched in [tuple(p for p, pattern in phrases if pattern.search(low))]
-    )
+def _overlaps(spans: list[Span], start: int, end: int) -> bool:
+    """Whether `start`..`end` overlaps one of `spans` (sorted, disjoint: metric mentions)."""
+    at = bisect_left(spans, (end, end))
+    return at > 0 and spans[at - 1][1] > start
+
+
+def _all_within(quoted: Sequence[Quoted], mention: Mention) -> bool:
+    return all(q.metric.within_target for q in quoted if q.mention == mention)
+
+
+def _off_target_key(metric: Metric) -> str:
+    target = f", target {metric.target}" if metric.target else ""
+    return f"{metric.name.lower()} {metric.rate:g}%{target}"
+
+
+def _type_hits(stated: Sequence[_Stated], tongues: Sequence[Tongue]) -> list[_Hit]:
+    hits = []
+    for line in stated:
+        value = fold(line.value).lower()
+        reasons = unique(reason for t in tongues for reason, _, p in t.types if p.search(value))
+        hits += [
+            _Hit(line.start, line.end, reason, f"{line.label}: {squash(value)}", WEIGHT_TYPE)
+            for reason in reasons
+        ]
+    return hits
+
+
+def _cite(hits: list[_Hit]) -> list[_Hit]:
+    """A hit inside a cited hit of the same reason is a citation too ("code of conduct" in
+    "Seller Code of Conduct (https://...)")."""
+    cited: dict[str, list[Span]] = {}
+    for hit in hits:
+        if hit.cited:
+            cited.setdefault(hit.reason, []).append((hit.start, hit.end))
+    if not cited:
+        return hits
+    return [
+        replace(h, cited=True)
+        if not h.cited and _within(cited.get(h.reason, []), h.start, h.end)
+        else h
+        for h in hits
+    ]
+
+
+_FAR = 1 << 62  # after every position
+_CITATIONS_NESTED = 50  # cited spans of one reason that can hold the same phrase
+
+
+def _within(spans: list[Span], start: int, end: int) -> bool:
+    """Whether one of `spans` (sorted by start) holds `start`..`end`; spans that hold a
+    phrase start at most a phrase's length before it, so a few are enough to look at."""
+    at = bisect_right(spans, (start, _FAR))
+    return any(s <= start and end <= e for s, e in spans[max(0, at - _CITATIONS_NESTED) : at])
+
+
+def _score(hits: Iterable[_Hit], eligible: set[str] | None = None) -> tuple[ReasonScore, ...]:
+    """Each reason's points from `hits`: distinct keys, a citation-only key at most once."""
+    per: dict[str, dict[str, tuple[int, bool]]] = {}
+    for hit in hits:
+        if eligible is not None and hit.reason not in eligible:
+            continue
+        keys = per.setdefault(hit.reason, {})
+        weight, cited = keys.get(hit.key, (0, True))
+        keys[hit.key] = (max(weight, hit.weight), cited and hit.cited)
+    scores = []
+    for reason, keys in per.items():
+        points = sum(w for w, c in keys.values() if not c) + (
+            1 if any(c for _, c in keys.values()) else 0
+        )
+        matched = tuple(f"{key} (cited)" if cited else key for key, (_, cited) in keys.items())
+        scores.append(ReasonScore(reason, points, matched))
     return _ranked(scores)
+
+
+def _eligible(hits: Sequence[_Hit], lexicon: Lexicon) -> set[str]:
+    """Reasons that may score: a reason with a metric only when its metric is named."""
+    named = {h.reason for h in hits if h.metric and not h.cited}
+    return {h.reason for h in hits if h.reason not in lexicon.metrics or h.reason in named}
+
+
+def _rank(hits: Sequence[_Hit], lexicon: Lexicon) -> tuple[ReasonScore, ...]:
+    return _score(hits, _eligible(hits, lexicon))
 
 
 def _ranked(scores: Iterable[ReasonScore]) -> tuple[ReasonScore, ...]:
@@ -567,101 +652,165 @@ def _ranked(scores: Iterable[ReasonScore]) -> tuple[ReasonScore, ...]:
 
 # --- issues -------------------------------------------------------------------------------
 
-_LABEL_LINE = (
-    r"^[ \t]*+(?:[-*\u2022][ \t]*+)?([A-Za-z][A-Za-z0-9 '\u2019()/#-]{0,40}?)[ \t]*:(?!//)"
-    r"[ \t]*\S[^\n]*+"
-)
-_LABEL_RUN = re.compile(rf"(?:{_LABEL_LINE}(?:\n|\Z))++", re.MULTILINE)
-_LABEL_LINES = re.compile(_LABEL_LINE, re.MULTILINE)
-_STATED_VALUE = re.compile(_TYPE_VALUE)
-_STATED_BLOCKS_TRIED = 10
-_STATED_LINE = re.compile(
-    r"^[ \t]*+(?:[-*\u2022][ \t]*+)?(?:infringement|complaint)[ \t]+type[ \t]*:[ \t]*",
-    re.MULTILINE | re.IGNORECASE,
-)
 
+@dataclass
+class _Group:
+    """The ids of one issue as they are collected, and where the issue was first seen."""
 
-class _Layout:
-    """The issue blocks of a notice that hold an id: sorted, disjoint spans of the text.
-
-    A block is a run of adjacent "Label: value" lines, split wherever the label that opened
-    it comes again ("ASIN: …", "Complaint ID: …", "ASIN: …" is two blocks).
-    """
-
-    def __init__(self, raw: str, ids: list[_Id]) -> None:
-        self._positions = [position for position, _, _ in ids]
-        spans: list[tuple[int, int]] = []
-        for run in _LABEL_RUN.finditer(raw):
-            start, end = run.span()
-            if not self._holds_id(start, end):
-                continue
-            if raw.find("\n", start, end - 1) < 0:  # one line: nothing to split
-                spans.append((start, end))
-            else:
-                spans += [span for span in _split_run(raw, start, end) if self._holds_id(*span)]
-        self.starts = [start for start, _ in spans]
-        self.ends = [end for _, end in spans]
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def index_at(self, position: int) -> int | None:
-        """Index of the block holding `position`, if any."""
-        index = bisect_right(self.starts, position) - 1
-        if index >= 0 and position < self.ends[index]:
-            return index
-        return None
-
-    def _holds_id(self, start: int, end: int) -> bool:
-        at = bisect_left(self._positions, start)
-        return at < len(self._positions) and self._positions[at] < end
-
-
-def _split_run(raw: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split a run of label lines wherever the label that opened it comes again."""
-    lines = [(m.start(), m.group(1).lower()) for m in _LABEL_LINES.finditer(raw, start, end)]
-    opener = lines[0][1] if lines else None
-    starts = [line_start for line_start, label in lines if label == opener] or [start]
-    return list(zip(starts, [*starts[1:], end], strict=True))
-
-
-def _stated(raw: str, layout: _Layout, index: int) -> str | None:
-    """The block's infringement or complaint type, as written."""
-    start, end = layout.starts[index], layout.ends[index]
-    line = _STATED_LINE.search(raw, start, end)
-    value = _STATED_VALUE.match(raw, line.end(), end) if line else None
-    if value is None:
-        return None
-    return _squash(value.group(1)) or None
-
-
-def _issues(
-    notice: _Notice, ids: list[_Id], signals: _Signals, ranked: tuple[ReasonScore, ...]
-) -> tuple[IssueReading, ...]:
-    top = ranked[0].reason if ranked else None
-    layout = _Layout(notice.raw, ids)
-    reasons = _block_reasons(notice.low, layout, signals, top)
-    groups: dict[str | None, _Group] = {}
-    for _, kind, value, index in _deciding(ids, layout):
-        key = top if index is None else reasons[index]
-        if key not in groups:
-            groups[key] = _Group()
-        groups[key].add(kind, value, index)
-    if not groups and top is not None:
-        groups[top] = _Group()
-    return tuple(
-        group.issue(reason, _first_stated(notice.raw, layout, group.blocks))
-        for reason, group in groups.items()
+    anchor: int
+    ids: dict[str, dict[str, None]] = field(
+        default_factory=lambda: {_KIND_ASIN: {}, _KIND_ORDER: {}, _KIND_COMPLAINT: {}}
     )
+    blocks: dict[int, None] = field(default_factory=dict)
+
+    def add(self, position: int, kind: str, value: str, block: int | None) -> None:
+        self.anchor = min(self.anchor, position)
+        self.ids[kind][value] = None
+        if block is not None:
+            self.blocks[block] = None
 
 
-def _first_stated(raw: str, layout: _Layout, blocks: Iterable[int]) -> str | None:
-    """The type the issue's first blocks state (a few are enough: they share a reason)."""
-    stated = (_stated(raw, layout, index) for index in islice(blocks, _STATED_BLOCKS_TRIED))
-    return next((value for value in stated if value), None)
+class _Issues:
+    """Which reasons are issues, and which ids belong to each (see the module's rules)."""
+
+    def __init__(
+        self,
+        notice: Notice,
+        ids: list[Id],
+        layout: Layout,
+        evidence: tuple[list[_Hit], list[_Stated]],
+        ranked: tuple[ReasonScore, ...],
+        foreign: bool,
+    ) -> None:
+        self.notice, self.ids, self.layout, self.ranked = notice, ids, layout, ranked
+        self.hits, self.stated = evidence
+        self.foreign = foreign
+        self.eligible = {s.reason for s in ranked}
+        self.hit_starts = [h.start for h in self.hits]
+        self.top = ranked[0].reason if ranked and not foreign else None
+        self._best: dict[Span, ReasonScore | None] = {}
+
+    def best(self, span: Span) -> ReasonScore | None:
+        """The best reason of the evidence that starts inside `span`."""
+        if span not in self._best:
+            low, high = bisect_left(self.hit_starts, span[0]), bisect_left(self.hit_starts, span[1])
+            scores = _score(self.hits[low:high], self.eligible)
+            self._best[span] = scores[0] if scores else None
+        return self._best[span]
+
+    def read(self) -> tuple[IssueReading, ...]:
+        deciding = _deciding(self.ids, self.layout)
+        if self.foreign:
+            return self._unread(deciding)
+        groups: dict[str | None, _Group] = {}
+        if self.top is not None:
+            first = next((h.start for h in self.hits if h.reason == self.top), 0)
+            groups[self.top] = _Group(first)
+        for span, score in self._raising_parts(deciding):
+            groups.setdefault(score.reason, _Group(span[0]))
+        placed: dict[tuple[str, str], str | None] = {}
+        for position, kind, value, block in deciding:
+            reason = self._reason_of(position, block, groups, placed) if groups else None
+            placed[(kind, value)] = reason
+            groups.setdefault(reason, _Group(position)).add(position, kind, value, block)
+        ordered = sorted(groups.items(), key=lambda item: item[1].anchor)
+        issues = {reason for reason in groups if reason is not None}
+        return tuple(self._issue(reason, group, issues) for reason, group in ordered)
+
+    def _raising_parts(
+        self, deciding: list[tuple[int, str, str, int | None]]
+    ) -> Iterator[tuple[Span, ReasonScore]]:
+        """The parts of the notice whose own best reason is strong enough to be an issue."""
+        with_ids = {span for position, *_ in deciding for span in self.layout.parts(position)}
+        spans = {span for hit in self.hits for span in self.layout.parts(hit.start)}
+        for span in sorted(spans):
+            score = self.best(span)
+            if score is None:
+                continue
+            needed = PART_ISSUE_WITH_ID if span in with_ids else PART_ISSUE
+            if score.score >= needed:
+                yield span, score
+
+    def _reason_of(
+        self,
+        position: int,
+        block: int | None,
+        groups: dict[str | None, _Group],
+        placed: dict[tuple[str, str], str | None],
+    ) -> str | None:
+        if block is not None:
+            score = self.best(self.layout.block(block))
+            if score is not None:
+                return score.reason
+        for span in self.layout.parts(position):
+            score = self.best(span)
+            if score is not None and score.reason in groups:
+                return score.reason
+        beside = self._beside(position, placed)
+        return beside if beside is not None else self.top
+
+    def _beside(self, position: int, placed: dict[tuple[str, str], str | None]) -> str | None:
+        """The issue of an id already placed on the same line or in the same sentence."""
+        low = self.notice.low
+        start, end = sentence_span(low, position, position + 1)
+        line_start = low.rfind("\n", max(0, position - SENTENCE_REACH), position) + 1
+        line_end = low.find("\n", position, position + SENTENCE_REACH)
+        line_end = position + SENTENCE_REACH if line_end < 0 else line_end
+        first = bisect_left(self.ids, (min(start, line_start), "", ""))
+        for other, kind, value in self.ids[first:]:
+            if other >= max(end, line_end):
+                break
+            reason = placed.get((kind, value))
+            if other != position and reason is not None:
+                return reason
+        return None
+
+    def _issue(self, reason: str | None, group: _Group, issues: set[str]) -> IssueReading:
+        asins, orders, complaints = (
+            tuple(group.ids[k]) for k in (_KIND_ASIN, _KIND_ORDER, _KIND_COMPLAINT)
+        )
+        stated = _first_stated(self.stated, self.layout, group.blocks)
+        score = next((s for s in self.ranked if s.reason == reason), None)
+        return IssueReading(
+            reason,
+            _label(reason, stated),
+            asins,
+            orders,
+            complaints,
+            score.score if score else 0,
+            self._doubt(score, issues),
+        )
+
+    def _doubt(self, score: ReasonScore | None, issues: set[str]) -> str | None:
+        """Why the issue's reason may be wrong, or None when it is read with confidence."""
+        if score is None:
+            return "no reason recognised: no phrase of any catalogue reason was found"
+        rivals = [s for s in self.ranked if s.reason not in issues and s.score >= score.score - 1]
+        if score.score >= CONFIDENT and not rivals:
+            return None
+        why = ", ".join(f"'{m}'" for m in score.matched[:4])
+        text = f"low confidence: read from {why} ({_count(score.score, 'point')})"
+        if rivals:
+            text += "; also possible: " + ", ".join(
+                f"{s.reason} ({_count(s.score, 'point')})" for s in rivals[:3]
+            )
+        return text
+
+    def _unread(self, deciding: list[tuple[int, str, str, int | None]]) -> tuple[IssueReading, ...]:
+        """One issue without a reason holding every id: the language is not one poakit reads."""
+        if not deciding and not self.ranked:
+            return ()
+        group = _Group(0)
+        for position, kind, value, block in deciding:
+            group.add(position, kind, value, block)
+        doubt = "the notice is not in a language poakit reads, so its reason was not guessed"
+        possible = ", ".join(f"{s.reason} ({_count(s.score, 'point')})" for s in self.ranked[:3])
+        if possible:
+            doubt += f"; possible: {possible}"
+        return (replace(self._issue(None, group, set()), doubt=doubt),)
 
 
-def _deciding(ids: list[_Id], layout: _Layout) -> list[tuple[int, str, str, int | None]]:
+def _deciding(ids: list[Id], layout: Layout) -> list[tuple[int, str, str, int | None]]:
     """One occurrence per id, the one that decides its issue, with the block holding it.
 
     That is the id's first occurrence inside a block, or its first occurrence at all when it
@@ -672,64 +821,24 @@ def _deciding(ids: list[_Id], layout: _Layout) -> list[tuple[int, str, str, int 
         earlier = chosen.get((kind, value))
         if earlier is not None and earlier[3] is not None:
             continue
-        index = layout.index_at(position)
+        index = layout.block_at(position)
         if earlier is None or index is not None:
             chosen[(kind, value)] = (position, kind, value, index)
     return sorted(chosen.values(), key=lambda found: found[0])
 
 
-def _block_reasons(
-    low: str, layout: _Layout, signals: _Signals, top: str | None
-) -> list[str | None]:
-    """Each block's best reason, from the signal phrases that start inside it."""
-    found: dict[int, set[str]] = {}
-    if layout:
-        span = (layout.starts[0], layout.ends[-1])
-        for _, phrases in signals:
-            for phrase, pattern in phrases:
-                for match in pattern.finditer(low, *span):
-                    index = layout.index_at(match.start())
-                    if index is not None:
-                        found.setdefault(index, set()).add(phrase)
-    reasons: list[str | None] = [top] * len(layout)
-    best: dict[frozenset[str], str | None] = {}
-    for index, phrases_found in found.items():
-        key = frozenset(phrases_found)
-        if key not in best:
-            best[key] = _best(key, signals)
-        reasons[index] = best[key] or top
-    return reasons
+_STATED_BLOCKS_TRIED = 10
 
 
-def _best(found: frozenset[str], signals: _Signals) -> str | None:
-    scores = (
-        ReasonScore(reason, len(matched), matched)
-        for reason, phrases in signals
-        for matched in [tuple(p for p, _ in phrases if p in found)]
-    )
-    ranked = _ranked(scores)
-    return ranked[0].reason if ranked else None
-
-
-@dataclass
-class _Group:
-    """The ids of one issue as they are collected, and the blocks they came from."""
-
-    ids: dict[str, dict[str, None]] = field(
-        default_factory=lambda: {_KIND_ASIN: {}, _KIND_ORDER: {}, _KIND_COMPLAINT: {}}
-    )
-    blocks: dict[int, None] = field(default_factory=dict)
-
-    def add(self, kind: str, value: str, block: int | None) -> None:
-        self.ids[kind][value] = None
-        if block is not None:
-            self.blocks[block] = None
-
-    def issue(self, reason: str | None, stated: str | None) -> IssueReading:
-        asins, orders, complaints = (
-            tuple(self.ids[k]) for k in (_KIND_ASIN, _KIND_ORDER, _KIND_COMPLAINT)
-        )
-        return IssueReading(reason, _label(reason, stated), asins, orders, complaints)
+def _first_stated(stated: Sequence[_Stated], layout: Layout, blocks: Iterable[int]) -> str | None:
+    """The type the issue's first blocks state (a few are enough: they share a reason)."""
+    starts = [line.start for line in stated]
+    for index in islice(blocks, _STATED_BLOCKS_TRIED):
+        start, end = layout.block(index)
+        at = bisect_left(starts, start)
+        if at < len(stated) and stated[at].start < end:
+            return stated[at].value
+    return None
 
 
 def _label(reason: str | None, stated: str | None) -> str:
@@ -742,19 +851,28 @@ def _label(reason: str | None, stated: str | None) -> str:
 
 # --- what could not be told ---------------------------------------------------------------
 
-_MENTIONS_OWNER = _compile_all(owner + r"(?!\w)" for owner in _OWNERS)
-
 
 def _unknown(
-    reading: NoticeReading, low: str, marketplaces: tuple[str, ...], windows: tuple[int, ...]
+    reading: NoticeReading,
+    notice: Notice,
+    tongues: Sequence[Tongue],
+    lexicon: Lexicon,
+    foreign: bool,
+    marketplaces: tuple[str, ...],
+    windows: Sequence[Window],
 ) -> tuple[str, ...]:
     notes: list[str] = []
+    if foreign:
+        known = ", ".join(sorted(lexicon.tongues))
+        notes.append(f"the notice is in no language poakit reads ({known})")
     if not reading.reasons:
         notes.append("no reason recognised")
     if not reading.asins:
         notes.append("no ASIN found")
     if reading.action is None:
         notes.append("no action recognised (account deactivated, listings removed or warning)")
+    if reading.route is None:
+        notes.append("no route recognised (what the notice asks you to send)")
     if not marketplaces:
         notes.append("no marketplace named")
     elif len(marketplaces) > 1:
@@ -762,10 +880,13 @@ def _unknown(
     if not windows:
         notes.append("no evidence window named")
     elif len(windows) > 1:
-        days = ", ".join(str(d) for d in windows)
+        days = ", ".join(str(d) for _, _, d in windows)
         notes.append(f"several evidence windows named ({days} days); took the first")
-    if reading.rights_owner is None and any(owner.search(low) for owner in _MENTIONS_OWNER):
+    owners = (p for t in tongues for p in t.owner_mentions)
+    if reading.rights_owner is None and any(p.search(notice.low) for p in owners):
         notes.append("a rights owner is mentioned but no contact details were found")
+    if len(notice.low) > READ_REACH:
+        notes.append(f"only the first {READ_REACH:,} characters were read for reasons and dates")
     return tuple(notes)
 
 
@@ -802,7 +923,7 @@ def _headline(reading: NoticeReading) -> str:
 
 
 def _score_text(score: ReasonScore) -> str:
-    return f"{score.reason} ({_count(score.score, 'signal')})"
+    return f"{score.reason} ({_count(score.score, 'point')})"
 
 
 def _issue_text(issue: IssueReading) -> str:
@@ -814,15 +935,36 @@ def _issue_text(issue: IssueReading) -> str:
 
 def _detail_lines(reading: NoticeReading) -> list[str]:
     details = {
+        "Language": reading.language if reading.language not in (None, ENGLISH) else "",
+        "Route": (reading.route or "").replace("-", " "),
+        "Deadline": _deadline_text(reading.deadline),
         "Evidence window": (
             f"{reading.evidence_window_days} days" if reading.evidence_window_days else ""
         ),
-        "Deadlines": ", ".join(reading.deadlines),
-        "Metrics": ", ".join(f"{m.name} {m.value_percent:g}%" for m in reading.metrics),
+        "Metrics": "; ".join(_metric_text(m) for m in reading.metrics),
         "Rights owner": _owner_text(reading.rights_owner),
         "Policy pages": ", ".join(reading.policy_pages),
     }
     return [f"{name}: {text}" for name, text in details.items() if text]
+
+
+def _deadline_text(deadline: Deadline | None) -> str:
+    if deadline is None:
+        return ""
+    if deadline.date is not None:
+        return f"{deadline.date.isoformat()} ({deadline.text})"
+    return deadline.text
+
+
+def _metric_text(metric: Metric) -> str:
+    parts = [f"{metric.name} {metric.rate:g}%"]
+    if metric.defective is not None and metric.total is not None:
+        parts.append(f"{metric.defective} of {metric.total}")
+    if metric.window_days:
+        parts.append(f"{metric.window_days} days")
+    if metric.target:
+        parts.append(f"target {metric.target}")
+    return ", ".join(parts)
 
 
 def _owner_text(owner: RightsOwner | None) -> str:

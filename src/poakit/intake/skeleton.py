@@ -16,16 +16,18 @@ from pathlib import Path
 
 from ..errors import UsageError, did_you_mean
 from ..fileio import write_atomic
-from ..model.case import RESERVED_SLUGS, Action, is_slug
+from ..model.case import RESERVED_SLUGS, Action, Route, is_slug
 from ..model.library import Library, Snippet
 from ..source.layout import CASES_DIR, SNIPPETS_DIR, display_path
 from ..source.library import read_library
-from .notice import NoticeReading, read_notice
+from .lexicon import Lexicon
+from .notice import Deadline, Metric, NoticeReading, read_notice
 
 PLACEHOLDER = "TBD"
 #: The largest notice `poa new --from-notice` reads; real notices are a few kilobytes.
 MAX_NOTICE_BYTES = 5_000_000
 COMMENT_COLUMN = 36
+_WIDTH = 100
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Issue:
     asins: Sequence[str] = ()
     orders: Sequence[str] = ()
     complaints: Sequence[str] = ()
+    doubt: str | None = None  # why the notice's reading of it may be wrong
 
 
 def new_case(
@@ -49,7 +52,9 @@ def new_case(
         raise UsageError(f"{display_path(target)} already exists; poa new never overwrites a case")
     library = read_library(root / SNIPPETS_DIR)
     check_reasons(reasons, library)
-    reading = read_notice(notice_text, library.signals()) if notice_text is not None else None
+    reading = (
+        read_notice(notice_text, Lexicon.from_library(library)) if notice_text is not None else None
+    )
     issues = plan_issues(reasons, reading)
     body = render_skeleton(slug, issues, library, today, reading, notice_text)
     target.parent.mkdir(exist_ok=True)
@@ -87,13 +92,22 @@ def plan_issues(reasons: Sequence[str], reading: NoticeReading | None) -> list[I
                     found.asins,
                     found.orders,
                     found.complaints,
+                    found.doubt,
                 )
             )
     covered = {i.reason for i in issues}
     for rid in reasons:
         if rid not in covered:
             issues.append(Issue(_issue_id(rid, issues), rid))
-    return issues or [Issue("issue", None)]
+    return issues or [Issue("issue", None, doubt=_no_reason(reading))]
+
+
+def _no_reason(reading: NoticeReading | None) -> str | None:
+    """Why a notice gave no issue at all (None without a notice)."""
+    if reading is None:
+        return None
+    foreign = next((note for note in reading.unknown if "no language" in note), None)
+    return foreign or "no reason recognised: no phrase of any catalogue reason was found"
 
 
 def _issue_id(base: str, taken: Sequence[Issue]) -> str:
@@ -118,9 +132,13 @@ def render_skeleton(
     w.raw(
         f"# Replace every {PLACEHOLDER}; `poa check cases/{slug}.yaml` lists what is still missing."
     )
+    if reading is not None:
+        _read_as(w, reading, library)
     w.line("visibility: private", "public: published on the site; private: local preview only")
     _seller(w, reading)
     _notice(w, issues, library, today, reading, notice_text)
+    if reading is not None:
+        _metrics(w, issues, library, reading)
     checks = _required_checks(issues, library)
     _facts(w, issues, library, reading, checks)
     w.line("investigation:", "what you reviewed, and what it showed")
@@ -136,8 +154,12 @@ def render_skeleton(
     w.line(f"    asins: {_flow(asins)}", "the ASINs it covers")
     if "suppliers" in checks:
         w.line(f"    supplier: {_SUPPLIER_ID}", "the supplier that issued it (under suppliers)")
-    w.line(f"    file: {PLACEHOLDER}.pdf", "the file you will attach")
-    w.line("follow_up: []", "add {date: YYYY-MM-DD, event: submitted} when you send it")
+    for key in ("orders", "complaints"):
+        listed = sorted({value for i in issues for value in getattr(i, key)})
+        if listed:
+            w.line(f"    {key}: {_flow(listed)}", f"the {key} it covers")
+    w.line(f"    file: {PLACEHOLDER}.pdf", f"the file you will attach, kept in evidence/{slug}/")
+    w.line("follow_up: []", f"`poa sent {slug}` records the letter and the event when you send it")
     w.line("lessons: []", "what this case taught, once it is decided")
     return w.text()
 
@@ -166,6 +188,9 @@ def _notice(
     w.line(f"  received: {today.isoformat()}", "the date the notice arrived: check it")
     w.line(f"  action: {action}", " | ".join(a.value for a in Action))
     w.line(f"  evidence_window_days: {window}", "how far back the requested invoices must reach")
+    if reading is not None:
+        _route(w, reading)
+        _deadline(w, reading.deadline, today)
     if notice_text and notice_text.strip():
         w.raw("  text: |2")  # explicit indentation: the notice may start with spaces
         for line in _printable(notice_text).strip("\n").splitlines():
@@ -173,6 +198,8 @@ def _notice(
     w.line("  issues:", "every issue Amazon raised; each must be answered")
     for issue in issues:
         title = library.reason_title(issue.reason) if issue.reason else "the reason"
+        if issue.doubt:
+            w.comment("    ", issue.doubt)
         w.line(f"    - id: {issue.id}", "a short id; root causes name it")
         w.line(
             f"      reason: {issue.reason or PLACEHOLDER}",
@@ -183,6 +210,109 @@ def _notice(
             if values:
                 w.line(f"      {key}: {_flow(values)}")
         w.line(f"      summary: {PLACEHOLDER}", "what Amazon raised, in one sentence")
+
+
+def _read_as(w: _Writer, reading: NoticeReading, library: Library) -> None:
+    """Say how the notice was read, so the reader knows what to check it against."""
+    language = library.notices.languages.get(reading.language or "")
+    if language is not None and reading.language != "en":
+        w.raw(f"# The notice was read as {language.name} ({reading.language}); the letter stays in")
+        w.raw("# English. Check every value below against the notice.")
+    elif reading.language is None and library.notices.languages:
+        known = ", ".join(sorted(library.notices.languages))
+        w.raw(f"# The notice is in no language poakit reads ({known}): its ids are filled in,")
+        w.raw(f"# its reasons are not. Every {PLACEHOLDER} below is yours to fill.")
+
+
+_ROUTES = {
+    Route.PLAN_OF_ACTION: "a plan of action: root causes, actions taken, prevention",
+    Route.DOCUMENTS: "documents only (invoices, a letter of authorisation, an ID): no letter",
+    Route.QUESTIONNAIRE: "a questionnaire on Account Health",
+    Route.ACKNOWLEDGEMENT: "an acknowledgement on Account Health",
+    Route.RETRACTION: "a retraction the rights owner sends to Amazon",
+    Route.NONE: "nothing to send: the notice needs no appeal",
+}
+
+
+def _route(w: _Writer, reading: NoticeReading) -> None:
+    """What the notice asks for, and the words of the notice that say so."""
+    if reading.route is None:
+        w.line(
+            f"  route: {Route.PLAN_OF_ACTION.value}",
+            "the notice does not say what to send: check; "
+            + " | ".join(route.value for route in Route),
+        )
+        return
+    said = ", ".join(json.dumps(phrase, ensure_ascii=False) for phrase in reading.route_signals)
+    w.line(f"  route: {reading.route}", f"{_ROUTES[Route(reading.route)]} (the notice: {said})")
+
+
+def _deadline(w: _Writer, deadline: Deadline | None, received: dt.date) -> None:
+    """The date to reply by: as the notice gives it, or counted from the day it arrived."""
+    if deadline is None:
+        w.line("  deadline:", "none stated; the date the notice asks for a reply by (YYYY-MM-DD)")
+        return
+    quoted = json.dumps(deadline.text, ensure_ascii=False)
+    if deadline.date is not None:
+        w.line(f"  deadline: {deadline.date.isoformat()}", f"the notice: {quoted}")
+        return
+    if deadline.days is None:
+        w.line("  deadline:", f"the notice: {quoted}; set the date (YYYY-MM-DD)")
+        return
+    due = _add_days(received, deadline.days, deadline.business_days)
+    w.line(
+        f"  deadline: {due.isoformat()}",
+        f"the notice: {quoted}, counted from received: check both dates",
+    )
+
+
+def _add_days(start: dt.date, days: int, business: bool) -> dt.date:
+    if not business:
+        return start + dt.timedelta(days=days)
+    day = start
+    while days:
+        day += dt.timedelta(days=1)
+        days -= day.weekday() < 5
+    return day
+
+
+def _metrics(w: _Writer, issues: Sequence[Issue], library: Library, reading: NoticeReading) -> None:
+    """The metrics the notice quotes off target, each tied to the issue of its reason."""
+    by_reason = {issue.reason: issue.id for issue in issues if issue.reason}
+    quoted = [m for m in reading.metrics if m.within_target is False and m.reason in by_reason]
+    if not quoted:
+        return
+    w.line("metrics:", "the rates the notice quotes off target; the letter states them")
+    for metric in quoted:
+        name, wording = _metric_name(metric, reading, library)
+        w.line(f"  - issues: [{by_reason[metric.reason]}]")
+        w.line(f"    name: {_scalar(name)}", wording)
+        w.line(f"    target: {_scalar(metric.target or PLACEHOLDER)}")
+        w.line(f"    rate: {metric.rate:g}", "percent")
+        if metric.window_days:
+            w.line(f"    window_days: {metric.window_days}")
+        if metric.defective is not None and metric.total is not None:
+            w.line(
+                f"    defective: {metric.defective}", f"{metric.defective:,} of {metric.total:,}"
+            )
+            w.line(f"    total: {metric.total}")
+
+
+def _metric_name(metric: Metric, reading: NoticeReading, library: Library) -> tuple[str, str]:
+    """The metric's name for an English letter: the notice's own in an English notice, else
+    the English name the store gives it; and a comment saying where it comes from."""
+    if reading.language in (None, "en"):
+        return metric.name, "as the notice names it"
+    english = library.metric_name(metric.reason, reading.marketplace or "")
+    return english, f"the notice says {json.dumps(metric.name, ensure_ascii=False)}"
+
+
+_PLAIN = re.compile(r"[A-Za-z][\w .%'-]*")
+
+
+def _scalar(text: str) -> str:
+    """`text` as a YAML value: plain when it is safely plain, else double-quoted."""
+    return text if _PLAIN.fullmatch(text) and not text.endswith(" ") else json.dumps(text)
 
 
 def _suggestions(w: _Writer, issues: Sequence[Issue], library: Library) -> None:
@@ -253,7 +383,9 @@ def _snippet_entry(w: _Writer, snippet: Snippet) -> None:
     required = any(v.required for v in variables.values())
     w.line("    vars:" if required else "    # vars:")
     for name, variable in variables.items():
-        if variable.required:
+        if variable.required and isinstance(variable.example, dt.date):
+            w.line(f"      {name}:", f"required: {variable.description} (YYYY-MM-DD)")
+        elif variable.required:
             w.line(f"      {name}: {PLACEHOLDER}", f"required: {variable.description}")
         else:
             w.line(f"      # {name}: {PLACEHOLDER}", f"optional: {variable.description}")
@@ -280,7 +412,7 @@ def _facts(
     """The blocks of facts the reasons require, each with what to fill in; a number that is
     not known yet is a commented line, so the skeleton still loads and `poa check` lists it."""
     if "metric" in checks:
-        _metrics(w, issues, library, reading)
+        _metrics_to_fill(w, issues, library)
     if "suppliers" in checks:
         _suppliers(w)
     if "units" in checks:
@@ -295,35 +427,25 @@ def _facts(
         _commented(w, "incentives", _INCENTIVES, "what was given for reviews: count and value")
 
 
-def _metrics(
-    w: _Writer, issues: Sequence[Issue], library: Library, reading: NoticeReading | None
-) -> None:
-    marketplace = reading.marketplace if reading and reading.marketplace else "amazon.com"
-    by_metric: dict[str, list[Issue]] = {}
-    for issue in issues:
-        reason = library.reasons.get(issue.reason or "")
-        if reason is not None and reason.meta.metric is not None:
-            by_metric.setdefault(reason.id, []).append(issue)
-    read = {m.name.casefold(): m.value_percent for m in (reading.metrics if reading else ())}
-    entries = []
-    for rid, listed in by_metric.items():
-        metric = library.reasons[rid].meta.metric
-        name = metric.name_in(marketplace)
-        rate = read.get(name.casefold(), read.get(metric.name.casefold()))
-        entries.append((listed, name, metric, rate))
-    if not any(rate is not None for *_, rate in entries):
-        w.line("metrics: []", "the rate, target, window and counts the notice gives, e.g.:")
-    else:
-        w.line("metrics:", "the notice's figures: the letter states them")
-    for listed, name, metric, rate in entries:
-        c = "" if rate is not None else "# "
-        w.line(f"  {c}- issues: {_flow([i.id for i in listed])}")
-        w.line(f"  {c}  name: {name}", "as the notice names it")
-        w.line(f"  {c}  target: {metric.target}", "as the notice states it")
-        w.line(f"  {c}  rate: {rate if rate is not None else PLACEHOLDER}", "in percent")
-        w.line(f"  #   defective: {PLACEHOLDER}", f"defective {metric.counts} in the window")
-        w.line(f"  #   total: {PLACEHOLDER}", f"all {metric.counts} in the window")
-        w.line(f"  #   window_days: {PLACEHOLDER}", f"Amazon's window: {metric.window or '?'}")
+def _metrics_to_fill(w: _Writer, issues: Sequence[Issue], library: Library) -> None:
+    """The metrics of the issues' reasons, commented, to fill in from Account Health where
+    the notice quotes none (the notice reader writes those it quotes, see `_metrics`)."""
+    if any(line.startswith("metrics:") for line in w.lines):
+        return
+    listed = [
+        (issue, library.reasons[issue.reason].meta.metric)
+        for issue in issues
+        if issue.reason in library.reasons and library.reasons[issue.reason].meta.metric
+    ]
+    w.line("metrics: []", "the rate, target, window and counts of each metric; e.g.:")
+    for issue, metric in listed:
+        w.raw(f"  # - issues: [{issue.id}]")
+        w.raw(f"  #   name: {metric.name}  # as the notice names it")
+        w.raw(f"  #   target: {metric.target}")
+        w.raw("  #   rate: 0  # in percent")
+        w.raw(f"  #   defective: 0  # the {metric.counts} counted")
+        w.raw(f"  #   total: 0  # all {metric.counts} in the window")
+        w.raw(f"  #   window_days: 0  # Amazon's window: {metric.window or '?'}")
 
 
 def _suppliers(w: _Writer) -> None:
@@ -412,6 +534,19 @@ class _Writer:
 
     def raw(self, text: str) -> None:
         self.lines.append(text)
+
+    def comment(self, indent: str, text: str) -> None:
+        """A comment of its own, wrapped to the width of the file."""
+        words = " ".join(text.split()).split(" ")
+        line = ""
+        for word in words:
+            if line and len(indent) + 2 + len(line) + 1 + len(word) > _WIDTH:
+                self.lines.append(f"{indent}# {line}")
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        if line:
+            self.lines.append(f"{indent}# {line}")
 
     def line(self, text: str, comment: str | None = None) -> None:
         if comment:

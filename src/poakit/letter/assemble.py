@@ -22,14 +22,22 @@ from ..model.case import (
 )
 from ..model.library import Kind, Library, Snippet
 from ..model.sections import KEYS
+from ..model.status import reply_to
+from ..model.values import format_value
 from ..templating.render import RenderError, render
 from ..templating.richtext import RichText
 from .letter import Item, Letter, Section
 
+Part = Literal["opening", "closing", "request", "changes"]
 
-def assemble(case_file: CaseFile, library: Library) -> Letter:
-    """Build the letter; raise `InputError` with every broken reference or snippet."""
-    builder = _Builder(case_file, library)
+
+def assemble(case_file: CaseFile, library: Library, *, upto: int | None = None) -> Letter:
+    """Build the letter; raise `InputError` with every broken reference or snippet.
+
+    The letter answers what Amazon last asked, if anything (`status.reply_to`); `upto` is
+    the index in `follow_up` of the submission that sent it, for the letter as it was then
+    (None: the letter to send next)."""
+    builder = _Builder(case_file, library, upto)
     sections = builder.sections()
     if builder.problems:
         raise InputError(builder.problems)
@@ -37,7 +45,7 @@ def assemble(case_file: CaseFile, library: Library) -> Letter:
 
 
 class _Builder:
-    def __init__(self, case_file: CaseFile, library: Library) -> None:
+    def __init__(self, case_file: CaseFile, library: Library, upto: int | None = None) -> None:
         self.file = case_file
         self.case = case_file.case
         self.library = library
@@ -45,6 +53,7 @@ class _Builder:
         self.issues = self._index_issues()
         self.causes = self._index_root_causes()
         self._check_fact_references()
+        self.reply = reply_to(self.case.follow_up, upto)
 
     # -- indexes and references ----------------------------------------------------------------
     def _index_issues(self) -> dict[str, NoticeIssue]:
@@ -132,6 +141,8 @@ class _Builder:
         titles = self.library.settings.sections
         parts = self.case.letter
         made = {
+            "request": list(self._reply("request")),
+            "changes": list(self._reply("changes")),
             "opening": list(self._letter_part(parts.opening, "opening")),
             "root_causes": list(self._root_causes()),
             "corrective_actions": list(self._measures("corrective_actions", "corrective")),
@@ -163,11 +174,34 @@ class _Builder:
                 )
         return leads
 
-    def _letter_part(self, sid: str | None, part: Literal["opening", "closing"]) -> Iterator[Item]:
+    def _reply(self, part: Literal["request", "changes"]) -> Iterator[Item]:
+        """The answers to Amazon's request, or what is new after its denial: the letter part's
+        words, then one item for each point."""
+        reply = self.reply
+        if reply is None or reply.kind != part:
+            return
+        entry = reply.entry
+        points = entry.request if part == "request" else entry.changes
+        values = {"reply_date": entry.date, "letter_date": reply.after, "points": len(points)}
+        yield from self._letter_part(getattr(self.case.letter, part), part, values)
+        loc = ("follow_up", reply.index, part)
+        if part == "request":
+            for n, point in enumerate(entry.request):
+                answer = RichText.literal(point.answer or format_value(None))
+                yield Item(answer, self.file.position(*loc, n), None, point, label=point.asked)
+        else:
+            for n, change in enumerate(entry.changes):
+                yield Item(RichText.literal(change), self.file.position(*loc, n), None, change)
+
+    def _letter_part(
+        self, sid: str | None, part: Part, values: dict[str, Any] | None = None
+    ) -> Iterator[Item]:
         loc: tuple[str, ...] = ("letter", part)
-        if sid is None:
+        if sid is None and part in ("opening", "closing"):
+            # no part named: the one that fits the notice and the case's facts
             loc = ("notice", "action") if part == "opening" else ("notice",)
             sid = choose_part(self.library, part, self.case)
+        assert sid is not None, "request and changes parts always have an id"
         snippet = self._snippet(Kind.LETTER, sid, loc)
         if snippet is None:
             return
@@ -178,7 +212,7 @@ class _Builder:
                 "snippet-kind",
             )
             return
-        text = self._render(snippet, {}, self.case.notice.issues, loc)
+        text = self._render(snippet, values or {}, self.case.notice.issues, loc)
         if text is not None:
             yield Item(text, self.file.position(*loc), snippet)
 

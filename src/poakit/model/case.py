@@ -383,6 +383,26 @@ class Evidence(Model):
     )
 
 
+class RequestPoint(Model):
+    """One thing Amazon asked for in a request for information, and the answer to it."""
+
+    asked: Text = Field(description="What Amazon asked for, in its words or close to them.")
+    answer: Text | None = Field(
+        None,
+        description="The answer: the next letter opens with it, before the full plan.",
+    )
+
+
+class Escalation(StrEnum):
+    """A route taken beyond the appeal itself (see the guide's "Follow up" page)."""
+
+    ACCOUNT_HEALTH_SUPPORT = "account-health-support"
+    ACCOUNT_HEALTH_ASSURANCE = "account-health-assurance"
+    MEDIATION = "mediation"
+    ARBITRATION = "arbitration"
+    OTHER = "other"
+
+
 class FollowUp(Model):
     date: dt.date = Field(description="When it happened (YYYY-MM-DD).")
     event: Event = Field(
@@ -397,7 +417,19 @@ class FollowUp(Model):
     )
     changes: list[Text] = Field(
         default_factory=list,
-        description="On resubmitted: what changed since the last submission, one item each.",
+        description="On resubmitted: what changed since the last submission, one item each. "
+        "On denied: what the next version changes; the resubmission opens with them.",
+    )
+    request: list[RequestPoint] = Field(
+        default_factory=list,
+        description="On info-requested: what Amazon asked, point by point, each with its "
+        "answer; the next letter opens by answering them.",
+    )
+    route: Escalation | None = Field(
+        None,
+        title="Route",
+        description="A route taken beyond the appeal: account-health-support, "
+        "account-health-assurance, mediation, arbitration, or other (say which in the note).",
     )
 
     @model_validator(mode="after")
@@ -406,8 +438,12 @@ class FollowUp(Model):
             raise ValueError(
                 f"'sent' goes with event 'submitted' or 'resubmitted', not '{self.event}'"
             )
-        if self.changes and self.event is not Event.RESUBMITTED:
-            raise ValueError(f"'changes' goes with event 'resubmitted', not '{self.event}'")
+        if self.changes and self.event not in (Event.RESUBMITTED, Event.DENIED):
+            raise ValueError(
+                f"'changes' goes with event 'resubmitted' or 'denied', not '{self.event}'"
+            )
+        if self.request and self.event is not Event.INFO_REQUESTED:
+            raise ValueError(f"'request' goes with event 'info-requested', not '{self.event}'")
         return self
 
 
@@ -423,6 +459,16 @@ class LetterParts(Model):
     closing: Slug | None = Field(
         None,
         description="A snippet id in snippets/letter/ (default: the closing that fits the case).",
+    )
+    request: Slug = Field(
+        "reply-request",
+        description="A snippet id in snippets/letter/: the words before the answers to "
+        "Amazon's request for information.",
+    )
+    changes: Slug = Field(
+        "reply-changes",
+        description="A snippet id in snippets/letter/: the words before what is new, in a "
+        "resubmission after a denial.",
     )
 
 

@@ -17,12 +17,15 @@ Loc = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Document:
-    """Parsed YAML plus the position of every value (`values`) and mapping key (`keys`)."""
+    """Parsed YAML plus the position of every value (`values`) and mapping key (`keys`), and
+    where each scalar and flow collection ends (`ends`: the line and column just after it),
+    for tools that add to a file without rewriting it."""
 
     path: str
     data: Any
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    ends: dict[Loc, tuple[int, int]] = field(default_factory=dict)
 
     def position(self, loc: Loc = (), *, key: bool = False) -> Position:
         """Where `loc` is, or its nearest ancestor that exists in the file."""

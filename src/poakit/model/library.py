@@ -12,10 +12,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import Finding, Position
 from .document import Document
+from .notices import NoticeData
 from .sections import DEFAULT_TITLES
 from .tonerules import ToneRule
 
@@ -81,11 +82,6 @@ class Metric(_Meta):
     target: str
     window: str | None = None
     counts: str = "orders"  # what the rate counts: orders, units, packages
-    #: the metric's name where a store names it differently, by marketplace
-    names: dict[str, str] = Field(default_factory=dict)
-
-    def name_in(self, marketplace: str) -> str:
-        return self.names.get(marketplace, self.name)
 
 
 #: The checks a requirement can ask for; `review.requirements` holds one function per check.
@@ -183,7 +179,9 @@ Condition = Literal[
 
 
 class LetterMeta(SnippetMeta):
-    part: Literal["opening", "closing", "lead"]
+    # request, changes: the words before a reply's answers, or before what is new;
+    # lead: a paragraph of facts from the case that opens a section
+    part: Literal["opening", "closing", "request", "changes", "lead"]
     #: a lead opens this section with facts from the case
     section: (
         Literal["root_causes", "corrective_actions", "preventive_measures", "evidence"] | None
@@ -213,6 +211,15 @@ class Limits(_Meta):
     characters: int | None = Field(None, gt=0)
 
 
+class UploadLimit(_Meta):
+    """The largest file to attach to an appeal. Amazon publishes no number for appeals, so
+    the limit is data, kept with where it comes from and how sure it is."""
+
+    max_bytes: int | None = Field(None, gt=0)
+    source: str | None = None
+    note: str | None = None
+
+
 class Settings(_Meta):
     """`snippets/library.yaml`: what the whole library shares."""
 
@@ -220,6 +227,17 @@ class Settings(_Meta):
     limits: dict[str, Limits] = Field(default_factory=dict)
     accepted_files: list[str] = Field(default_factory=lambda: ["pdf", "jpg", "jpeg", "png", "gif"])
     follow_up_days: int = Field(7, gt=0)
+    # Each case's files for its upload packet sit in <evidence_folder>/<slug>/, relative to
+    # the project folder unless absolute.
+    evidence_folder: str = Field("evidence", min_length=1)
+    upload_limit: UploadLimit = Field(default_factory=UploadLimit)
+
+    @field_validator("sections", mode="after")
+    @classmethod
+    def _every_section_titled(cls, titles: dict[str, str]) -> dict[str, str]:
+        """A library that names some titles keeps the defaults of the others (a section
+        added to poakit later gets its heading)."""
+        return {**DEFAULT_TITLES, **titles}
 
 
 @dataclass(frozen=True)
@@ -253,6 +271,7 @@ class Library:
     settings: Settings = field(default_factory=Settings)
     findings: list[Finding] = field(default_factory=list)
     tone_rules: tuple[ToneRule, ...] = ()
+    notices: NoticeData = field(default_factory=NoticeData)  # stores and notice languages
 
     def of(self, kind: Kind) -> dict[str, Snippet]:
         return self.snippets.setdefault(kind, {})
@@ -277,6 +296,27 @@ class Library:
         """The reason's title, or its id where the library has no such reason."""
         reason = self.reasons.get(rid)
         return str(reason.meta.title) if reason else rid
+
+    def metric_name(self, reason: str, marketplace: str) -> str:
+        """The English name `marketplace`'s notices give the metric of `reason` ("Late
+        Dispatch Rate" on amazon.co.uk), else the reason's own name for it, else its id."""
+        store = self.notices.stores.get(marketplace)
+        names = store.metrics.get(reason) if store else None
+        if names:
+            return names[0]
+        snippet = self.reasons.get(reason)
+        metric = snippet.meta.metric if snippet else None
+        return str(metric.name) if metric else reason
+
+    def metric_names(self, reason: str) -> set[str]:
+        """Every English name any store gives the metric of `reason`, and the reason's own."""
+        names = {
+            name for store in self.notices.stores.values() for name in store.metrics.get(reason, ())
+        }
+        snippet = self.reasons.get(reason)
+        if snippet is not None and snippet.meta.metric is not None:
+            names.add(str(snippet.meta.metric.name))
+        return names
 
     def signals(self) -> dict[str, list[str]]:
         return {rid: list(s.meta.signals) for rid, s in self.reasons.items()}

@@ -30,7 +30,7 @@ def case_schema(library: Library) -> dict[str, Any]:
         defs["PreventiveMeasure"]["properties"]["snippet"],
         sorted(m.id for m in measures if m.meta.serves("preventive")),
     )
-    for part in ("opening", "closing"):
+    for part in ("opening", "closing", "request", "changes"):
         _enum(
             defs["LetterParts"]["properties"][part],
             sorted(p.id for p in parts if p.meta.part == part),

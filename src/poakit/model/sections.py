@@ -22,6 +22,11 @@ class SectionKind:
 
 
 SECTIONS: tuple[SectionKind, ...] = (
+    # A reply comes first: the answers to Amazon's request, or what is new after a denial.
+    SectionKind("request", "Answers to your request", "answers to a request", "a reply"),
+    SectionKind(
+        "changes", "What is new since our last letter", "changes after a denial", "a reply"
+    ),
     SectionKind("opening", None, "opening", "the opening"),
     SectionKind("root_causes", "Root causes", "root causes", "a root cause"),
     SectionKind("corrective_actions", "Actions taken", "corrective actions", "a corrective action"),

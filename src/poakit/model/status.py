@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .case import SUBMISSIONS, Case, Event, FollowUp
+from .case import SUBMISSIONS, Case, Escalation, Event, FollowUp
 from .values import format_date
 
 
@@ -54,6 +54,14 @@ EVENT_LABELS = {
     Event.NOTE: "Note",
 }
 
+ESCALATION_LABELS = {
+    Escalation.ACCOUNT_HEALTH_SUPPORT: "Account Health Support",
+    Escalation.ACCOUNT_HEALTH_ASSURANCE: "Account Health Assurance",
+    Escalation.MEDIATION: "Mediation (EU and UK sellers)",
+    Escalation.ARBITRATION: "Arbitration under the Business Solutions Agreement",
+    Escalation.OTHER: "Another route (see the note)",
+}
+
 
 # -- the timeline ---------------------------------------------------------------------------
 
@@ -77,6 +85,47 @@ def status_of(follow_up: Iterable[FollowUp]) -> Status:
 def last_submission(follow_up: Iterable[FollowUp]) -> dt.date | None:
     sent = [entry.date for entry in _events(follow_up) if entry.event in SUBMISSIONS]
     return sent[-1] if sent else None
+
+
+# -- what the next letter answers --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Amazon's message a letter answers: a request for information (whose points it answers
+    first) or a denial (after which it opens with what is new), and the letter before it."""
+
+    entry: FollowUp
+    index: int  # its place in the case file's follow_up list
+    after: dt.date | None  # the day the letter Amazon answered was sent, if recorded
+
+    @property
+    def kind(self) -> str:
+        """The letter section that answers it: "request" or "changes"."""
+        return "request" if self.entry.event is Event.INFO_REQUESTED else "changes"
+
+
+def reply_to(follow_up: Sequence[FollowUp], upto: int | None = None) -> Reply | None:
+    """What the letter answers, or None for a letter that answers only the notice.
+
+    The letter answers Amazon's latest request for information or denial, and only once the
+    case says how: the points of the request, or what the next version changes. `upto` is
+    the index in `follow_up` of the submission that sends the letter: only what came before it
+    in the timeline counts (None: everything, as for the letter to send next).
+    """
+    order = sorted(range(len(follow_up)), key=lambda i: follow_up[i].date)
+    if upto is not None:
+        order = order[: order.index(upto)]
+    asked = [i for i in order if follow_up[i].event in (Event.INFO_REQUESTED, Event.DENIED)]
+    if not asked:
+        return None
+    index = asked[-1]
+    entry = follow_up[index]
+    if not (entry.request or (entry.event is Event.DENIED and entry.changes)):
+        return None
+    before = order[: order.index(index)]
+    sent = [follow_up[i].date for i in before if follow_up[i].event in SUBMISSIONS]
+    return Reply(entry, index, sent[-1] if sent else None)
 
 
 def outcome(status: Status) -> str:

@@ -17,6 +17,7 @@ from ..letter.assemble import assemble
 from ..letter.letter import Letter
 from ..model.case import Case, CaseFile
 from ..model.library import Library
+from ..model.versions import SentVersion
 from ..review.boilerplate import Sentence, boilerplate, letter_sentences
 from ..review.requirements import library_findings as requirement_problems
 from ..review.review import review
@@ -24,6 +25,7 @@ from ..review.tone import example_findings
 from ..source.case import load_case
 from ..source.layout import SNIPPETS_DIR, case_paths, display_path, slug_of
 from ..source.library import read_library
+from ..source.records import read_versions
 from ..templating.render import syntax_findings
 
 
@@ -45,7 +47,10 @@ class CaseResult:
     letter: Letter | None = field(default=None, repr=False, compare=False)
     files: Mapping[str, Path | bytes] = field(default_factory=dict, repr=False, compare=False)
     key: str | None = None  # the case's key in the cache: what its results are made from
-    #: the letter's sentences, for the boilerplate check over all cases (`with_boilerplate`)
+    # The letters the case sent, as `poa sent` recorded them (cases/<slug>/sent/), when it
+    # was just checked; a result read back from the cache has the page made with them.
+    versions: tuple[SentVersion, ...] = field(default=(), repr=False, compare=False)
+    #: the letter's sentences, for the boilerplate check over all cases (`across_cases`)
     sentences: tuple[Sentence, ...] = field(default=(), repr=False, compare=False)
 
     @property
@@ -104,11 +109,14 @@ def check_case(path: Path, library: Library, display: str, root: Path | None = N
         file = load_case(path, display)
     except InputError as exc:
         return CaseResult(slug, path, display, findings=exc.findings)
+    versions, damaged = read_versions(path, display)
+    quiet = {s.rule for s in file.case.silence}
+    damaged = tuple(f for f in damaged if f.rule not in quiet)
     try:
         letter = assemble(file, library)
     except InputError as exc:
-        return CaseResult(slug, path, display, file, exc.findings)
-    findings = tuple(review(letter, library))
+        return CaseResult(slug, path, display, file, (*exc.findings, *damaged), versions=versions)
+    findings = (*review(letter, library, versions=versions), *damaged)
     return CaseResult(
         slug,
         path,
@@ -117,6 +125,7 @@ def check_case(path: Path, library: Library, display: str, root: Path | None = N
         findings,
         assembled=True,
         letter=letter,
+        versions=versions,
         sentences=letter_sentences(letter),
     )
 

@@ -32,10 +32,12 @@ from ..model.library import Library
 from ..review.boilerplate import Sentence
 from ..review.review import today as review_date
 from ..source.layout import CACHE_DIR, SNIPPETS_DIR, case_paths, display_path, slug_of
+from ..source.records import sent_folder
 from ..source.yaml import MAX_BYTES
 from .cache import Cache, digest, folder_fingerprint
 from .load import CaseResult, Project, across_cases, check_case, leaves, load_library
 from .memo import Memo
+from .packet import attachment_check
 from .parallel import on_every_core
 from .settings import switch
 
@@ -112,7 +114,10 @@ class Loader:
             cache.tidy()
         work = _Work(library, library_key, self.root, self.base, cache, prepare, review_date())
         keys = {
-            path: ("result", path, _stamp(path), library_key, work.today, cache_folder, prepare)
+            path: (
+                *("result", path, _stamp(path), _records_stamp(path), library_key),
+                *(work.today, cache_folder, prepare),
+            )
             for path in case_paths(self.root)
         }
         results: dict[Path, CaseResult | None] = {}
@@ -166,7 +171,7 @@ class _Work:
             return None
         if len(data) > MAX_BYTES:
             return None
-        return digest("case", self._display(path), data, self.library_key)
+        return digest("case", self._display(path), data, self.library_key, _records(path))
 
     def kept(self, path: Path) -> CaseResult | None:
         """The case as the cache kept it, with its files intact; None if anything is missing,
@@ -245,6 +250,29 @@ def _extension(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
+def _records(path: Path) -> bytes:
+    """What the case's records (cases/<slug>/sent/) hold, for its key: each name and its
+    bytes (a few kilobytes each; the case page shows them)."""
+    folder = sent_folder(path)
+    if not folder.is_dir() or folder.is_symlink():
+        return b""
+    parts = []
+    for entry in sorted(folder.iterdir()):
+        try:
+            data = entry.read_bytes() if entry.is_file() else b""
+        except OSError:
+            data = b"?"
+        parts.append(digest("record", entry.name, data).encode())
+    return b"\n".join(parts)
+
+
+def _records_stamp(path: Path) -> tuple[object, ...]:
+    folder = sent_folder(path)
+    if not folder.is_dir():
+        return ()
+    return (_stamp(folder), *((p.name, _stamp(p)) for p in sorted(folder.iterdir())))
+
+
 def _stamp(path: Path) -> tuple[object, ...]:
     try:
         info = path.stat()
@@ -268,11 +296,24 @@ def check_project(
     reads back the cases that did not change since they were last checked."""
     base = base or Path.cwd()
     if paths is None:
-        return Loader(root, base=base).load(cache_folder=cache_folder)
-    library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
-    check = partial(_findings_only, library, root, base)
-    cases = tuple(on_every_core(check, list(paths)))
-    return Project(root, library, cases, across=across_cases(cases))
+        project = Loader(root, base=base).load(cache_folder=cache_folder)
+    else:
+        library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
+        check = partial(_findings_only, library, root, base)
+        cases = tuple(on_every_core(check, list(paths)))
+        project = Project(root, library, cases, across=across_cases(cases))
+    return _with_evidence_folders(project, base)
+
+
+def _with_evidence_folders(project: Project, base: Path) -> Project:
+    """The checks of each case's evidence folder added, where the folder exists: read now,
+    never kept in the cache (the folder is not part of what a case's key is made from), and
+    never part of a site (its findings name the client's files)."""
+    cases = []
+    for result in project.cases:
+        found = attachment_check(project.root, project.library, result, base)
+        cases.append(replace(result, findings=(*result.findings, *found)) if found else result)
+    return replace(project, cases=tuple(cases))
 
 
 def _findings_only(library: Library, root: Path, base: Path, path: Path) -> CaseResult:

@@ -10,6 +10,7 @@ true/false, yes/no, on/off and 1/0 and stops at anything else.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,21 @@ def parse_today(value: Any, config_file: Path | None = None) -> dt.date | None:
         raise ConfigError(
             f"{where}{TODAY_SETTING}: expected a date as YYYY-MM-DD, found {str(value)!r} "
             "(set POAKIT_TODAY=2026-11-27, or leave it unset to count to the build date)"
+        ) from None
+
+
+def build_date() -> dt.date:
+    """The day of a build: `SOURCE_DATE_EPOCH` when it is set (reproducible builds), else
+    today, in UTC; as MkDocs reads it, so a stage and a build agree on the day."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None or not epoch.strip():
+        return dt.datetime.now(dt.UTC).date()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise ConfigError(
+            f"SOURCE_DATE_EPOCH is set to {epoch!r}: expected whole seconds since 1970 "
+            "(e.g. 1795737600), or unset it"
         ) from None
 
 

@@ -276,6 +276,9 @@ def _add_section(writer: _Writer, letter: Letter, section: Section) -> None:
     if section.key == "evidence":
         writer.table([TABLE_HEADER, *(evidence_cells(item) for item in section.items)])
         return
+    if section.key in ("request", "changes"):
+        _add_reply(writer, section)
+        return
     for item in section.items:
         if section.key == "root_causes":
             lead = (Run(f"{visible(item.label)}. ", bold=True),) if item.label else ()
@@ -286,6 +289,22 @@ def _add_section(writer: _Writer, letter: Letter, section: Section) -> None:
             _add_item(writer, item, "bullet", tail=tail)
         else:
             _add_blocks(writer, text_blocks(item.text), level=0)
+
+
+def _add_reply(writer: _Writer, section: Section) -> None:
+    """The letter part's words, then each point of Amazon's request in bold with its answer
+    (numbered by hand: a Word list would carry on into the root causes' numbers), or each
+    change since the last letter as a bullet."""
+    number = 0
+    for item in section.items:
+        if item.snippet is not None:
+            _add_blocks(writer, text_blocks(item.text), level=0)
+        elif item.label is not None:
+            number += 1
+            writer.paragraph("Normal", (Run(f"{number}. {visible(item.label)}", bold=True),))
+            _add_blocks(writer, text_blocks(item.text), level=0)
+        else:
+            _add_item(writer, item, "bullet")
 
 
 def _add_item(

@@ -77,7 +77,25 @@ def _list_item(marker: str, text: str) -> str:
     return f"{marker} {first}{tail}"
 
 
+def _reply(letter: Letter, section: Section) -> str:
+    """The letter part's words, then Amazon's points with their answers (numbered), or the
+    changes since the last letter (bullets)."""
+    blocks: list[str] = []
+    points: list[str] = []
+    for item in section.items:
+        if item.snippet is not None:
+            blocks.append(item.text.markdown())
+        elif item.label is not None:
+            answer = f"**{markdown_text(item.label)}**\n\n{item.text.markdown()}"
+            points.append(_list_item(f"{len(points) + 1}.", answer))
+        else:
+            points.append(_list_item("-", item.text.markdown()))
+    return "\n\n".join([*blocks, "\n".join(points)] if points else blocks)
+
+
 _BODIES = {
+    "request": _reply,
+    "changes": _reply,
     "root_causes": _root_causes,
     "corrective_actions": _measures,
     "preventive_measures": _measures,

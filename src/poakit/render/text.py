@@ -20,6 +20,8 @@ from ..templating.escape import visible
 DEFAULT_WIDTH = 80
 # The three questions of Amazon's appeal form, each answered in its own field.
 ANSWER_KEYS = ("root_causes", "corrective_actions", "preventive_measures")
+# The sections of a reply, before the plan: Amazon's request answered, or what is new.
+REPLY_KEYS = ("request", "changes")
 
 
 def letter_text(letter: Letter, width: int = 0) -> str:
@@ -69,10 +71,12 @@ class Answer:
 
 
 def answers(letter: Letter, width: int = 0) -> list[Answer]:
-    """The three answers (root causes, actions taken, preventive measures), in form order."""
+    """The three answers (root causes, actions taken, preventive measures), in form order;
+    a reply's answers to Amazon's request, or what is new after a denial, come first."""
+    reply = [key for key in REPLY_KEYS if letter.section(key).items]
     return [
         Answer(section.title or section.key, section_body(letter, section, width))
-        for section in (letter.section(key) for key in ANSWER_KEYS)
+        for section in (letter.section(key) for key in (*reply, *ANSWER_KEYS))
     ]
 
 
@@ -135,7 +139,19 @@ def _evidence(letter: Letter, number: int, item: Item) -> str:
     return _hanging("- ", item.text.plain() + document_details(item))
 
 
+def _reply_point(letter: Letter, number: int, item: Item) -> str:
+    """The letter part's words (the first item), then each point: what Amazon asked, numbered,
+    with the answer under it; or, after a denial, each change as a bullet."""
+    if item.snippet is not None:
+        return item.text.plain() + "\n"
+    if item.label is None:
+        return _hanging("- ", item.text.plain())
+    return _hanging(f"{number - 1}. ", f"{visible(item.label)}\n{item.text.plain()}")
+
+
 _BODIES = {
+    "request": _reply_point,
+    "changes": _reply_point,
     "root_causes": _root_cause,
     "corrective_actions": _measure,
     "preventive_measures": _measure,

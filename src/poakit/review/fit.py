@@ -104,7 +104,7 @@ def _metric_names(review: Review) -> list[str]:
     for issue in review.case.notice.issues:
         reason = review.library.reasons.get(issue.reason)
         if reason is not None and reason.meta.metric is not None:
-            names.append(reason.meta.metric.name_in(marketplace))
+            names.append(review.library.metric_name(reason.id, marketplace))
     return names
 
 

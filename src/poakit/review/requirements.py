@@ -220,16 +220,16 @@ def _decimals(rate: float) -> int:
 
 
 def _metric_name(review: Review, need: Need, m: int, metric: Metric) -> Iterator[Finding]:
-    known = need.reason.meta.metric
-    if known is None:
+    """The metric named as the case's store names it (`snippets/stores.yaml`)."""
+    if need.reason.meta.metric is None:
         return
-    marketplace = review.case.seller.marketplace
-    expected = known.name_in(marketplace)
+    library, marketplace = review.library, review.case.seller.marketplace
+    expected = library.metric_name(need.reason.id, marketplace)
     if metric.name.casefold() == expected.casefold():
         return
-    names = {known.name, *known.names.values()}
+    names = {name.casefold() for name in library.metric_names(need.reason.id)}
     where = review.file.position("metrics", m, "name")
-    if metric.name.casefold() in {name.casefold() for name in names}:
+    if metric.name.casefold() in names:
         yield Finding(
             where,
             Level.WARNING,

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ..errors import Finding, Position, did_you_mean, error
 from ..letter.letter import Item, Letter
 from ..model.library import Library
-from . import figures, fit, prose, requirements
+from ..model.versions import SentVersion
+from . import attachments, figures, fit, followup, prose, requirements
 from .structure import CHECKS, RULES, Review
 from .tone import ToneMatch, apply_limits, scanner
 
-#: Every check of a letter, in the order they run.
+#: Every check of a letter, in the order they run (followup's run with the versions sent).
 ALL_CHECKS = (
     *CHECKS,
     requirements.requirement_findings,
@@ -29,9 +30,11 @@ ALL_CHECKS = (
     figures.figure_findings,
     prose.prose_findings,
 )
-#: Every rule id a check reports, with what it catches (tone rules are the library's own).
-ALL_RULES: dict[str, str] = {
+#: Every check's rule id (the tone rules' ids come from the library), for `silence:`.
+CHECK_RULES: dict[str, str] = {
     **RULES,
+    **followup.RULES,
+    **attachments.RULES,
     **requirements.RULES,
     **fit.RULES,
     **figures.RULES,
@@ -46,10 +49,18 @@ def today() -> dt.date:
     return dt.date.fromisoformat(override) if override else dt.date.today()
 
 
-def review(letter: Letter, library: Library, on: dt.date | None = None) -> list[Finding]:
-    """Run every check on `letter`; findings sorted by position."""
+def review(
+    letter: Letter,
+    library: Library,
+    on: dt.date | None = None,
+    *,
+    versions: Sequence[SentVersion] = (),
+) -> list[Finding]:
+    """Run every check on `letter` (and on the `versions` of it the case sent); findings
+    sorted by position."""
     context = Review(letter, library, on or today())
     findings = [f for check in ALL_CHECKS for f in check(context)]
+    findings += followup.followup_findings(letter, versions)
     findings += tone_findings(letter, library)
     findings = list(_silenced(findings, letter, library))
     return sorted(findings, key=lambda f: (f.position, f.rule))
@@ -68,7 +79,7 @@ WORDING_CHECKS = (
 
 def review_sent(letter: Letter, library: Library) -> list[Finding]:
     """The checks of words on a letter read back from the text that was sent
-    (`letter.sent.read_sent`): its items point at lines of that text."""
+    (`letter.readback.read_back`): its items point at lines of that text."""
     context = Review(letter, library, today())
     findings = [f for check in WORDING_CHECKS for f in check(context)]
     findings += tone_findings(letter, library)
@@ -111,7 +122,7 @@ def _snippet_position(item: Item, words: str) -> Position:
 
 def _silenced(findings: list[Finding], letter: Letter, library: Library) -> Iterator[Finding]:
     silences = letter.case.silence
-    known = set(ALL_RULES) | {rule.id for rule in library.tone_rules}
+    known = set(CHECK_RULES) | {rule.id for rule in library.tone_rules}
     quiet = {s.rule for s in silences}
     for n, silence in enumerate(silences):
         if silence.rule not in known:

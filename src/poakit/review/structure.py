@@ -202,9 +202,14 @@ def evidence_files(review: Review) -> Iterator[Finding]:
 
 
 def _accepted_files(review: Review) -> set[str]:
-    reasons = [review.library.reasons.get(i.reason) for i in review.case.notice.issues]
+    return accepted_types(review.case, review.library)
+
+
+def accepted_types(case: Case, library: Library) -> set[str]:
+    """The file types the case's notice accepts: the library's, widened by its reasons'."""
+    reasons = [library.reasons.get(i.reason) for i in case.notice.issues]
     own = [set(r.meta.accepted_files) for r in reasons if r and r.meta.accepted_files]
-    base = set(review.library.settings.accepted_files)
+    base = set(library.settings.accepted_files)
     return base.union(*own) if own else base
 
 

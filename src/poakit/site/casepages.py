@@ -8,13 +8,14 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import Finding, Level
-from ..model.case import Case
+from ..model.case import Case, Route
 from ..model.library import Library
 from ..model.values import format_date
 from ..project.load import CaseResult
 from ..templating.escape import fenced_text, markdown_text, page_title
 from . import dashboard, exportpage
-from .markup import table
+from .markup import UNINDEXED, table
+from .versions import versions_blocks
 
 CASES, REASONS = "cases", "reasons"
 
@@ -32,7 +33,8 @@ def case_page(result: CaseResult, library: Library) -> str:
         *_review_panel(result.findings, case, result.display),
         *exportpage.letter_blocks(result.slug, letter),
         *_investigation(case),
-        *_follow_up(case),
+        *_follow_up(case, result),
+        *versions_blocks(result.versions, letter),
         *_lessons(case),
     ]
     # tags: Material's tags plugin lists the case under its reasons, marketplace and status
@@ -73,13 +75,20 @@ def _reason_links(case: Case, library: Library, prefix: str) -> str:
     return ", ".join(links)
 
 
+#: What the notice asks for, as the header says it (the case file's values otherwise).
+_ROUTE_WORDS = {Route.NONE: "nothing to send", Route.DOCUMENTS: "documents only"}
+
+
 def _case_header(case: Case, library: Library) -> str:
     seller = case.seller
+    route, deadline = case.notice.route, case.notice.deadline
     store = f" ({markdown_text(seller.store)})" if seller.store else ""
     rows = [
         ("Seller", markdown_text(seller.name) + store),
         ("Marketplace", markdown_text(seller.marketplace)),
         ("Notice", f"{format_date(case.notice.received)}, {case.notice.action.replace('-', ' ')}"),
+        ("Asks for", markdown_text(_ROUTE_WORDS.get(route, route.replace("-", " ")))),
+        *([("Reply by", format_date(deadline))] if deadline else []),
         ("Reasons", _reason_links(case, library, "../")),
         ("Status", dashboard.status_cell(case)),
         # One source for the version: pyproject.toml, through the installed metadata.
@@ -119,14 +128,17 @@ def _investigation(case: Case) -> list[str]:
     if not case.investigation:
         return []
     rows = [(markdown_text(s.source), markdown_text(s.finding)) for s in case.investigation]
-    return ["## Investigation", table(("What we reviewed", "What we found"), rows)]
+    return [f"## Investigation {UNINDEXED}", table(("What we reviewed", "What we found"), rows)]
 
 
-def _follow_up(case: Case) -> list[str]:
-    return dashboard.timeline_markdown(case)
+def _follow_up(case: Case, result: CaseResult) -> list[str]:
+    return dashboard.timeline_markdown(case, result.versions)
 
 
 def _lessons(case: Case) -> list[str]:
     if not case.lessons:
         return []
-    return ["## Lessons", "\n".join(f"- {markdown_text(lesson)}" for lesson in case.lessons)]
+    return [
+        f"## Lessons {UNINDEXED}",
+        "\n".join(f"- {markdown_text(lesson)}" for lesson in case.lessons),
+    ]

@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from ..model.case import Case, FollowUp
+from ..model.case import Case, Event, FollowUp
 from ..model.library import Library
 from ..model.status import (
+    ESCALATION_LABELS,
     EVENT_LABELS,
     DueKind,
     Status,
@@ -28,11 +29,13 @@ from ..model.status import (
     track,
 )
 from ..model.values import format_date
+from ..model.versions import SentVersion
 from ..project.load import CaseResult
 from ..project.memo import Memo, remembered
 from ..templating.escape import html_attribute, html_text, markdown_text, page_title, tag_name
-from .markup import html_island
+from .markup import UNINDEXED, html_island
 from .urls import link
+from .versions import ANCHOR as VERSIONS_ANCHOR
 
 # -- the dashboard --------------------------------------------------------------------------
 
@@ -240,14 +243,19 @@ def _days_cell(days: int | None, what: str, day: dt.date | None) -> str:
 # -- the timeline on a case page ------------------------------------------------------------
 
 
-def timeline_markdown(case: Case) -> list[str]:
-    """The "Follow-up" section of a case page: the status, then every entry, oldest first."""
+def timeline_markdown(case: Case, versions: Sequence[SentVersion] = ()) -> list[str]:
+    """The "Follow-up" section of a case page: the status, then every entry, oldest first;
+    a submission whose letter `poa sent` recorded links to it."""
     if not case.follow_up:
         return []
     status = status_of(case.follow_up)
-    entries = "\n\n".join(_entry(entry, case.notice.received) for entry in timeline(case.follow_up))
+    sent = {(v.date, v.event): v.name for v in versions}
+    entries = "\n\n".join(
+        _entry(entry, case.notice.received, sent.get((entry.date, entry.event)))
+        for entry in timeline(case.follow_up)
+    )
     return [
-        "## Follow-up",
+        f"## Follow-up {UNINDEXED}",
         f"Status: **{status.label}**, derived from the timeline below.",
         f'<div class="poakit-timeline" markdown="1">\n\n{entries}\n\n</div>',
     ]
@@ -259,7 +267,7 @@ def status_cell(case: Case) -> str:
     return f"[{label}](#follow-up)" if case.follow_up else label
 
 
-def _entry(entry: FollowUp, notice: dt.date) -> str:
+def _entry(entry: FollowUp, notice: dt.date, version: str | None = None) -> str:
     day = (entry.date - notice).days
     head = (
         f'- <span class="poakit-event poakit-event--{entry.event}">'
@@ -271,9 +279,20 @@ def _entry(entry: FollowUp, notice: dt.date) -> str:
         body.append(markdown_text(entry.note))
     if entry.sent:
         body.append(f"**Sent:** {markdown_text(entry.sent)}")
+    if version is not None:
+        body.append(f"**Letter:** [{version}](#{VERSIONS_ANCHOR}), as sent")
     if entry.changes:
+        denied = entry.event is Event.DENIED
+        title = "What the next version changes" if denied else "Changed since the last submission"
         changes = "\n".join(f"- {markdown_text(change)}" for change in entry.changes)
-        body.append(f"**Changed since the last submission:**\n\n{changes}")
+        body.append(f"**{title}:**\n\n{changes}")
+    if entry.request:
+        points = "\n".join(
+            f"{n}. {markdown_text(point.asked)}" for n, point in enumerate(entry.request, 1)
+        )
+        body.append(f"**Amazon asked:**\n\n{points}")
+    if entry.route is not None:
+        body.append(f"**Route:** {ESCALATION_LABELS[entry.route]}")
     return "\n\n".join([head, *(_indent(block) for block in body)])
 
 
@@ -308,8 +327,21 @@ def front_matter(tags: Sequence[str], *, title: str | None = None, searchable: b
     its own instead: see `searchindex`)."""
     listed = "\n".join(f"  - {json.dumps(tag)}" for tag in tags)
     head = "" if title is None else f"title: {json.dumps(page_title(title))}\n"
-    search = "" if searchable else "search:\n  exclude: true\n"
+    search = "" if searchable else _UNSEARCHABLE
     return f"---\n{head}{search}tags:\n{listed}\n---\n"
+
+
+_UNSEARCHABLE = "search:\n  exclude: true\n"
+
+
+def indexed(page: str) -> str:
+    """A page whose front matter `front_matter(searchable=False)` made, searchable after all:
+    for a site with no compact entries to find it by (a staged tree: see `stage`)."""
+    end = page.find("\n---\n", 3) if page.startswith("---\n") else -1
+    if end < 0:
+        return page
+    head = page[: end + 1].replace("\n" + _UNSEARCHABLE, "\n", 1)
+    return head + page[end + 1 :]
 
 
 def tags_page() -> str:

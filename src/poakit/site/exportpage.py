@@ -18,7 +18,7 @@ from ..render import DEFAULT_WIDTH, render_letter
 from ..render.markdown import section_blocks, signature_markdown
 from ..render.text import section_body
 from ..templating.escape import json_in_html, url_segment
-from .markup import html_island
+from .markup import UNINDEXED, html_island
 
 DOWNLOADS = (("txt", "text", "Download text (.txt)"), ("docx", "docx", "Download Word (.docx)"))
 PAYLOAD_ID = "poa-copy-text"
@@ -44,7 +44,7 @@ def letter_blocks(slug: str, letter: Letter) -> list[str]:
     """The Plan of Action part of a case page, as Markdown blocks."""
     return [
         LETTER_START,
-        "## Plan of Action",
+        f"## Plan of Action {UNINDEXED}",
         _export_bar(slug),
         _payload(letter),
         letter_markdown_with_buttons(letter, level=3),
@@ -58,7 +58,8 @@ def letter_markdown_with_buttons(letter: Letter, level: int) -> str:
     for section in letter.sections:
         parts = section_blocks(letter, section, level)
         if parts and section.title:
-            parts = [parts[0], _copy_button(section.key, "Copy section", section.title), *parts[1:]]
+            heading = f"{parts[0]} {UNINDEXED}"
+            parts = [heading, _copy_button(section.key, "Copy section", section.title), *parts[1:]]
         blocks.extend(parts)
     blocks.append(signature_markdown(letter))
     return "\n\n".join(b for b in blocks if b) + "\n"

@@ -1,11 +1,13 @@
 """Live data for the hand-written guide: Markdown tables and checklists from the library.
 
 The macros adapter (`hooks/macros.py`) registers every name in `MACROS`; a guidance page
-calls them as `{{ reason_table() }}`. The project is loaded on first use, once per build.
+calls them as `{{ reason_table() }}`. A stage (`stage`) renders the same macros without
+mkdocs-macros. The project is loaded on first use, once per build.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from .catalogue import (
     root_causes_table,
     sample_block,
 )
+from .noticedata import languages_table, stores_table
 
 MACROS = (
     "reason_table",
@@ -40,12 +43,25 @@ MACROS = (
     "snippet_example",
     "accepted_files",
     "metric_table",
+    "store_table",
+    "language_table",
     "requirement_lists",
 )
 
 
 def library_version() -> str:
     return __version__
+
+
+def variables() -> dict[str, object]:
+    """What the guide's pages may use besides the macros: `{{ poakit_version }}`."""
+    return {"poakit_version": library_version()}
+
+
+def macros(data: GuideData) -> dict[str, Callable[..., object]]:
+    """Every macro of `MACROS`, by the name pages call it by, bound to `data`. The one list
+    both the macros adapter (hooks/macros.py) and a stage (`stage`) register."""
+    return {name: getattr(data, name) for name in MACROS}
 
 
 class GuideData:
@@ -132,6 +148,14 @@ class GuideData:
     def metric_table(self) -> str:
         """The performance metrics of the library's reasons, with targets and windows."""
         return metrics_table(self.project.library, prefix="../reasons/")
+
+    def store_table(self) -> str:
+        """The Amazon stores the notice reader knows, with their names for the metrics."""
+        return stores_table(self.project.library)
+
+    def language_table(self) -> str:
+        """The languages the notice reader reads, with examples of what it recognises."""
+        return languages_table(self.project.library)
 
     def requirement_lists(self) -> str:
         """Per reason, what the letter must state, what must back it, and the sources."""

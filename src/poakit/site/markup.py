@@ -20,6 +20,13 @@ def cell(text: str) -> str:
 BARE_PIPE = re.compile(r"(?<!\\)\|")
 
 
+#: After a heading (attr_list): the theme's search leaves out the heading and its section.
+#: A case page's sections carry it, so a search index that takes the page in (a staged tree;
+#: see `stage`) holds only its head: the title, the seller, the reasons, the status. Material
+#: and Zensical both honour it.
+UNINDEXED = "{ data-search-exclude }"
+
+
 # -- raw HTML islands -----------------------------------------------------------------------------
 # Python-Markdown reads a raw HTML block tag by tag to find where it ends: a dashboard of a
 # thousand rows costs 0.2 s to set aside, on every build and every preview save. Wrapped in an

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..errors import Finding
 from ..letter.letter import Letter
 from ..model.case import is_slug
 from ..model.library import Library, Snippet
@@ -30,6 +31,9 @@ class Page:
     path: str
     content: str | bytes | Path  # a Path: the file that holds it (the cache's, verified)
     nav: bool = False  # listed in mkdocs.yml's nav although not an index page
+    # Left out of the theme's search index, which gets a compact entry for it instead (a case
+    # page, see `searchindex`); a site without those entries indexes it as a page (`stage`).
+    entry: bool = False
 
     @property
     def in_nav(self) -> bool:
@@ -54,7 +58,7 @@ def site_pages(
     library = project.library
     cases = shown_cases(project, include_private=include_private)
     readable = [c for c in cases if c.file is not None]
-    pages = [Page(f"cases/{c.slug}.md", _case_page(c, project, memo)) for c in cases]
+    pages = [Page(f"cases/{c.slug}.md", _case_page(c, project, memo), entry=True) for c in cases]
     pages += [  # the .txt and .docx each case page links to
         Page(exportpage.download_path(c.slug, ext), data)
         for c in cases
@@ -146,6 +150,14 @@ def shown_cases(project: Project, *, include_private: bool = False) -> list[Case
     whose file name is not a slug gets no page (its name would be the page's path); its
     finding says how to rename it."""
     return [c for c in project.cases if (include_private or c.public) and is_slug(c.slug)]
+
+
+def published_findings(project: Project, *, include_private: bool = False) -> list[Finding]:
+    """What a site of `project` answers for: the library's findings and those of every case
+    it shows. A case that cannot be read might be meant to be public: it counts either way,
+    so its errors stop a build (and a stage) whatever its visibility."""
+    shown = [c for c in project.cases if include_private or c.public or c.file is None]
+    return [*project.library.findings, *(f for c in shown for f in c.findings)]
 
 
 def search_entries(project: Project, *, include_private: bool = False) -> list[dict[str, str]]:

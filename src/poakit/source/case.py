@@ -38,6 +38,16 @@ def load_case(path: Path, display: str) -> CaseFile:
             )
         )
     text = yaml.read_text(path, display)
+    return case_from_text(text, path, display, problems)
+
+
+def case_from_text(
+    text: str, path: Path, display: str, problems: list[Finding] | None = None
+) -> CaseFile:
+    """A case file's text (as read, or as about to be written) validated into a `CaseFile`;
+    raise `InputError` listing every problem, `problems` found before it first."""
+    slug = slug_of(path)
+    problems = list(problems or [])
     document = yaml.load(text, display)
     if not isinstance(document.data, dict):
         found = "nothing" if document.data is None else describe(document.data)

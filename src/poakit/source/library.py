@@ -1,4 +1,5 @@
-"""Reading the snippet library: every snippet file, `library.yaml`, `tone-rules.yaml`.
+"""Reading the snippet library: every snippet file, `library.yaml`, `tone-rules.yaml`, and
+the notice reader's stores and languages (`source.notices`).
 
 Each snippet is a Markdown file with YAML front matter; its id is its file name. Every
 problem found while reading is collected in `library.findings` (collect, then fail once).
@@ -16,6 +17,7 @@ from ..model.library import FOLDERS, META_MODELS, Kind, Library, Settings, Snipp
 from ..model.tonerules import ToneRule
 from . import yaml
 from .findings import validation_findings
+from .notices import read_notice_data
 from .tonerules import load_tone_rules
 
 
@@ -44,6 +46,8 @@ def read_library(root: Path, display_root: str = "snippets") -> Library:
         root / "tone-rules.yaml", f"{display_root}/tone-rules.yaml", library
     )
     library.findings.extend(_cross_references(library))
+    library.notices, problems = read_notice_data(root, display_root, library.reasons)
+    library.findings.extend(problems)
     return library
 
 

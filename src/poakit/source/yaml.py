@@ -118,8 +118,10 @@ def load(text: str, path: str, *, first_line: int = 1) -> Document:
             return Document(path, None)
         values: dict[Loc, tuple[int, int]] = {}
         keys: dict[Loc, tuple[int, int]] = {}
+        ends: dict[Loc, tuple[int, int]] = {}
+        marks = _Marks(values, keys, ends)
         shape = _shape_problem(node, text, path, first_line)
-        problems = [shape] if shape else list(_walk(node, (), values, keys, path, first_line))
+        problems = [shape] if shape else list(_walk(node, (), marks, path, first_line))
         lines = _lines(text)
         if problems:
             raise InputError([_inside(f, lines, first_line) for f in problems])
@@ -139,7 +141,24 @@ def load(text: str, path: str, *, first_line: int = 1) -> Document:
     finally:
         loader.dispose()
     inside = {loc: _clamp(*mark, lines, first_line) for loc, mark in values.items()}
-    return Document(path, data, inside, keys)
+    return Document(path, data, inside, keys, ends)
+
+
+@dataclass(slots=True)
+class _Marks:
+    """Where the walk records positions: values' starts, keys' starts, and ends (of scalars
+    and flow collections only: a block collection ends where the next token starts, after
+    any comments that follow it)."""
+
+    values: dict[Loc, tuple[int, int]]
+    keys: dict[Loc, tuple[int, int]]
+    ends: dict[Loc, tuple[int, int]]
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset in `text` of the first character of each line, as YAML numbers lines
+    (line 1 is index 0): with the positions of a `Document`, where to insert text."""
+    return [0, *(match.end() for match in _BREAK.finditer(text))]
 
 
 def _clamp(line: int, column: int, lines: list[str], first_line: int) -> tuple[int, int]:
@@ -368,12 +387,7 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str, first_line:
 
 
 def _walk(
-    node: yaml.Node,
-    loc: Loc,
-    values: dict[Loc, tuple[int, int]],
-    keys: dict[Loc, tuple[int, int]],
-    path: str,
-    first_line: int,
+    node: yaml.Node, loc: Loc, marks: _Marks, path: str, first_line: int
 ) -> Iterator[Finding]:
     """Record marks under `loc`; find duplicate keys, keys that are not text, unknown tags.
 
@@ -381,7 +395,10 @@ def _walk(
     and visits at most MAX_NODES nodes.
     """
     where = Position(path, node.start_mark.line + first_line, node.start_mark.column + 1)
-    values.setdefault(loc, (where.line, where.column))
+    marks.values.setdefault(loc, (where.line, where.column))
+    if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
+        end = node.end_mark
+        marks.ends.setdefault(loc, (end.line + first_line, end.column + 1))
     if node.tag == _CORE + "value":  # a bare "=": PyYAML resolves it to a type it cannot build
         node.tag = _CORE + "str"
     if node.tag not in _TAGS:
@@ -415,11 +432,11 @@ def _walk(
                 )
                 continue
             seen[key] = key_mark[0]
-            keys.setdefault((*loc, key), key_mark)
-            yield from _walk(value_node, (*loc, key), values, keys, path, first_line)
+            marks.keys.setdefault((*loc, key), key_mark)
+            yield from _walk(value_node, (*loc, key), marks, path, first_line)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            yield from _walk(item, (*loc, index), values, keys, path, first_line)
+            yield from _walk(item, (*loc, index), marks, path, first_line)
 
 
 def _tag_finding(where: Position, tag: str) -> Finding:

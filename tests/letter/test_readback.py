@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import REPO, TESTS
 
-from poakit.letter.sent import read_sent
+from poakit.letter.readback import read_back
 from poakit.model.library import Library
 from poakit.project.load import check_case, load_library
 from poakit.render.text import letter_text
@@ -27,9 +27,11 @@ def test_a_sent_letter_reads_back_into_its_sections(tmp_path: Path) -> None:
     sent = TESTS / "golden" / "sent"
     case_file = _case_file(tmp_path, sent / "brightleaf-trademark.case.yaml")
     text = (sent / "brightleaf-trademark.sent.txt").read_text()
-    letter = read_sent(text, case_file, LIBRARY.settings.sections, "sent.txt")
+    letter = read_back(text, case_file, LIBRARY.settings.sections, "sent.txt")
     counts = {s.key: (len(s.lead), len(s.items)) for s in letter.sections}
     assert counts == {
+        "request": (0, 0),
+        "changes": (0, 0),
         "opening": (0, 1),
         "root_causes": (0, 2),
         "corrective_actions": (0, 1),
@@ -53,7 +55,7 @@ def test_what_poakit_exports_reads_back_as_the_same_words() -> None:
     result = check_case(path, LIBRARY, "cases/peak-outfitters-late-shipment.yaml")
     assert result.letter is not None
     text = letter_text(result.letter, width=80)
-    back = read_sent(text, result.letter.case_file, LIBRARY.settings.sections, "x.txt")
+    back = read_back(text, result.letter.case_file, LIBRARY.settings.sections, "x.txt")
 
     def words(items):  # type: ignore[no-untyped-def]
         return [(i.label, " ".join(i.text.plain().split())) for i in items]

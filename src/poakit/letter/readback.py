@@ -1,7 +1,7 @@
 """A letter read back from its plain-text export: the letter as it was sent.
 
 The library changes after a letter goes out, so the text that was pasted into Seller Central
-is the only faithful record of it. `read_sent` turns that text (as `render.text` wrote it,
+is the only faithful record of it. `read_back` turns that text (as `render.text` wrote it,
 wrapped or not) back into a `Letter` whose items point at lines of the text file, so the
 checks of words (tone, prose, fit, figures) can read what was actually sent.
 """
@@ -19,6 +19,10 @@ from ..templating.richtext import RichText
 from .letter import Item, Letter, Section
 
 _MARKER = re.compile(r"^(\d+\.|-)\s+")
+#: The titled sections followed by an untitled part: a paragraph after their list is it.
+_BEFORE = {"evidence": "closing", "request": "opening", "changes": "opening"}
+#: The parts made of paragraphs (every other section is a list, after its lead paragraphs).
+_PARAGRAPHS = ("opening", "closing", "request", "changes")
 _NOTE = re.compile(r"\s+\(root causes? [\d, ]+\)$")
 
 
@@ -29,7 +33,7 @@ class _Block:
     marker: str | None  # "1." or "-" for a list item
 
 
-def read_sent(text: str, case_file: CaseFile, titles: Mapping[str, str], display: str) -> Letter:
+def read_back(text: str, case_file: CaseFile, titles: Mapping[str, str], display: str) -> Letter:
     """The letter in `text`; `titles` are the section headings (the library's settings)."""
     headings = {title: key for key, title in titles.items()}
     blocks = list(_blocks(text))
@@ -37,15 +41,17 @@ def read_sent(text: str, case_file: CaseFile, titles: Mapping[str, str], display
         blocks = blocks[:-1]  # the signature: name, then title and business
     items: dict[str, list[Item]] = {key: [] for key in KEYS}
     leads: dict[str, list[Item]] = {key: [] for key in KEYS}
+    listed: dict[str, list[_Block]] = {key: [] for key in KEYS}
     key = "opening"
     for block in blocks:
         if block.marker is None and block.text in headings:
             key = headings[block.text]
             continue
-        if key == "evidence" and block.marker is None and items["evidence"]:
-            key = "closing"
+        if block.marker is None and key in _BEFORE and any(i.marker for i in listed[key]):
+            key = _BEFORE[key]  # a paragraph after the list: the next untitled part
+        listed[key].append(block)
         where = Position(display, block.line, 1)
-        if key in ("opening", "closing") or block.marker is not None:
+        if key in _PARAGRAPHS or block.marker is not None:
             items[key].append(_item(block, where, key))
         else:
             leads[key].append(Item(RichText.literal(block.text), where))
