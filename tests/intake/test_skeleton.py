@@ -32,6 +32,8 @@ TO_FILL |= {
     "fulfilment-missing",
     "grading-missing",
     "incentives-missing",
+    "statement-missing",
+    "since-fix-missing",
 }
 
 
@@ -312,11 +314,18 @@ def test_a_metric_notice_gives_the_skeleton_its_rate(project: Path) -> None:
     notice = (NOTICES / "order-defect-rate.txt").read_bytes()
     assert poa(project, "new", "odr", "--from-notice", "-", stdin=notice).returncode == 0
     case = load_case(project / "cases" / "odr.yaml", "cases/odr.yaml").case
-    assert [(m.name, m.target, m.rate, m.defective) for m in case.metrics] == [
-        ("Order Defect Rate", "under 1%", 1.84, None)
+    # the notice reader fills in what the notice quotes
+    assert [(m.target, m.rate, m.defective, m.total) for m in case.metrics] == [
+        ("under 1%", 1.84, 26, 1413)
     ]
+
+
+def test_a_metric_case_without_figures_shows_the_metric_to_fill_in(project: Path) -> None:
+    assert poa(project, "new", "odr", "--reason", "order-defect-rate").returncode == 0
     text = (project / "cases" / "odr.yaml").read_text()
-    assert "#   defective: TBD" in text and "#   window_days: TBD" in text
+    assert "metrics: []" in text
+    assert "  #   name: Order Defect Rate  # as the notice names it" in text
+    assert "  #   defective: 0  # the orders counted" in text
 
 
 @pytest.mark.parametrize(

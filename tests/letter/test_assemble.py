@@ -140,18 +140,18 @@ def test_the_metric_opens_the_root_causes_and_its_rate_since_the_fix_the_measure
     letter = _built(_case("order-defect-rate"), tmp_path)
     assert [i.text.plain() for i in letter.section("root_causes").lead] == [
         "Our Order Defect Rate was 2.1% over the 60 days before the notice (26 of 1,240 "
-        "orders), against Amazon's target of under 1%."
+        "orders with a defect), against Amazon's target of under 1%."
     ]
     assert [i.text.plain() for i in letter.section("preventive_measures").lead] == [
         "From 5 to 20 October 2026, after the actions above, our Order Defect Rate was 0.4% "
-        "(3 of 702 orders)."
+        "(3 of 702 orders with a defect)."
     ]
     assert str(letter.section("root_causes").lead[0].position) == "cases/a.yaml:40:1"  # metrics:
 
 
 def test_a_metric_counts_what_its_reason_counts(tmp_path: Path) -> None:
     letter = _built(_case("on-time-delivery-rate"), tmp_path)
-    assert "(338 of 400 units)" in letter.section("root_causes").lead[0].text.plain()
+    assert "(62 of 400 units delivered late)" in letter.section("root_causes").lead[0].text.plain()
 
 
 def test_suppliers_and_units_open_the_supporting_documents_in_order(tmp_path: Path) -> None:

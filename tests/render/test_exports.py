@@ -149,7 +149,8 @@ def _paragraph_texts(letter: Letter) -> list[str]:
         if section.key == "request":
             body = section_body(letter, section, width=0)
             lines += [line.strip() for line in body.splitlines()]
-        elif section.key != "evidence":
+            continue
+        if section.key != "evidence":
             body = section_body(letter, section, width=0)
         else:  # the lead paragraphs; the documents themselves are a table
             body = "\n".join(item.text.plain() for item in section.lead)

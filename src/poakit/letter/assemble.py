@@ -393,7 +393,7 @@ def facts_context(
     case: Case, issues: Sequence[NoticeIssue], library: Library | None = None
 ) -> dict[str, Any]:
     """The case's facts about `issues`: their metrics (each with `counts`, what its rate
-    counts), the suppliers, the units accounting (`accounting`, the case's `units`) and the
+    counts, and `defect`, what a defective one is), the suppliers, the units accounting (`accounting`, the case's `units`) and the
     incentives of their ASINs, their IP answers, how orders are filled, how stock is graded,
     and the supporting documents."""
     ids = {issue.id for issue in issues}
@@ -403,7 +403,7 @@ def facts_context(
     for metric in case.metrics:
         if ids & set(metric.issues):
             row = metric.model_dump()
-            row["counts"] = _counts(library, [reasons.get(i, "") for i in metric.issues])
+            row.update(_metric_words(library, [reasons.get(i, "") for i in metric.issues]))
             metrics.append(row)
     return {
         "metrics": metrics,
@@ -461,13 +461,16 @@ def _grading(case: Case, asins: set[str]) -> dict[str, Any] | None:
     return data
 
 
-def _counts(library: Library | None, reasons: Sequence[str]) -> str:
-    """What a metric counts (orders, units, packages), as its reason says; orders if unsure."""
+def _metric_words(library: Library | None, reasons: Sequence[str]) -> dict[str, Any]:
+    """How a metric's counts read, as its reason says: what it counts (orders, units,
+    packages) and what a defective one is ("delivered late"); orders "with a defect" if
+    unsure."""
     for rid in reasons:
         reason = library.reasons.get(rid) if library is not None else None
         if reason is not None and reason.meta.metric is not None:
-            return str(reason.meta.metric.counts)
-    return "orders"
+            metric = reason.meta.metric
+            return {"counts": str(metric.counts), "defect": str(metric.defect)}
+    return {"counts": "orders", "defect": "with a defect"}
 
 
 # -- the letter parts that fit a case ------------------------------------------------------------

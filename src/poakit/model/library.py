@@ -82,6 +82,14 @@ class Metric(_Meta):
     target: str
     window: str | None = None
     counts: str = "orders"  # what the rate counts: orders, units, packages
+    #: what a defective one is, after "26 of 1,240 orders": "with a defect", "delivered late"
+    defect: str = "with a defect"
+
+    @property
+    def higher_is_better(self) -> bool:
+        """A rate of what went right (Valid Tracking, On-Time Delivery): its defective ones
+        are the rest, so the rate is 100% less their share."""
+        return self.target.strip().lower().startswith("at least")
 
 
 #: The checks a requirement can ask for; `review.requirements` holds one function per check.

@@ -133,14 +133,17 @@ def check_case(path: Path, library: Library, display: str, root: Path | None = N
 def across_cases(cases: Sequence[CaseResult]) -> tuple[Finding, ...]:
     """What only all the cases together show: every sentence that most letters share.
 
-    A public case is compared with the public cases only, so that nothing of a private case
-    (not even how many there are) reaches a published page; a private one with all cases.
-    A case may silence it (`silence: [{rule: boilerplate, reason: ...}]`)."""
-    public = {c.slug: c.sentences for c in cases if c.assembled and c.public}
-    every = {c.slug: c.sentences for c in cases if c.assembled}
+    Only finished letters count: one with errors (an untouched skeleton, a letter half
+    written) is not yet the library's wording. A public case is compared with the public cases
+    only, so that nothing of a private case (not even how many there are) reaches a published
+    page; a private one with all cases. A case may silence it (`silence: [{rule:
+    boilerplate, reason: ...}]`)."""
+    finished = [c for c in cases if c.assembled and not c.errors]
+    public = {c.slug: c.sentences for c in finished if c.public}
+    every = {c.slug: c.sentences for c in finished}
     found = {"public": boilerplate(public), "all": boilerplate(every)}
     out: list[Finding] = []
-    for case in cases:
+    for case in finished:
         quiet = {s.rule for s in case.case.silence} if case.case else set()
         extra = found["public" if case.public else "all"].get(case.slug, [])
         out += [f for f in extra if f.rule not in quiet]

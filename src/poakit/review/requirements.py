@@ -37,7 +37,7 @@ RULES: dict[str, str] = {
     "metric-missing": "a metric reason's issue without a metrics entry (rate, target, counts)",
     "metric-counts-missing": "a metrics entry without its counts or its window",
     "metric-rate": "a rate that does not agree with its counts, within rounding",
-    "metric-name": "a metric named otherwise than the reason or the store names it",
+    "metric-name": "a metric named by no store's name for the metric of its reason",
     "metric-not-stated": "a letter that does not state the notified rate and counts",
     "since-fix-missing": "a metric without its rate since the fix",
     "suppliers-missing": "a reason that needs a supplier table, in a case without one",
@@ -168,9 +168,10 @@ def _metric_entry(review: Review, need: Need, m: int, metric: Metric) -> Iterato
             "metric-counts-missing",
             "copy the counts and the window from the notice or from Account Health",
         )
-    yield from _rate_agrees(review, metric, where)
+    higher = need.reason.meta.metric is not None and need.reason.meta.metric.higher_is_better
+    yield from _rate_agrees(review, metric, where, higher)
     if metric.since_fix is not None:
-        yield from _rate_agrees(review, metric.since_fix, (*where, "since_fix"))
+        yield from _rate_agrees(review, metric.since_fix, (*where, "since_fix"), higher)
     yield from _metric_name(review, need, m, metric)
     yield from _metric_stated(review, need, m, metric)
 
@@ -196,21 +197,26 @@ def _metric_stated(review: Review, need: Need, m: int, metric: Metric) -> Iterat
 
 
 def _rate_agrees(
-    review: Review, figures: MetricFigures, where: tuple[str | int, ...]
+    review: Review, figures: MetricFigures, where: tuple[str | int, ...], higher: bool
 ) -> Iterator[Finding]:
+    """The rate against its counts: the defective share, or for a rate of what went right
+    (`higher`: Valid Tracking, On-Time Delivery) 100% less it."""
     if figures.defective is None or figures.total is None:
         return
-    computed = 100 * figures.defective / figures.total
+    share = 100 * figures.defective / figures.total
+    computed = 100 - share if higher else share
     decimals = _decimals(figures.rate)
     # Amazon rounds or truncates to the decimals it shows: one unit of the last one is allowed.
     if abs(computed - figures.rate) > 10**-decimals + 1e-9:
+        of = "without" if higher else "with"
         yield error(
             review.file.position(*where, "rate"),
             f"rate {format_percent(figures.rate)} does not agree with "
-            f"{format_number(figures.defective)} of {format_number(figures.total)} "
-            f"({computed:.2f}%)",
+            f"{format_number(figures.defective)} defective of {format_number(figures.total)} "
+            f"({computed:.2f}% {of} a defect)",
             "metric-rate",
-            "check the rate and the counts against the notice",
+            "check the rate and the counts against the notice: `defective` counts the ones "
+            "that failed (late, cancelled, untracked)",
         )
 
 
@@ -220,31 +226,21 @@ def _decimals(rate: float) -> int:
 
 
 def _metric_name(review: Review, need: Need, m: int, metric: Metric) -> Iterator[Finding]:
-    """The metric named as the case's store names it (`snippets/stores.yaml`)."""
+    """A metric named as some store names the reason's metric (`snippets/stores.yaml`): the
+    letter uses the notice's own name, which is not always its store's usual one."""
     if need.reason.meta.metric is None:
         return
-    library, marketplace = review.library, review.case.seller.marketplace
-    expected = library.metric_name(need.reason.id, marketplace)
-    if metric.name.casefold() == expected.casefold():
+    library = review.library
+    if metric.name.casefold() in {n.casefold() for n in library.metric_names(need.reason.id)}:
         return
-    names = {name.casefold() for name in library.metric_names(need.reason.id)}
-    where = review.file.position("metrics", m, "name")
-    if metric.name.casefold() in names:
-        yield Finding(
-            where,
-            Level.WARNING,
-            f"metric '{metric.name}': on {marketplace} Amazon calls it '{expected}'",
-            "metric-name",
-            "name the metric as your notice does; check the notice if it says otherwise",
-        )
-    else:
-        yield Finding(
-            where,
-            Level.WARNING,
-            f"metric '{metric.name}' is not the metric of {need.title} ('{expected}')",
-            "metric-name",
-            "name the metric as the notice does, or cite the reason that watches it",
-        )
+    expected = library.metric_name(need.reason.id, review.case.seller.marketplace)
+    yield Finding(
+        review.file.position("metrics", m, "name"),
+        Level.WARNING,
+        f"metric '{metric.name}' is not the metric of {need.title} ('{expected}')",
+        "metric-name",
+        "name the metric as the notice does, or cite the reason that watches it",
+    )
 
 
 def _stated(text: str, metric: Metric) -> str:
