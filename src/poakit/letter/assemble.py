@@ -393,9 +393,9 @@ def facts_context(
     case: Case, issues: Sequence[NoticeIssue], library: Library | None = None
 ) -> dict[str, Any]:
     """The case's facts about `issues`: their metrics (each with `counts`, what its rate
-    counts, and `defect`, what a defective one is), the suppliers, the units accounting (`accounting`, the case's `units`) and the
-    incentives of their ASINs, their IP answers, how orders are filled, how stock is graded,
-    and the supporting documents."""
+    counts, and `defect`, what a defective one is), the suppliers, the units accounting
+    (`accounting`, the case's `units`) and the incentives of their ASINs, their IP answers,
+    how orders are filled, how stock is graded, and the supporting documents."""
     ids = {issue.id for issue in issues}
     asins = set(_flat(i.asins for i in issues))
     reasons = {issue.id: issue.reason for issue in case.notice.issues}
