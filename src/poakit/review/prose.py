@@ -3,14 +3,14 @@ unbalanced bracket or quote, a leftover of a snippet's template.
 
 Doubled words come from proselint's `lexical_illusions` check rather than a pattern of our
 own. Measured before adopting it (proselint 0.16.0, every proselint check, over the nine
-shipped letters as exported and over the 130 snippet files, November 2026):
+shipped letters as exported and over the 150 snippet files, December 2026):
 
 - lexical_illusions: 1 hit in the letters, a true one ("the the registered trademark"); 3 in
   the snippet files, where 1 is a real slip ("makes the seller the seller of record") and 2
   are artefacts of reading Markdown and YAML as prose (a heading word that opens the next
   paragraph, a YAML key repeated on the next line). In letter text, one paragraph at a time,
   neither artefact can occur: no false positive.
-- every other check: 13 hits in the letters and 54 in the snippets, all false positives for
+- every other check: 12 hits in the letters and 54 in the snippets, all false positives for
   this text (straight quotes around template names, "2X8" inside an ASIN read as a
   multiplication sign, "june" in a file name, "quarterly-" in a checklist), so none is used.
 
