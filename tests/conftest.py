@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import os
 import shutil
@@ -95,3 +96,22 @@ def case_with(follow_up: list[dict[str, Any]], **seller: Any) -> Case:
             "follow_up": follow_up,
         }
     )
+
+
+def with_changes(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """A copy of case data with each dotted path ("units.0.sold") set to its value: None
+    deletes it, an index one past the end of a list appends."""
+    data = copy.deepcopy(data)
+    for path, value in changes.items():
+        *parents, last = path.split(".")
+        node: Any = data
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        key: Any = int(last) if isinstance(node, list) else last
+        if value is None:
+            del node[key]
+        elif isinstance(node, list) and key == len(node):
+            node.append(value)
+        else:
+            node[key] = value
+    return data

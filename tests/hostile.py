@@ -263,6 +263,7 @@ def hostile_case(base: dict[str, Any], library: Library, folder: Path, slug: str
         if not errors:
             break
         document = yamlsource.load(path.read_text(encoding="utf-8"), f"cases/{slug}.yaml")
+        restore: dict[tuple[Any, ...], None] = {}
         for finding in errors:
             loc = _loc_at(walk, document, finding.position.line)
             if loc is None:
@@ -270,6 +271,9 @@ def hostile_case(base: dict[str, Any], library: Library, folder: Path, slug: str
             for marker, path_ in list(walk.paths.items()):
                 if path_[: len(loc)] == loc:
                     refused[walk.fields[marker]] = str(finding)
+            restore[loc] = None
+        # the last list entries first, so that removing one leaves the others' indexes right
+        for loc in sorted(restore, key=lambda at: [str(p).zfill(9) for p in at], reverse=True):
             _restore(data, base, loc)
             walk.forget("", loc)
     else:  # pragma: no cover

@@ -314,6 +314,48 @@ def hostile_base() -> dict[str, Any]:
     for document in case["evidence"]:
         document.setdefault("kind", "invoice")
         document.setdefault("file", "invoices.pdf")
+    # every block of facts, so that each of their text fields gets a hostile value
+    issue, asin = "counterfeit-claims", "B0C1234567"
+    since = {"rate": 0.4, "defective": 3, "total": 702, "start": dt.date(2026, 10, 5)}
+    case["metrics"] = [
+        {
+            "issues": [issue],
+            "name": "Order Defect Rate",
+            "target": "under 1%",
+            "rate": 2.1,
+            "defective": 26,
+            "total": 1240,
+            "window_days": 60,
+            "since_fix": {**since, "end": dt.date(2026, 10, 8)},
+        }
+    ]
+    case["ip"] = [
+        {
+            "issues": [issue],
+            "right": "R",
+            "owner": "O",
+            "owner_email": "o@example.com",
+            "route": "not-used",
+            "change": "c",
+        }
+    ]
+    case["fulfilment"] = {
+        "ships_from": "supplier",
+        "supplier": case["suppliers"][0]["id"],
+        "agreement": dt.date(2026, 10, 3),
+        "seller_of_record": True,
+        "returns": "r",
+        "stock_out": "s",
+    }
+    case["grading"] = {
+        "rule": "r",
+        "opened": "used",
+        "stock": [{"asin": asin, "checked": 2, "sealed": 1, "opened": 1}],
+    }
+    case["incentives"] = [
+        {"what": "w", "asins": [asin], "count": 1, "value": 1, "currency": "USD", "period": "p"}
+    ]
+    case["root_causes"][0]["title"] = "t"
     library = load_library(REPO / "snippets")
     rules = sorted({*RULES, *(rule.id for rule in library.tone_rules)})
     case["silence"] = [{"rule": rule, "reason": "escaping test"} for rule in rules]

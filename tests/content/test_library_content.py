@@ -74,7 +74,7 @@ def test_library_covers_the_catalogue() -> None:
     assert len(LIBRARY.root_causes) >= 40
     assert len(LIBRARY.measures) >= 45
     parts = {s.meta.part for s in LIBRARY.letter_parts.values()}
-    assert parts == {"opening", "closing", "request", "changes"}
+    assert parts == {"opening", "closing", "request", "changes", "lead"}
 
 
 @pytest.mark.parametrize("reason", REASONS, ids=_id)
@@ -170,8 +170,13 @@ def test_optional_variables_can_be_left_out(snippet: Snippet, section: str) -> N
     assert not re.search(r"\(\s*\)|\s[,.;:]|,,", text), text
 
 
-CORRECTIVE = [p for p in USES if p.values[1] == "corrective_actions"]
-PREVENTIVE = [p for p in USES if p.values[1] == "preventive_measures"]
+# Measures, not the lead paragraphs that open those sections with the case's facts.
+CORRECTIVE = [
+    p for p in USES if p.values[1] == "corrective_actions" and p.values[0].kind is Kind.MEASURE
+]
+PREVENTIVE = [
+    p for p in USES if p.values[1] == "preventive_measures" and p.values[0].kind is Kind.MEASURE
+]
 
 
 @pytest.mark.parametrize(("snippet", "section"), CORRECTIVE)

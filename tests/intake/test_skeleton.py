@@ -21,6 +21,20 @@ NOTICES = TESTS / "notices"
 CORPUS = sorted(NOTICES.glob("*.txt"))
 ENV = {"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"}
 TO_FILL = {"unfilled-field", "corrective-undated", "preventive-no-start"}
+# The facts a reason requires that a notice does not give: the skeleton leaves them as
+# commented lines, and the check lists them.
+TO_FILL |= {
+    "metric-missing",
+    "metric-counts-missing",
+    "units-missing",
+    "evidence-required",
+    "ip-route-missing",
+    "fulfilment-missing",
+    "grading-missing",
+    "incentives-missing",
+    "statement-missing",
+    "since-fix-missing",
+}
 
 
 def poa(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -273,3 +287,58 @@ def test_an_interrupted_write_leaves_nothing(
     monkeypatch.setattr(os, "link", crash)
     assert main(["--root", str(project), "new", "acme", "--reason", "inauthentic"]) == 130
     assert list((project / "cases").iterdir()) == []
+
+
+def test_a_reasons_requirements_give_the_skeleton_its_facts(project: Path) -> None:
+    """The facts an inauthentic letter must state: a supplier to fill in, the units to count
+    (commented until known), an invoice that names its supplier."""
+    notice = (NOTICES / "inauthentic-deactivation.txt").read_bytes()
+    assert poa(project, "new", "fake", "--from-notice", "-", stdin=notice).returncode == 0
+    text = (project / "cases" / "fake.yaml").read_text()
+    case = load_case(project / "cases" / "fake.yaml", "cases/fake.yaml").case
+    assert [(s.id, s.name, s.address, s.phone, s.website, s.email) for s in case.suppliers] == [
+        ("supplier-1", "TBD", "TBD", "TBD", "TBD", "TBD")
+    ]
+    asin = case.notice.issues[0].asins[0]
+    assert case.units == [] and f"# - {{asin: {asin}, supplier: supplier-1, bought: 0" in text
+    assert [d.supplier for d in case.evidence] == ["supplier-1"]
+    rules = {
+        line.rsplit("[", 1)[1].rstrip("]")
+        for line in poa(project, "check", "cases/fake.yaml").stdout.decode().splitlines()
+        if "[" in line
+    }
+    assert "units-missing" in rules and "unfilled-field" in rules
+
+
+def test_a_metric_notice_gives_the_skeleton_its_rate(project: Path) -> None:
+    notice = (NOTICES / "order-defect-rate.txt").read_bytes()
+    assert poa(project, "new", "odr", "--from-notice", "-", stdin=notice).returncode == 0
+    case = load_case(project / "cases" / "odr.yaml", "cases/odr.yaml").case
+    # the notice reader fills in what the notice quotes
+    assert [(m.target, m.rate, m.defective, m.total) for m in case.metrics] == [
+        ("under 1%", 1.84, 26, 1413)
+    ]
+
+
+def test_a_metric_case_without_figures_shows_the_metric_to_fill_in(project: Path) -> None:
+    assert poa(project, "new", "odr", "--reason", "order-defect-rate").returncode == 0
+    text = (project / "cases" / "odr.yaml").read_text()
+    assert "metrics: []" in text
+    assert "  #   name: Order Defect Rate  # as the notice names it" in text
+    assert "  #   defective: 0  # the orders counted" in text
+
+
+@pytest.mark.parametrize(
+    ("reason", "block"),
+    [
+        ("drop-shipping", "fulfilment: null"),
+        ("used-sold-as-new", "grading: null"),
+        ("review-manipulation", "incentives: []"),
+        ("trademark", "ip: []"),
+    ],
+)
+def test_the_facts_to_fill_in_are_shown_commented(project: Path, reason: str, block: str) -> None:
+    assert poa(project, "new", "x", "--reason", reason).returncode == 0
+    text = (project / "cases" / "x.yaml").read_text()
+    assert any(line.startswith(block) for line in text.splitlines())
+    load_case(project / "cases" / "x.yaml", "cases/x.yaml")  # it loads as it is

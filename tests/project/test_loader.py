@@ -131,11 +131,12 @@ def test_editing_a_case_is_seen_by_the_next_load(tmp_path: Path) -> None:
 def test_a_library_change_is_seen_by_every_case(tmp_path: Path) -> None:
     root = _project_copy(tmp_path)
     _site(root)
-    closing = root / "snippets" / "letter" / "closing.md"
-    closing.write_text(closing.read_text().rstrip() + " A sentence added to the closing.\n")
+    # every letter opens with one of the library's openings (chosen by the notice's action)
+    for opening in (root / "snippets" / "letter").glob("opening*.md"):
+        opening.write_text(opening.read_text().rstrip() + " A sentence added to the opening.\n")
     pages = _site(root)
     letters = [b" ".join(data.split()) for path, data in pages.items() if path.endswith(".txt")]
-    assert letters and all(b"A sentence added to the closing." in data for data in letters)
+    assert letters and all(b"A sentence added to the opening." in data for data in letters)
     assert pages == _fresh(root)
 
 

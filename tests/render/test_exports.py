@@ -113,12 +113,11 @@ def test_sections_print_each_answer_with_its_length(tmp_path: Path) -> None:
     letter = _golden_letter("acme", tmp_path)
     body = section_body(letter, letter.section("root_causes"), DEFAULT_WIDTH)
     assert body == (
-        "1. Inauthentic item complaints (B0C1234567). We bought units of B0C1234567 from\n"
-        "   QuickWholesale Ltd, a wholesaler we had not verified as an authorised\n"
-        "   distributor."
+        "1. Unverified supplier. We bought units of B0C1234567 from QuickWholesale Ltd, a\n"
+        "   wholesaler we had not verified as an authorised distributor."
     )
     text = _text(letter, sections=True)
-    assert text.startswith(f"=== Root causes ({len(body)} characters, 22 words) ===\n{body}\n\n")
+    assert text.startswith(f"=== Root causes ({len(body)} characters, 20 words) ===\n{body}\n\n")
     assert [a.title for a in answers(letter)] == [
         "Root causes",
         "Actions taken",
@@ -143,16 +142,19 @@ def _paragraph_texts(letter: Letter) -> list[str]:
     root causes)."""
     lines = [f"{TITLE}: {letter.case.seller.name}"]
     for section in letter.sections:
-        if not section.items:
+        if not section.everything:
             continue
         if section.title:
             lines.append(section.title)
         if section.key == "request":
             body = section_body(letter, section, width=0)
             lines += [line.strip() for line in body.splitlines()]
-        elif section.key != "evidence":
+            continue
+        if section.key != "evidence":
             body = section_body(letter, section, width=0)
-            lines += [LIST_MARKER.sub("", line).strip() for line in body.splitlines()]
+        else:  # the lead paragraphs; the documents themselves are a table
+            body = "\n".join(item.text.plain() for item in section.lead)
+        lines += [LIST_MARKER.sub("", line).strip() for line in body.splitlines()]
     name, title, business = letter.signature
     return [line for line in lines if line] + [f"{name}\n{title}, {business}"]
 
@@ -166,7 +168,7 @@ def test_docx_reads_back_with_the_letters_headings_and_items(
     paragraphs = document.paragraphs
     assert [p.text for p in paragraphs] == _paragraph_texts(letter)
     assert [p.text for p in paragraphs if p.style.name == "Heading 1"] == [
-        s.title for s in letter.sections if s.title and s.items
+        s.title for s in letter.sections if s.title and s.everything
     ]
     styles = [p.style.name for p in paragraphs]
     assert styles[0] == "Title"
@@ -387,7 +389,14 @@ def test_docx_with_every_construct_reads_back_with_its_styles_and_text(tmp_path:
     case = yaml.safe_load((MINI_LIBRARY.parent / "cases" / "acme.yaml").read_text())
     case["seller"]["name"] = "Acme <&> \x01 \ufffe"
     case["seller"]["signatory"]["name"] = "Jane\tDoe"
-    case["root_causes"].append({"id": "b", "issues": ["counterfeit-claims"], "text": "a\tb\nc"})
+    case["root_causes"].append(
+        {
+            "id": "b",
+            "issues": ["counterfeit-claims"],
+            "title": "Root <cause> & co",
+            "text": "a\tb\nc",
+        }
+    )
     case["preventive_measures"].append(
         {"root_causes": ["unvetted-supplier", "b"], "snippet": "supplier-checks"}
         | {"since": "2026-10-05", "vars": {"who": "<b>Q&A</b>\x07"}}
@@ -404,7 +413,7 @@ def test_docx_with_every_construct_reads_back_with_its_styles_and_text(tmp_path:
     assert paragraphs[0] == ("Title", f"{TITLE}: Acme <&> \u2401 \ufffd")
     assert document.core_properties.title == f"{TITLE}: Acme <&> \u2401 \ufffd"
     assert document.core_properties.author == "Jane\tDoe"
-    label = "Inauthentic item complaints (B0C1234567). "
+    label = "Root <cause> & co. "
     assert ("List Number", f"{label}a\tb\nc") in paragraphs
     start = paragraphs.index(
         ("List Bullet", "Since 5 October 2026, <b>Q&A</b>\u2407 checks every supplier:")

@@ -79,6 +79,8 @@ def test_shipped_rules_cover_the_reasons_poas_fail() -> None:
         "repeated-apology",
         "exclamation",
         "shouting",
+        "hedged-action",
+        "opened-units-kept-new",
         "unfilled-placeholder",
     }
     assert BY_ID["unfilled-placeholder"].level is Level.ERROR

@@ -128,3 +128,28 @@ def test_snippet_that_cannot_render_shows_the_problem(mini: Path) -> None:
     page = _pages(mini)["measures/supplier-vetting.md"]
     assert '!!! failure "As a preventive measure: does not render"' in page
     assert "undeclared\\_name" in page
+
+
+def test_reason_page_states_its_requirements_with_their_sources(shipped: dict[str, str]) -> None:
+    page = shipped["reasons/inauthentic.md"]
+    section = page[page.index("## What the letter must state") : page.index("## Investigation")]
+    assert "| The letter states | Backed by | In the case |" in section
+    assert "with its address, phone number, website and e-mail" in section
+    assert "`units`" in section
+    assert "- **invoices**: Amazon's invoice requirements" in section
+    metric = shipped["reasons/order-defect-rate.md"]
+    assert "the rate since the fix" in metric.lower() and "*(a warning)*" in metric
+    assert "Seller Central help 200285170" in metric
+
+
+@pytest.mark.parametrize(
+    "reason", sorted(p.stem for p in (REPO / "snippets" / "reasons").glob("*.md"))
+)
+def test_every_reason_page_cites_a_source_for_each_requirement(
+    shipped: dict[str, str], reason: str
+) -> None:
+    page = shipped[f"reasons/{reason}.md"]
+    section = page[page.index("## What the letter must state") :].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    sources = [line for line in section.splitlines() if line.startswith("- **")]
+    assert len(sources) == len(rows) - 1  # one source per requirement (the first row is the header)

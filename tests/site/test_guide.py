@@ -117,3 +117,22 @@ def test_guide_pages_are_substantial(site: Path) -> None:
         source = (REPO / "docs" / "guide" / f"{step}.md").read_text(encoding="utf-8")
         words = len(re.sub(r"\{\{.*?\}\}", "", source, flags=re.S).split())
         assert 700 <= words <= LONGER.get(step, 1600), (step, words)
+
+
+def test_the_guide_shows_how_to_present_the_facts_a_reason_requires(site: Path) -> None:
+    investigate = _html(site, "guide/investigate")
+    assert "The investigation does not appear" not in investigate
+    assert (
+        "Our Order Defect Rate was 2.1% over the 60 days before the notice (26 of 1,240"
+        in investigate
+    )
+    assert "Suppliers of the goods under review:" in investigate
+    assert "Units of each ASIN in the 365 days before the notice:" in investigate
+    measures = _html(site, "guide/measures")
+    assert "Our listings no longer use BrandCo, the trademark of BrandCo Holdings Inc." in measures
+    assert "notice-retraction@amazon.com" in measures
+    assert "We graded our stock against this rule" in measures
+    understand = _html(site, "guide/understand")
+    assert "What the letter must state, per reason" in understand
+    assert "Late Dispatch Rate" in understand
+    assert understand.count("Seller Central help 200285170") >= 1

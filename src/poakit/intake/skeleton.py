@@ -139,16 +139,21 @@ def render_skeleton(
     _notice(w, issues, library, today, reading, notice_text)
     if reading is not None:
         _metrics(w, issues, library, reading)
+    checks = _required_checks(issues, library)
+    _facts(w, issues, library, reading, checks)
     w.line("investigation:", "what you reviewed, and what it showed")
     w.line(f"  - source: {PLACEHOLDER}", "e.g. Supplier invoices, January to September 2026")
     w.line(f"    finding: {PLACEHOLDER}", "what the review found, with figures")
     _suggestions(w, issues, library)
     w.line("evidence:", "the documents you attach (pdf, jpg, png); cover every ASIN")
     w.line(f"  - title: {PLACEHOLDER}", "as the reviewer will see it named")
-    w.line("    kind: invoice", "invoice, loa, test-report, screenshot, sop, ...")
+    kind = "screenshot" if "ip-route" in checks else "invoice"  # invoices do not answer IP
+    w.line(f"    kind: {kind}", "invoice, loa, test-report, screenshot, sop, ...")
     w.line("    date:", "the document's date (YYYY-MM-DD)")
     asins = sorted({a for i in issues for a in i.asins})
     w.line(f"    asins: {_flow(asins)}", "the ASINs it covers")
+    if "suppliers" in checks:
+        w.line(f"    supplier: {_SUPPLIER_ID}", "the supplier that issued it (under suppliers)")
     for key in ("orders", "complaints"):
         listed = sorted({value for i in issues for value in getattr(i, key)})
         if listed:
@@ -384,6 +389,132 @@ def _snippet_entry(w: _Writer, snippet: Snippet) -> None:
             w.line(f"      {name}: {PLACEHOLDER}", f"required: {variable.description}")
         else:
             w.line(f"      # {name}: {PLACEHOLDER}", f"optional: {variable.description}")
+
+
+# -- the facts the reasons require (their `requirements`; see review/requirements.py) -----------
+
+_SUPPLIER_ID = "supplier-1"
+
+
+def _required_checks(issues: Sequence[Issue], library: Library) -> set[str]:
+    """The requirement checks of the issues' reasons (metric, suppliers, units...)."""
+    reasons = [library.reasons.get(issue.reason or "") for issue in issues]
+    return {r.check for reason in reasons if reason for r in reason.meta.requirements}
+
+
+def _facts(
+    w: _Writer,
+    issues: Sequence[Issue],
+    library: Library,
+    reading: NoticeReading | None,
+    checks: set[str],
+) -> None:
+    """The blocks of facts the reasons require, each with what to fill in; a number that is
+    not known yet is a commented line, so the skeleton still loads and `poa check` lists it."""
+    if "metric" in checks:
+        _metrics_to_fill(w, issues, library)
+    if "suppliers" in checks:
+        _suppliers(w)
+    if "units" in checks:
+        _units(w, issues)
+    if "ip-route" in checks:
+        _ip(w, issues, library, reading)
+    if "fulfilment" in checks:
+        _commented(w, "fulfilment", _FULFILMENT, "how orders are filled now (drop shipping)")
+    if "grading" in checks:
+        _commented(w, "grading", _GRADING, "how stock is graded before it is sold as New")
+    if "incentives" in checks:
+        _commented(w, "incentives", _INCENTIVES, "what was given for reviews: count and value")
+
+
+def _metrics_to_fill(w: _Writer, issues: Sequence[Issue], library: Library) -> None:
+    """The metrics of the issues' reasons, commented, to fill in from Account Health where
+    the notice quotes none (the notice reader writes those it quotes, see `_metrics`)."""
+    if any(line.startswith("metrics:") for line in w.lines):
+        return
+    listed = [
+        (issue, library.reasons[issue.reason].meta.metric)
+        for issue in issues
+        if issue.reason in library.reasons and library.reasons[issue.reason].meta.metric
+    ]
+    w.line("metrics: []", "the rate, target, window and counts of each metric; e.g.:")
+    for issue, metric in listed:
+        w.raw(f"  # - issues: [{issue.id}]")
+        w.raw(f"  #   name: {metric.name}  # as the notice names it")
+        w.raw(f"  #   target: {metric.target}")
+        w.raw("  #   rate: 0  # in percent")
+        w.raw(f"  #   defective: 0  # the {metric.counts} counted")
+        w.raw(f"  #   total: 0  # all {metric.counts} in the window")
+        w.raw(f"  #   window_days: 0  # Amazon's window: {metric.window or '?'}")
+
+
+def _suppliers(w: _Writer) -> None:
+    w.line("suppliers:", "every supplier of the ASINs under review, as on its invoices")
+    w.line(f"  - id: {_SUPPLIER_ID}", "a short id; units and evidence name it")
+    w.line(f"    name: {PLACEHOLDER}", "the supplier's legal name")
+    w.line(
+        "    # role: authorised-distributor",
+        "brand-owner, manufacturer, authorised-distributor, wholesaler, retailer, unverified",
+    )
+    for key, comment in (
+        ("address", "street, town, postcode, country"),
+        ("phone", "a number Amazon can call"),
+        ("website", "the supplier's website"),
+        ("email", "a contact e-mail address"),
+    ):
+        w.line(f"    {key}: {PLACEHOLDER}", comment)
+
+
+def _units(w: _Writer, issues: Sequence[Issue]) -> None:
+    asins = list(dict.fromkeys(a for issue in issues for a in issue.asins)) or [PLACEHOLDER]
+    w.line("units: []", "per ASIN, in the evidence window; bought = sold + removed + on hand")
+    for asin in asins:
+        w.raw(
+            f"  # - {{asin: {asin}, supplier: {_SUPPLIER_ID}, bought: 0, sold: 0, removed: 0, "
+            "on_hand: 0}"
+        )
+
+
+def _ip(
+    w: _Writer, issues: Sequence[Issue], library: Library, reading: NoticeReading | None
+) -> None:
+    owner = reading.rights_owner if reading else None
+    ids = [i.id for i in issues if i.reason in ("trademark", "copyright", "patent")]
+    w.line("ip: []", "how each IP complaint is answered; choose the route, e.g.:")
+    w.raw(f"  # - issues: {_flow(ids)}")
+    w.raw(f"  #   right: {PLACEHOLDER}  # the trademark, work or patent the notice names")
+    w.raw(f"  #   owner: {owner.name if owner and owner.name else PLACEHOLDER}")
+    w.raw(f"  #   owner_email: {owner.email if owner and owner.email else PLACEHOLDER}")
+    w.raw("  #   route: not-used  # retraction | authorisation | not-used")
+    w.raw(f"  #   change: {PLACEHOLDER}  # not-used: what was removed from the listing")
+
+
+_FULFILMENT = (
+    "ships_from: own-stock  # own-stock | supplier (a drop shipping agreement)",
+    "seller_of_record: true  # we alone are named on every slip, invoice and package",
+    f"returns: {PLACEHOLDER}  # where returns go and who processes them",
+    f"stock_out: {PLACEHOLDER}  # what happens to an offer when stock runs out",
+)
+_GRADING = (
+    f"rule: {PLACEHOLDER}  # when a unit stays New, checked without opening it",
+    "opened: used  # used | returned | disposed | refurbished: never New again",
+    "stock:",
+    "  - {asin: TBD, checked: 0, sealed: 0, opened: 0}",
+)
+_INCENTIVES = (
+    f"- what: {PLACEHOLDER}  # e.g. a 15 USD gift card for a five-star review",
+    "  asins: []",
+    "  count: 0  # how many buyers or orders received it",
+    "  value: 0  # its total value",
+    "  currency: USD",
+)
+
+
+def _commented(w: _Writer, key: str, lines: Sequence[str], comment: str) -> None:
+    empty = "[]" if key == "incentives" else "null"
+    w.line(f"{key}: {empty}", f"{comment}; uncomment and fill in:")
+    for line in lines:
+        w.raw(f"  # {line}")
 
 
 def _printable(text: str) -> str:

@@ -11,7 +11,15 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 from ..errors import Finding, InputError, did_you_mean, error
-from ..model.case import Case, CaseFile, CorrectiveAction, NoticeIssue, PreventiveMeasure, RootCause
+from ..model.case import (
+    Action,
+    Case,
+    CaseFile,
+    CorrectiveAction,
+    NoticeIssue,
+    PreventiveMeasure,
+    RootCause,
+)
 from ..model.library import Kind, Library, Snippet
 from ..model.sections import KEYS
 from ..model.status import reply_to
@@ -44,6 +52,7 @@ class _Builder:
         self.problems: list[Finding] = []
         self.issues = self._index_issues()
         self.causes = self._index_root_causes()
+        self._check_fact_references()
         self.reply = reply_to(self.case.follow_up, upto)
 
     # -- indexes and references ----------------------------------------------------------------
@@ -72,6 +81,29 @@ class _Builder:
             )
         return causes
 
+    def _check_fact_references(self) -> None:
+        """The facts' references: metrics and IP answers name issues, entries name suppliers."""
+        case = self.case
+        for n, metric in enumerate(case.metrics):
+            self._known_refs(metric.issues, self.issues, ("metrics", n, "issues"), "notice issue")
+        for n, answer in enumerate(case.ip):
+            self._known_refs(answer.issues, self.issues, ("ip", n, "issues"), "notice issue")
+        suppliers: dict[str, Any] = {}
+        for n, supplier in enumerate(case.suppliers):
+            self._unique(supplier.id, suppliers, ("suppliers", n, "id"), "supplier")
+            suppliers.setdefault(supplier.id, supplier)
+        named: list[tuple[str | None, tuple[str | int, ...]]] = [
+            (row.supplier, ("units", n, "supplier")) for n, row in enumerate(case.units)
+        ]
+        named += [
+            (doc.supplier, ("evidence", n, "supplier")) for n, doc in enumerate(case.evidence)
+        ]
+        if case.fulfilment is not None:
+            named.append((case.fulfilment.supplier, ("fulfilment", "supplier")))
+        for sid, loc in named:
+            if sid is not None:
+                self._known_refs([sid], suppliers, loc, "supplier", index=False)
+
     def _unique(
         self, key: str, seen: dict[str, Any], loc: tuple[str | int, ...], what: str
     ) -> None:
@@ -81,12 +113,18 @@ class _Builder:
             )
 
     def _known_refs(
-        self, refs: Sequence[str], known: dict[str, Any], loc: tuple[str | int, ...], what: str
+        self,
+        refs: Sequence[str],
+        known: dict[str, Any],
+        loc: tuple[str | int, ...],
+        what: str,
+        *,
+        index: bool = True,
     ) -> None:
         for i, ref in enumerate(refs):
             if ref not in known:
                 self._error(
-                    (*loc, i),
+                    (*loc, i) if index else loc,
                     f"unknown {what} '{ref}'",
                     "unknown-reference",
                     did_you_mean(ref, known)
@@ -112,7 +150,29 @@ class _Builder:
             "evidence": list(self._evidence()),
             "closing": list(self._letter_part(parts.closing, "closing")),
         }
-        return tuple(Section(k, titles.get(k, ""), tuple(made[k])) for k in KEYS)
+        leads = self._leads()
+        return tuple(
+            Section(k, titles.get(k, ""), tuple(made[k]), tuple(leads.get(k, ()))) for k in KEYS
+        )
+
+    def _leads(self) -> dict[str, list[Item]]:
+        """The lead paragraphs: the library's `lead` parts whose facts the case has, each
+        opening its section with figures from the case (metrics, suppliers, units...)."""
+        facts = conditions(self.case)
+        leads: dict[str, list[Item]] = {}
+        parts = self.library.letter_parts.values()
+        for snippet in sorted(parts, key=lambda s: (s.meta.order, s.id)):
+            meta = snippet.meta
+            if meta.part != "lead" or not set(meta.when) <= facts:
+                continue
+            keys = [_FACT_KEYS[c] for c in meta.when if c in _FACT_KEYS]
+            loc: tuple[str | int, ...] = (keys[0],) if keys else (meta.section,)
+            text = self._render(snippet, {}, self.case.notice.issues, loc)
+            if text is not None and text.plain().strip():
+                leads.setdefault(meta.section, []).append(
+                    Item(text, self.file.position(*loc, key=True), snippet)
+                )
+        return leads
 
     def _reply(self, part: Literal["request", "changes"]) -> Iterator[Item]:
         """The answers to Amazon's request, or what is new after its denial: the letter part's
@@ -134,9 +194,14 @@ class _Builder:
                 yield Item(RichText.literal(change), self.file.position(*loc, n), None, change)
 
     def _letter_part(
-        self, sid: str, part: Part, values: dict[str, Any] | None = None
+        self, sid: str | None, part: Part, values: dict[str, Any] | None = None
     ) -> Iterator[Item]:
-        loc = ("letter", part)
+        loc: tuple[str, ...] = ("letter", part)
+        if sid is None and part in ("opening", "closing"):
+            # no part named: the one that fits the notice and the case's facts
+            loc = ("notice", "action") if part == "opening" else ("notice",)
+            sid = choose_part(self.library, part, self.case)
+        assert sid is not None, "request and changes parts always have an id"
         snippet = self._snippet(Kind.LETTER, sid, loc)
         if snippet is None:
             return
@@ -162,7 +227,7 @@ class _Builder:
                     self.file.position(*loc),
                     self._used(cause, Kind.ROOT_CAUSE),
                     cause,
-                    label=self._label(issues),
+                    label=self._label(cause),
                 )
 
     def _measures(self, key: str, use: Literal["corrective", "preventive"]) -> Iterator[Item]:
@@ -204,18 +269,12 @@ class _Builder:
             )
 
     # -- snippets ------------------------------------------------------------------------------
-    def _label(self, issues: Sequence[NoticeIssue]) -> str:
-        """What a root cause explains: each reason's title once, with all its ASINs."""
-        asins: dict[str, list[str]] = {}
-        for issue in issues:
-            asins.setdefault(issue.reason, []).extend(issue.asins)
-        parts = []
-        for rid, listed in asins.items():
-            reason = self.library.reasons.get(rid)
-            title = reason.meta.title if reason else rid
-            unique = list(dict.fromkeys(listed))
-            parts.append(f"{title} ({', '.join(unique)})" if unique else title)
-        return "; ".join(parts)
+    def _label(self, cause: RootCause) -> str | None:
+        """What went wrong, in a few words: the cause's own title, else its snippet's."""
+        if cause.title is not None:
+            return cause.title
+        snippet = self._used(cause, Kind.ROOT_CAUSE)
+        return str(snippet.meta.title) if snippet is not None else None
 
     def _used(self, entry: Any, kind: Kind) -> Snippet | None:
         return self.library.of(kind).get(entry.snippet) if entry.snippet else None
@@ -287,7 +346,10 @@ class _Builder:
         issues: Sequence[NoticeIssue],
         loc: tuple[str | int, ...],
     ) -> RichText | None:
-        context = {**standard_context(self.case, issues), **values}
+        standard = standard_context(self.case, issues, self.library)
+        # a snippet's own variable wins over a standard one of the same name
+        declared = snippet.meta.variables
+        context = {**{k: v for k, v in standard.items() if k not in declared}, **values}
         try:
             return render(self.library, snippet, context, case=str(self.file.position(*loc)))
         except RenderError as exc:
@@ -303,23 +365,171 @@ def _distinct(issues: Sequence[NoticeIssue]) -> list[NoticeIssue]:
     return list({issue.id: issue for issue in issues}.values())
 
 
-def standard_context(case: Case, issues: Sequence[NoticeIssue]) -> dict[str, Any]:
-    """The standard variables of "How to write a snippet", as plain data."""
+def standard_context(
+    case: Case, issues: Sequence[NoticeIssue], library: Library | None = None
+) -> dict[str, Any]:
+    """The standard variables of "How to write a snippet", as plain data: the seller, the
+    notice, the issues an entry answers with their ids, and the case's facts about them."""
     seller = case.seller.model_dump()
     notice = case.notice.model_dump(exclude={"issues", "text"})
     notice["action"] = str(case.notice.action)
     listed = [issue.model_dump() for issue in issues]
+    asins = _flat(i.asins for i in issues)
     return {
         "seller": seller,
         "notice": notice,
         "issues": listed,
-        "asins": _flat(i.asins for i in issues),
+        "asins": asins,
         "orders": _flat(i.orders for i in issues),
         "complaints": _flat(i.complaints for i in issues),
         "done": None,
         "since": None,
         "owner": None,
+        **facts_context(case, issues, library),
     }
+
+
+def facts_context(
+    case: Case, issues: Sequence[NoticeIssue], library: Library | None = None
+) -> dict[str, Any]:
+    """The case's facts about `issues`: their metrics (each with `counts`, what its rate
+    counts, and `defect`, what a defective one is), the suppliers, the units accounting
+    (`accounting`, the case's `units`) and the incentives of their ASINs, their IP answers,
+    how orders are filled, how stock is graded, and the supporting documents."""
+    ids = {issue.id for issue in issues}
+    asins = set(_flat(i.asins for i in issues))
+    reasons = {issue.id: issue.reason for issue in case.notice.issues}
+    metrics = []
+    for metric in case.metrics:
+        if ids & set(metric.issues):
+            row = metric.model_dump()
+            row.update(_metric_words(library, [reasons.get(i, "") for i in metric.issues]))
+            metrics.append(row)
+    return {
+        "metrics": metrics,
+        "suppliers": [_supplier(s) for s in case.suppliers],
+        "accounting": [_units(r, case) for r in case.units if r.asin in asins],
+        "ip": [_ip(a, reasons) for a in case.ip if ids & set(a.issues)],
+        "fulfilment": case.fulfilment.model_dump() if case.fulfilment else None,
+        "grading": _grading(case, asins),
+        "incentives": [i.model_dump() for i in case.incentives if asins & set(i.asins)],
+        "evidence": [d.model_dump() for d in case.evidence],
+    }
+
+
+#: The reasons whose complaints are about a right: their id names the kind of right.
+IP_REASONS = ("trademark", "copyright", "patent")
+
+#: How a supplier's role reads in a letter.
+ROLE_WORDS = {
+    "brand-owner": "the brand owner",
+    "manufacturer": "the manufacturer",
+    "authorised-distributor": "an authorised distributor of the brand",
+    "wholesaler": "a wholesaler",
+    "retailer": "a retailer",
+    "unverified": "a supplier we could not verify",
+}
+
+
+def _supplier(supplier: Any) -> dict[str, Any]:
+    row: dict[str, Any] = supplier.model_dump()
+    row["role_words"] = ROLE_WORDS.get(row["role"] or "")
+    return row
+
+
+def _ip(answer: Any, reasons: dict[str, str]) -> dict[str, Any]:
+    """An IP answer, with `kind`: the reason of its first issue (trademark, copyright...)."""
+    row: dict[str, Any] = answer.model_dump()
+    reason = reasons.get(answer.issues[0], "")
+    row["kind"] = reason if reason in IP_REASONS else "intellectual property"
+    return row
+
+
+def _units(row: Any, case: Case) -> dict[str, Any]:
+    data: dict[str, Any] = row.model_dump()
+    data["invoiced"] = row.units_invoiced
+    names = {s.id: s.name for s in case.suppliers}
+    data["supplier_name"] = names.get(row.supplier or "")
+    return data
+
+
+def _grading(case: Case, asins: set[str]) -> dict[str, Any] | None:
+    if case.grading is None:
+        return None
+    data: dict[str, Any] = case.grading.model_dump()
+    data["stock"] = [row for row in data["stock"] if row["asin"] in asins]
+    return data
+
+
+def _metric_words(library: Library | None, reasons: Sequence[str]) -> dict[str, Any]:
+    """How a metric's counts read, as its reason says: what it counts (orders, units,
+    packages) and what a defective one is ("delivered late"); orders "with a defect" if
+    unsure."""
+    for rid in reasons:
+        reason = library.reasons.get(rid) if library is not None else None
+        if reason is not None and reason.meta.metric is not None:
+            metric = reason.meta.metric
+            return {"counts": str(metric.counts), "defect": str(metric.defect)}
+    return {"counts": "orders", "defect": "with a defect"}
+
+
+# -- the letter parts that fit a case ------------------------------------------------------------
+
+ACCOUNT_ACTIONS = frozenset(
+    {Action.ACCOUNT_DEACTIVATED, Action.ACCOUNT_SUSPENDED, Action.FUNDS_HELD}
+)
+LISTING_ACTIONS = frozenset(
+    {Action.LISTINGS_REMOVED, Action.LISTINGS_RESTRICTED, Action.CATEGORY_RESTRICTED}
+)
+
+
+def conditions(case: Case) -> frozenset[str]:
+    """The facts of `case` a letter part can depend on (`Condition` in the library model)."""
+    action = case.notice.action
+    facts = {
+        "account": action in ACCOUNT_ACTIONS,
+        "listing": action in LISTING_ACTIONS,
+        "warning": action is Action.WARNING,
+        "asins": any(issue.asins for issue in case.notice.issues),
+        "metrics": bool(case.metrics),
+        "since-fix": any(m.since_fix is not None for m in case.metrics),
+        "suppliers": bool(case.suppliers),
+        "units": bool(case.units),
+        "ip": bool(case.ip),
+        "fulfilment": case.fulfilment is not None,
+        "grading": case.grading is not None and bool(case.grading.stock),
+        "incentives": bool(case.incentives),
+        "evidence": bool(case.evidence),
+    }
+    return frozenset(name for name, holds in facts.items() if holds)
+
+
+def choose_part(library: Library, part: Literal["opening", "closing"], case: Case) -> str:
+    """The opening or closing for a case that names none: of the parts that declare the facts
+    they need (`when`), the most specific one the case satisfies; else the one called `part`."""
+    facts = conditions(case)
+    fitting = [
+        s
+        for s in library.letter_parts.values()
+        if s.meta.part == part and s.meta.when and set(s.meta.when) <= facts
+    ]
+    if not fitting:
+        return part
+    return max(fitting, key=lambda s: (len(s.meta.when), s.id)).id
+
+
+#: The case field each fact comes from: where a lead made of it points.
+_FACT_KEYS = {
+    "metrics": "metrics",
+    "since-fix": "metrics",
+    "suppliers": "suppliers",
+    "units": "units",
+    "ip": "ip",
+    "fulfilment": "fulfilment",
+    "grading": "grading",
+    "incentives": "incentives",
+    "evidence": "evidence",
+}
 
 
 def _flat(lists: Iterator[list[str]] | Any) -> list[str]:

@@ -36,6 +36,14 @@ class Section:
     key: str
     title: str
     items: tuple[Item, ...]
+    #: paragraphs before the items: facts of the case (a metric, the suppliers) from the
+    #: library's `lead` parts
+    lead: tuple[Item, ...] = ()
+
+    @property
+    def everything(self) -> tuple[Item, ...]:
+        """The lead paragraphs, then the items: all the text of the section, in order."""
+        return (*self.lead, *self.items)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,89 @@ _SAMPLE_CASE: dict[str, Any] = {
             }
         ],
     },
+    # the facts a reason may require, so every lead part of the library shows in the catalogue
+    "metrics": [
+        {
+            "issues": ["sample-issue"],
+            "name": "Order Defect Rate",
+            "target": "under 1%",
+            "rate": 2.1,
+            "defective": 26,
+            "total": 1240,
+            "window_days": 60,
+            "since_fix": {
+                "rate": 0.4,
+                "defective": 3,
+                "total": 702,
+                "start": dt.date(2026, 10, 5),
+                "end": dt.date(2026, 11, 2),
+            },
+        }
+    ],
+    "suppliers": [
+        {
+            "id": "brandco",
+            "name": "BrandCo Distribution Inc.",
+            "role": "authorised-distributor",
+            "address": "1200 Commerce Way, Columbus, OH 43215, USA",
+            "phone": "+1 614 555 0142",
+            "website": "brandco-distribution.example",
+            "email": "orders@brandco-distribution.example",
+        }
+    ],
+    "units": [
+        {
+            "asin": SAMPLE_ASIN,
+            "supplier": "brandco",
+            "bought": 700,
+            "sold": 520,
+            "removed": 0,
+            "on_hand": 180,
+        }
+    ],
+    "ip": [
+        {
+            "issues": ["sample-issue"],
+            "right": "BrandCo",
+            "owner": "BrandCo Holdings Inc.",
+            "owner_email": "ip@brandco.example",
+            "route": "not-used",
+            "change": "the name is gone from the title, the images and the search terms",
+        }
+    ],
+    "fulfilment": {
+        "ships_from": "supplier",
+        "supplier": "brandco",
+        "agreement": dt.date(2026, 10, 3),
+        "seller_of_record": True,
+        "returns": "our warehouse in Columbus, where we inspect and refund them",
+        "stock_out": "the offer's quantity goes to zero the same day",
+    },
+    "grading": {
+        "rule": "a unit is New only with its factory seal intact, checked without opening it",
+        "opened": "used",
+        "stock": [{"asin": SAMPLE_ASIN, "checked": 486, "sealed": 445, "opened": 41}],
+    },
+    "incentives": [
+        {
+            "what": "a 15 USD gift card for a five-star review",
+            "asins": [SAMPLE_ASIN],
+            "count": 212,
+            "value": 3180,
+            "currency": "USD",
+            "period": "from 12 January to 13 July 2026",
+        }
+    ],
+    "evidence": [
+        {
+            "title": "BrandCo Distribution invoices, January to September 2026",
+            "kind": "invoice",
+            "date": dt.date(2026, 9, 12),
+            "asins": [SAMPLE_ASIN],
+            "supplier": "brandco",
+            "file": "brandco-invoices.pdf",
+        }
+    ],
 }
 
 
@@ -65,7 +148,7 @@ def sections_of(snippet: Snippet) -> tuple[str, ...]:
     if snippet.kind is Kind.ROOT_CAUSE:
         return ("root_causes",)
     if snippet.kind is Kind.LETTER:
-        return (str(snippet.meta.part),)
+        return (str(snippet.meta.section or snippet.meta.part),)
     if snippet.kind is Kind.MEASURE:
         uses = (("corrective", "corrective_actions"), ("preventive", "preventive_measures"))
         return tuple(section for use, section in uses if snippet.meta.serves(use))

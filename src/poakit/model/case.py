@@ -133,12 +133,27 @@ class MetricFigures(Model):
     total: int | None = Field(None, gt=0, description="All orders in the window.")
     window_days: int | None = Field(None, gt=0, description="The window in days, e.g. 60.")
 
+    @model_validator(mode="after")
+    def _defective_within_total(self) -> MetricFigures:
+        if self.defective is not None and self.total is not None and self.defective > self.total:
+            raise ValueError(
+                f"'defective' ({self.defective}) is more than 'total' ({self.total}), of which "
+                "it is a part"
+            )
+        return self
+
 
 class SinceFix(MetricFigures):
     """The same metric measured after the fix."""
 
     start: dt.date = Field(description="The first day of the period measured (YYYY-MM-DD).")
     end: dt.date = Field(description="The last day of the period measured (YYYY-MM-DD).")
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> SinceFix:
+        if self.start > self.end:
+            raise ValueError(f"'start' ({self.start}) is after 'end' ({self.end})")
+        return self
 
 
 class Metric(MetricFigures):
@@ -149,6 +164,167 @@ class Metric(MetricFigures):
     target: Text = Field(description="The target as the notice states it, e.g. under 4%.")
     since_fix: SinceFix | None = Field(
         None, title="Since the fix", description="The rate measured since the fix."
+    )
+
+
+# -- the facts a reason requires (see each reason's `requirements` in snippets/reasons/) -----
+
+
+class SupplierRole(StrEnum):
+    """Where a supplier stands in the brand's supply chain."""
+
+    BRAND_OWNER = "brand-owner"
+    MANUFACTURER = "manufacturer"
+    AUTHORISED_DISTRIBUTOR = "authorised-distributor"
+    WHOLESALER = "wholesaler"  # trades the brand without the brand owner's authorisation
+    RETAILER = "retailer"
+    UNVERIFIED = "unverified"  # a source whose legitimacy could not be established
+
+
+class Supplier(Model):
+    """A supplier of the goods under review, with the contact details Amazon asks for."""
+
+    id: Slug = Field(description="A short id, used by units, evidence and fulfilment entries.")
+    name: Text = Field(description="The supplier's legal name, as on its invoices.")
+    role: SupplierRole | None = Field(
+        None,
+        title="Role",
+        description="brand-owner, manufacturer, authorised-distributor, wholesaler, retailer, "
+        "or unverified (a source whose legitimacy could not be established).",
+    )
+    address: Text | None = Field(None, description="Street address, town, postcode, country.")
+    phone: Text | None = Field(None, description="A phone number Amazon can call.")
+    website: Text | None = Field(None, description="The supplier's website.")
+    email: Text | None = Field(None, description="A contact e-mail address.")
+
+
+class Units(Model):
+    """What became of the units of one ASIN (from one supplier) in the evidence window."""
+
+    asin: Asin = Field(description="The ASIN these units are of.")
+    supplier: Slug | None = Field(
+        None, description="The id of the supplier (under suppliers) the units came from."
+    )
+    bought: int = Field(ge=0, description="Units bought in the evidence window.")
+    invoiced: int | None = Field(
+        None,
+        ge=0,
+        description="Units on the invoices you attach, where fewer than bought (default: bought).",
+    )
+    sold: int = Field(ge=0, description="Units sold in the evidence window.")
+    removed: int = Field(
+        0, ge=0, description="Units removed, returned to the supplier or destroyed."
+    )
+    on_hand: int = Field(0, ge=0, description="Units in stock now, in your warehouse and Amazon's.")
+
+    @property
+    def units_invoiced(self) -> int:
+        return self.bought if self.invoiced is None else self.invoiced
+
+
+class IpRoute(StrEnum):
+    """How an intellectual property complaint is answered."""
+
+    RETRACTION = "retraction"  # the rights owner withdraws the complaint, writing to Amazon
+    AUTHORISATION = "authorisation"  # a letter of authorisation or licence from the rights owner
+    NOT_USED = "not-used"  # the listing does not (or no longer) use the protected element
+
+
+class IpAnswer(Model):
+    """How one intellectual property complaint is answered: the right, its owner, the route."""
+
+    issues: list[Slug] = Field(min_length=1, description="Ids of the notice issues it answers.")
+    right: Text = Field(
+        description="The trademark, work or patent as the notice names it, e.g. NORTHVALE."
+    )
+    owner: Text = Field(description="The rights owner, as the notice names it.")
+    owner_email: Text | None = Field(
+        None, description="The rights owner's e-mail address, as the notice gives it."
+    )
+    route: IpRoute = Field(
+        description="retraction (the rights owner withdraws the complaint, writing to Amazon), "
+        "authorisation (a letter of authorisation or licence), or not-used (the listing does "
+        "not use the protected element)."
+    )
+    asked: dt.date | None = Field(
+        None, description="retraction: the day you asked the rights owner to retract."
+    )
+    change: Text | None = Field(
+        None, description="not-used: what was removed or changed, and where, e.g. the title."
+    )
+
+
+class ShipsFrom(StrEnum):
+    OWN_STOCK = "own-stock"
+    SUPPLIER = "supplier"
+
+
+class Fulfilment(Model):
+    """How seller-fulfilled orders are filled now (what the drop shipping policy asks)."""
+
+    ships_from: ShipsFrom = Field(
+        description="own-stock (we pack our own stock) or supplier (a supplier ships for us "
+        "under a drop shipping agreement)."
+    )
+    supplier: Slug | None = Field(
+        None, description="supplier: the id (under suppliers) of the supplier that ships."
+    )
+    agreement: dt.date | None = Field(
+        None, description="supplier: the date the drop shipping agreement was signed."
+    )
+    seller_of_record: bool = Field(
+        description="Whether we alone are named as the seller on every packing slip, invoice "
+        "and package."
+    )
+    returns: Text | None = Field(
+        None, description="Who receives and processes returns, and where, e.g. our warehouse."
+    )
+    stock_out: Text | None = Field(
+        None, description="What happens to an offer when our stock runs out."
+    )
+
+
+class OpenedUnits(StrEnum):
+    """What happens to a unit that was opened: it is never sold as New again."""
+
+    USED = "used"  # relisted in a Used condition, with a condition note
+    RETURNED = "returned"  # returned to the supplier
+    DISPOSED = "disposed"
+    REFURBISHED = "refurbished"  # sent for professional refurbishment
+
+
+class GradedStock(Model):
+    asin: Asin = Field(description="The ASIN graded.")
+    checked: int = Field(ge=0, description="Units checked.")
+    sealed: int = Field(ge=0, description="Units found sealed and unused: they stay New.")
+    opened: int = Field(ge=0, description="Units found opened, used or damaged.")
+
+
+class Grading(Model):
+    """How stock is graded before it is sold as New, and what became of opened units."""
+
+    rule: Text = Field(
+        description="How a unit is graded, e.g. a unit is New only with its factory seal intact."
+    )
+    opened: OpenedUnits = Field(
+        description="What happens to a unit that was opened: used, returned, disposed or "
+        "refurbished."
+    )
+    stock: list[GradedStock] = Field(
+        default_factory=list, description="The stock graded, per ASIN."
+    )
+
+
+class Incentive(Model):
+    """Something of value given in exchange for reviews: what, for which ASINs, how much."""
+
+    what: Text = Field(description="The incentive, e.g. a 15 USD gift card for a five-star review.")
+    asins: list[Asin] = Field(min_length=1, description="The ASINs it was offered with.")
+    count: int = Field(ge=0, description="How many buyers or orders received it.")
+    value: float = Field(ge=0, description="Its total value, e.g. 3180.")
+    currency: Text = Field("USD", description="The currency of the value, e.g. USD.")
+    period: Text | None = Field(
+        None, description="When it was offered, e.g. from 12 January to 13 July 2026."
     )
 
 
@@ -175,6 +351,11 @@ class _Written(Model):
 
 class RootCause(_Written):
     id: Slug = Field(description="A short id, used by the measures that answer it.")
+    title: Text | None = Field(
+        None,
+        description="What went wrong, in a few words, shown before the text (default: the "
+        "snippet's title).",
+    )
     issues: list[Slug] = Field(min_length=1, description="Ids of the notice issues it explains.")
 
 
@@ -197,6 +378,9 @@ class Evidence(Model):
     orders: list[OrderId] = Field(default_factory=list, description="Orders it covers.")
     complaints: list[ComplaintId] = Field(default_factory=list, description="Complaints it covers.")
     file: Text | None = Field(None, description="The file name to attach, e.g. invoices.pdf.")
+    supplier: Slug | None = Field(
+        None, description="The id (under suppliers) of the supplier that issued it."
+    )
 
 
 class RequestPoint(Model):
@@ -267,8 +451,15 @@ SUBMISSIONS = frozenset({Event.SUBMITTED, Event.RESUBMITTED})
 
 
 class LetterParts(Model):
-    opening: Slug = Field("opening", description="A snippet id in snippets/letter/.")
-    closing: Slug = Field("closing", description="A snippet id in snippets/letter/.")
+    opening: Slug | None = Field(
+        None,
+        description="A snippet id in snippets/letter/ (default: the opening that fits the "
+        "notice's action).",
+    )
+    closing: Slug | None = Field(
+        None,
+        description="A snippet id in snippets/letter/ (default: the closing that fits the case).",
+    )
     request: Slug = Field(
         "reply-request",
         description="A snippet id in snippets/letter/: the words before the answers to "
@@ -297,6 +488,31 @@ class Case(Model):
     metrics: list[Metric] = Field(
         default_factory=list,
         description="Performance metrics the notice states: name, rate, target, window, counts.",
+    )
+    suppliers: list[Supplier] = Field(
+        default_factory=list,
+        description="The suppliers of the goods under review, with their contact details.",
+    )
+    units: list[Units] = Field(
+        default_factory=list,
+        description="Per ASIN (and supplier): units bought, sold, removed and on hand in the "
+        "evidence window.",
+    )
+    ip: list[IpAnswer] = Field(
+        default_factory=list,
+        description="How each intellectual property complaint is answered: the right, its "
+        "owner and the route.",
+    )
+    fulfilment: Fulfilment | None = Field(
+        None, description="How seller-fulfilled orders are filled now (drop shipping)."
+    )
+    grading: Grading | None = Field(
+        None, description="How stock is graded before it is sold as New (condition complaints)."
+    )
+    incentives: list[Incentive] = Field(
+        default_factory=list,
+        description="What was given in exchange for reviews: what, for which ASINs, how many, "
+        "how much.",
     )
     investigation: list[InvestigationStep] = Field(
         default_factory=list, description="What was reviewed and what it showed."

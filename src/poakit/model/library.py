@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import Finding, Position
 from .document import Document
@@ -37,7 +37,26 @@ FOLDERS: dict[Kind, str] = {
 
 #: Names every snippet body may use without declaring them (see "How to write a snippet").
 STANDARD_VARIABLES = frozenset(
-    {"seller", "notice", "issues", "asins", "orders", "complaints", "done", "since", "owner"}
+    {
+        "seller",
+        "notice",
+        "issues",
+        "asins",
+        "orders",
+        "complaints",
+        "done",
+        "since",
+        "owner",
+        # the case's facts, for the entry's issues (see "How to write a snippet")
+        "metrics",
+        "suppliers",
+        "accounting",
+        "ip",
+        "fulfilment",
+        "grading",
+        "incentives",
+        "evidence",
+    }
 )
 
 
@@ -62,6 +81,57 @@ class Metric(_Meta):
     name: str
     target: str
     window: str | None = None
+    counts: str = "orders"  # what the rate counts: orders, units, packages
+    #: what a defective one is, after "26 of 1,240 orders": "with a defect", "delivered late"
+    defect: str = "with a defect"
+
+    @property
+    def higher_is_better(self) -> bool:
+        """A rate of what went right (Valid Tracking, On-Time Delivery): its defective ones
+        are the rest, so the rate is 100% less their share."""
+        return self.target.strip().lower().startswith("at least")
+
+
+#: The checks a requirement can ask for; `review.requirements` holds one function per check.
+Check = Literal[
+    "metric",
+    "since-fix",
+    "suppliers",
+    "evidence",
+    "units",
+    "ip-route",
+    "ip-type",
+    "fulfilment",
+    "grading",
+    "incentives",
+    "statement",
+]
+CHECKS: tuple[str, ...] = get_args(Check)
+
+
+class StatementExamples(_Meta):
+    flag: list[str] = Field(default_factory=list)
+    pass_: list[str] = Field(default_factory=list, alias="pass")
+
+
+class Requirement(_Meta):
+    """What a letter for this reason must state and what must back it: one check, its source."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    check: Check
+    level: Literal["error", "warning"] = "error"
+    states: str = Field(min_length=1)  # what the letter must state
+    backed_by: str | None = None  # the evidence that must back it
+    source: str = Field(min_length=1)  # where the requirement comes from
+    # check: evidence
+    kinds: list[str] = Field(default_factory=list)  # document kinds that answer it
+    rejected_kinds: list[str] = Field(default_factory=list)  # kinds that never count
+    per_asin: bool = False  # a document for every ASIN of the issue
+    in_window: bool = False  # dated inside the notice's evidence window
+    max_age_days: int | None = Field(None, gt=0)  # dated at most this long before the notice
+    # check: statement
+    patterns: list[str] = Field(default_factory=list)  # the letter must match one of them
+    examples: StatementExamples = Field(default_factory=StatementExamples)
 
 
 class Policy(_Meta):
@@ -80,6 +150,7 @@ class ReasonMeta(SnippetMeta):
     root_causes: list[str] = Field(default_factory=list)
     measures: list[str] = Field(default_factory=list)
     document_only: bool = False
+    requirements: list[Requirement] = Field(default_factory=list)
     requires_evidence: bool = False  # every ASIN under review needs a supporting document
     accepted_files: list[str] | None = None  # file types, where the notices name their own
 
@@ -97,9 +168,42 @@ class MeasureMeta(SnippetMeta):
         return self.kind in (use, "both")
 
 
+#: What a letter part can depend on, each a fact of the case (see `letter.assemble`).
+Condition = Literal[
+    "account",  # the notice acts on the account (deactivated, suspended, funds held)
+    "listing",  # it acts on listings or a category
+    "warning",  # it is a warning
+    "asins",  # the notice names ASINs
+    "metrics",  # the case states performance metrics
+    "since-fix",  # ... and a metric's rate since the fix
+    "suppliers",
+    "units",
+    "ip",
+    "fulfilment",
+    "grading",
+    "incentives",
+    "evidence",
+]
+
+
 class LetterMeta(SnippetMeta):
-    # request, changes: the words before a reply's answers, or before what is new
-    part: Literal["opening", "closing", "request", "changes"]
+    # request, changes: the words before a reply's answers, or before what is new;
+    # lead: a paragraph of facts from the case that opens a section
+    part: Literal["opening", "closing", "request", "changes", "lead"]
+    #: a lead opens this section with facts from the case
+    section: (
+        Literal["root_causes", "corrective_actions", "preventive_measures", "evidence"] | None
+    ) = None
+    #: the facts it needs; an opening or closing is chosen by them when a case names none
+    when: list[Condition] = Field(default_factory=list)
+    #: where a lead stands among the leads of its section (lowest first, then by id)
+    order: int = 0
+
+    @model_validator(mode="after")
+    def _lead_has_a_section(self) -> LetterMeta:
+        if (self.part == "lead") != (self.section is not None):
+            raise ValueError("'section' goes with part 'lead', and a lead needs one")
+        return self
 
 
 META_MODELS: dict[Kind, type[SnippetMeta]] = {
@@ -211,6 +315,16 @@ class Library:
         snippet = self.reasons.get(reason)
         metric = snippet.meta.metric if snippet else None
         return str(metric.name) if metric else reason
+
+    def metric_names(self, reason: str) -> set[str]:
+        """Every English name any store gives the metric of `reason`, and the reason's own."""
+        names = {
+            name for store in self.notices.stores.values() for name in store.metrics.get(reason, ())
+        }
+        snippet = self.reasons.get(reason)
+        if snippet is not None and snippet.meta.metric is not None:
+            names.add(str(snippet.meta.metric.name))
+        return names
 
     def signals(self) -> dict[str, list[str]]:
         return {rid: list(s.meta.signals) for rid, s in self.reasons.items()}

@@ -18,6 +18,8 @@ from ..letter.letter import Letter
 from ..model.case import Case, CaseFile
 from ..model.library import Library
 from ..model.versions import SentVersion
+from ..review.boilerplate import Sentence, boilerplate, letter_sentences
+from ..review.requirements import library_findings as requirement_problems
 from ..review.review import review
 from ..review.tone import example_findings
 from ..source.case import load_case
@@ -48,6 +50,8 @@ class CaseResult:
     # The letters the case sent, as `poa sent` recorded them (cases/<slug>/sent/), when it
     # was just checked; a result read back from the cache has the page made with them.
     versions: tuple[SentVersion, ...] = field(default=(), repr=False, compare=False)
+    #: the letter's sentences, for the boilerplate check over all cases (`across_cases`)
+    sentences: tuple[Sentence, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def case(self) -> Case | None:
@@ -68,10 +72,14 @@ class Project:
     library: Library
     cases: tuple[CaseResult, ...]
     library_key: str = ""  # the library's content digest, where a loader computed it
+    #: what only all the cases together show (boilerplate): reported by `poa check` and the
+    #: build, not on a case's page, which is made when that case alone is checked
+    across: tuple[Finding, ...] = ()
 
     @property
     def findings(self) -> list[Finding]:
         everything = [*self.library.findings, *(f for c in self.cases for f in c.findings)]
+        everything += self.across
         # a snippet's own wording is reported once, however many cases use it
         unique = {str(f): f for f in everything}
         return sorted(unique.values(), key=lambda f: (f.position, f.rule))
@@ -82,10 +90,11 @@ class Project:
 
 def load_library(folder: Path, display: str = SNIPPETS_DIR) -> Library:
     """The snippet library, with every problem found in `library.findings`: what its files
-    hold (`source.library`), templates that do not compile, tone rules that break their own
-    examples."""
+    hold (`source.library`), templates that do not compile, tone rules and requirements that
+    break their own examples."""
     library = read_library(folder, display)
     library.findings.extend(example_findings(library.tone_rules))
+    library.findings.extend(requirement_problems(library))
     library.findings.extend(syntax_findings(library))
     return library
 
@@ -109,8 +118,36 @@ def check_case(path: Path, library: Library, display: str, root: Path | None = N
         return CaseResult(slug, path, display, file, (*exc.findings, *damaged), versions=versions)
     findings = (*review(letter, library, versions=versions), *damaged)
     return CaseResult(
-        slug, path, display, file, findings, assembled=True, letter=letter, versions=versions
+        slug,
+        path,
+        display,
+        file,
+        findings,
+        assembled=True,
+        letter=letter,
+        versions=versions,
+        sentences=letter_sentences(letter),
     )
+
+
+def across_cases(cases: Sequence[CaseResult]) -> tuple[Finding, ...]:
+    """What only all the cases together show: every sentence that most letters share.
+
+    Only finished letters count: one with errors (an untouched skeleton, a letter half
+    written) is not yet the library's wording. A public case is compared with the public cases
+    only, so that nothing of a private case (not even how many there are) reaches a published
+    page; a private one with all cases. A case may silence it (`silence: [{rule:
+    boilerplate, reason: ...}]`)."""
+    finished = [c for c in cases if c.assembled and not c.errors]
+    public = {c.slug: c.sentences for c in finished if c.public}
+    every = {c.slug: c.sentences for c in finished}
+    found = {"public": boilerplate(public), "all": boilerplate(every)}
+    out: list[Finding] = []
+    for case in finished:
+        quiet = {s.rule for s in case.case.silence} if case.case else set()
+        extra = found["public" if case.public else "all"].get(case.slug, [])
+        out += [f for f in extra if f.rule not in quiet]
+    return tuple(sorted(out, key=lambda f: (f.position, f.rule)))
 
 
 def load_project(
@@ -122,7 +159,7 @@ def load_project(
     library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
     chosen = case_paths(root) if paths is None else list(paths)
     cases = tuple(check_case(p, library, display_path(p, base), root) for p in chosen)
-    return Project(root, library, cases)
+    return Project(root, library, cases, across=across_cases(cases))
 
 
 def _unreadable(path: Path, display: str, root: Path | None) -> Finding | None:

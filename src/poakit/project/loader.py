@@ -29,12 +29,13 @@ from ..errors import Finding
 from ..model.case import Case, CaseFile
 from ..model.document import Document
 from ..model.library import Library
+from ..review.boilerplate import Sentence
 from ..review.review import today as review_date
 from ..source.layout import CACHE_DIR, SNIPPETS_DIR, case_paths, display_path, slug_of
 from ..source.records import sent_folder
 from ..source.yaml import MAX_BYTES
 from .cache import Cache, digest, folder_fingerprint
-from .load import CaseResult, Project, check_case, leaves, load_library
+from .load import CaseResult, Project, across_cases, check_case, leaves, load_library
 from .memo import Memo
 from .packet import attachment_check
 from .parallel import on_every_core
@@ -44,7 +45,7 @@ from .settings import switch
 #: ("page.md", "txt", "docx"), kept with the case in the cache.
 Prepare = Callable[[CaseResult, Library], dict[str, bytes]]
 
-_RECORD = 1  # the layout of a pickled Record; bump when it changes
+_RECORD = 2  # the layout of a pickled Record; bump when it changes
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Record:
     assembled: bool
     checked_on: dt.date
     files: dict[str, str] = field(default_factory=dict)  # name -> blob digest
+    sentences: tuple[Sentence, ...] = ()  # for the boilerplate check over all cases
 
     def valid_on(self, today: dt.date) -> bool:
         """Whether checking again on `today` would find the same: the review compares only
@@ -127,7 +129,7 @@ class Loader:
         for path, result in zip(keys, cases, strict=True):
             self.memo.keep(keys[path], result)
         self.memo.sweep()
-        self._latest = Project(self.root, library, cases, library_key)
+        self._latest = Project(self.root, library, cases, library_key, across=across_cases(cases))
         return self._latest
 
     def _current_library(self) -> tuple[Library, str]:
@@ -208,6 +210,7 @@ class _Work:
             record.assembled,
             files=files,
             key=key,
+            sentences=record.sentences,
         )
 
     def fresh(self, path: Path) -> CaseResult:
@@ -227,7 +230,14 @@ class _Work:
                 kept = self.cache.blob(data, _extension(name))
                 if kept is not None:
                     files[name], blobs[name] = kept, kept.name.split(".")[0]
-            record = Record(result.case, result.findings, result.assembled, self.today, blobs)
+            record = Record(
+                result.case,
+                result.findings,
+                result.assembled,
+                self.today,
+                blobs,
+                result.sentences,
+            )
             if len(blobs) == len(made):
                 self.cache.put(key, record.to_bytes())
         slim_file = result.file
@@ -290,7 +300,8 @@ def check_project(
     else:
         library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
         check = partial(_findings_only, library, root, base)
-        project = Project(root, library, tuple(on_every_core(check, list(paths))))
+        cases = tuple(on_every_core(check, list(paths)))
+        project = Project(root, library, cases, across=across_cases(cases))
     return _with_evidence_folders(project, base)
 
 

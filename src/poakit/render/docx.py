@@ -265,10 +265,14 @@ class _Writer:
 
 
 def _add_section(writer: _Writer, letter: Letter, section: Section) -> None:
-    if not section.items:
+    if not section.everything:
         return
     if section.title:
         writer.paragraph("Heading 1", (Run(section.title),))
+    for item in section.lead:
+        _add_blocks(writer, text_blocks(item.text), level=0)
+    if not section.items:
+        return
     if section.key == "evidence":
         writer.table([TABLE_HEADER, *(evidence_cells(item) for item in section.items)])
         return
@@ -277,7 +281,7 @@ def _add_section(writer: _Writer, letter: Letter, section: Section) -> None:
         return
     for item in section.items:
         if section.key == "root_causes":
-            lead = (Run(f"{item.label}. ", bold=True),) if item.label else ()
+            lead = (Run(f"{visible(item.label)}. ", bold=True),) if item.label else ()
             _add_item(writer, item, "number", lead=lead)
         elif section.key in ("corrective_actions", "preventive_measures"):
             note = letter.answer_note(item)

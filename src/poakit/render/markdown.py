@@ -18,11 +18,12 @@ def letter_markdown(letter: Letter, level: int = 2) -> str:
 
 def section_blocks(letter: Letter, section: Section, level: int = 2) -> list[str]:
     """A section as Markdown blocks: its heading (if titled) and its body."""
-    if not section.items:
+    if not section.everything:
         return []
-    body = _BODIES.get(section.key, _paragraphs)(letter, section)
+    lead = [item.text.markdown() for item in section.lead]
+    body = _BODIES.get(section.key, _paragraphs)(letter, section) if section.items else ""
     heading = f"{'#' * level} {section.title}" if section.title else ""
-    return [heading, body]
+    return [heading, *lead, body]
 
 
 def signature_markdown(letter: Letter) -> str:

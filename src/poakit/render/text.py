@@ -34,20 +34,24 @@ def letter_text(letter: Letter, width: int = 0) -> str:
 
 def section_text(letter: Letter, section: Section) -> list[str]:
     """A section as plain-text blocks: its title line (if any) and its body."""
-    if not section.items:
+    if not section.everything:
         return []
     if section.key not in _BODIES:
-        return [item.text.plain() for item in section.items]
+        return [item.text.plain() for item in section.everything]
     title = [section.title] if section.title else []
     return [*title, section_body(letter, section)]
 
 
 def section_body(letter: Letter, section: Section, width: int = 0) -> str:
-    """What goes into the form's field for `section`: its items, without the title."""
+    """What goes into the form's field for `section`: its lead paragraphs and its items,
+    without the title."""
     body = _BODIES.get(section.key)
     if body is None:
-        return wrap("\n\n".join(item.text.plain() for item in section.items), width)
-    return wrap("\n".join(body(letter, n, item) for n, item in enumerate(section.items, 1)), width)
+        return wrap("\n\n".join(item.text.plain() for item in section.everything), width)
+    blocks = [item.text.plain() for item in section.lead]
+    if section.items:
+        blocks.append("\n".join(body(letter, n, item) for n, item in enumerate(section.items, 1)))
+    return wrap("\n\n".join(blocks), width)
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,8 @@ def _wrap_line(line: str, width: int) -> Iterator[str]:
 
 
 def _root_cause(letter: Letter, number: int, item: Item) -> str:
-    text = f"{item.label}. {item.text.plain()}" if item.label else item.text.plain()
+    # the label may be case data (a root cause's `title`): shown as typed, like every value
+    text = f"{visible(item.label)}. {item.text.plain()}" if item.label else item.text.plain()
     return _hanging(f"{number}. ", text)
 
 

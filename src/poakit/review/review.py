@@ -16,12 +16,31 @@ from ..errors import Finding, Position, did_you_mean, error
 from ..letter.letter import Item, Letter
 from ..model.library import Library
 from ..model.versions import SentVersion
-from . import attachments, followup
+from . import attachments, figures, fit, followup, prose, requirements
 from .structure import CHECKS, RULES, Review
 from .tone import ToneMatch, apply_limits, scanner
 
+#: Every check of a letter, in the order they run (followup's run with the versions sent).
+ALL_CHECKS = (
+    *CHECKS,
+    requirements.requirement_findings,
+    fit.opening_scope,
+    fit.closing_fit,
+    fit.root_cause_titles,
+    figures.figure_findings,
+    prose.prose_findings,
+)
 #: Every check's rule id (the tone rules' ids come from the library), for `silence:`.
-CHECK_RULES: dict[str, str] = {**RULES, **followup.RULES, **attachments.RULES}
+CHECK_RULES: dict[str, str] = {
+    **RULES,
+    **followup.RULES,
+    **attachments.RULES,
+    **requirements.RULES,
+    **fit.RULES,
+    **figures.RULES,
+    **prose.RULES,
+    "boilerplate": "a sentence found in most letters of the library (checked over all cases)",
+}
 
 
 def today() -> dt.date:
@@ -40,17 +59,37 @@ def review(
     """Run every check on `letter` (and on the `versions` of it the case sent); findings
     sorted by position."""
     context = Review(letter, library, on or today())
-    findings = [f for check in CHECKS for f in check(context)]
+    findings = [f for check in ALL_CHECKS for f in check(context)]
     findings += followup.followup_findings(letter, versions)
     findings += tone_findings(letter, library)
     findings = list(_silenced(findings, letter, library))
     return sorted(findings, key=lambda f: (f.position, f.rule))
 
 
+#: The checks of a letter's words alone: what can be read in a letter as it was sent.
+WORDING_CHECKS = (
+    requirements.wording_findings,
+    fit.opening_scope,
+    fit.closing_fit,
+    fit.root_cause_titles,
+    figures.figure_findings,
+    prose.prose_findings,
+)
+
+
+def review_sent(letter: Letter, library: Library) -> list[Finding]:
+    """The checks of words on a letter read back from the text that was sent
+    (`letter.readback.read_back`): its items point at lines of that text."""
+    context = Review(letter, library, today())
+    findings = [f for check in WORDING_CHECKS for f in check(context)]
+    findings += tone_findings(letter, library)
+    return sorted(_silenced(findings, letter, library), key=lambda f: (f.position, f.rule))
+
+
 def tone_findings(letter: Letter, library: Library) -> list[Finding]:
     located: list[tuple[ToneMatch, Item, bool]] = []
     for section in letter.sections:
-        for item in section.items:
+        for item in section.everything:
             text, values = item.text.plain_with_spans()
             for match in scanner(library.tone_rules).scan(text, section.key):
                 from_case = item.snippet is None or any(

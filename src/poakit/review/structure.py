@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePosixPath
 
 from ..errors import Finding, Position, error, warning
@@ -52,6 +53,15 @@ class Review:
     @property
     def case(self) -> Case:
         return self.letter.case
+
+    @cached_property
+    def text(self) -> str:
+        """All the words of the letter, root-cause labels included, as plain text."""
+        return "\n".join(
+            (f"{item.label}. " if item.label else "") + item.text.plain()
+            for section in self.letter.sections
+            for item in section.everything
+        )
 
 
 Check = Callable[[Review], Iterator[Finding]]
@@ -96,7 +106,7 @@ def ids_covered(review: Review) -> Iterator[Finding]:
     text = "\n".join(
         item.text.plain() + " " + (item.label or "")
         for section in review.letter.sections
-        for item in section.items
+        for item in section.everything
     )
     documented = {
         x for doc in review.case.evidence for x in (*doc.asins, *doc.orders, *doc.complaints)
@@ -209,6 +219,8 @@ def evidence_per_asin(review: Review) -> Iterator[Finding]:
         reason = review.library.reasons.get(issue.reason)
         if reason is None or not reason.meta.requires_evidence:
             continue
+        if any(r.check == "evidence" and r.per_asin for r in reason.meta.requirements):
+            continue  # the reason names the kind of document; `review.requirements` checks it
         for i, asin in enumerate(issue.asins):
             if asin not in documented:
                 yield error(

@@ -83,6 +83,7 @@ def reason_page(
             " for; the checklists below say how to prepare it."
         )
     blocks += [table(("", ""), _reason_facts(reason)), reason.body.strip()]
+    blocks += requirements_block(reason)
     blocks += _list_block("Investigation checklist", meta.investigation, checklist=True)
     blocks += _list_block("Evidence to gather", meta.evidence, checklist=True)
     blocks += _root_cause_block(library, meta.root_causes)
@@ -114,6 +115,46 @@ def _reason_facts(reason: Snippet) -> list[tuple[str, str]]:
     if meta.signals:
         facts.append(("Signals in the notice", ", ".join(f"“{s}”" for s in meta.signals)))
     return facts
+
+
+#: What each requirement check reads in the case, for the reason pages.
+CHECK_FIELDS = {
+    "metric": "`metrics`",
+    "since-fix": "`metrics[].since_fix`",
+    "suppliers": "`suppliers`, and `supplier` on each invoice",
+    "evidence": "`evidence`",
+    "units": "`units`",
+    "ip-route": "`ip`",
+    "ip-type": "the letter's words",
+    "fulfilment": "`fulfilment`",
+    "grading": "`grading`",
+    "incentives": "`incentives`",
+    "statement": "the letter's words",
+}
+
+
+def requirements_block(reason: Snippet) -> list[str]:
+    """What the letter must state for this reason, what must back it, where the case holds
+    it, and the source of each requirement: what `poa check` holds every letter to."""
+    requirements = reason.meta.requirements
+    if not requirements:
+        return []
+    rows = [
+        (
+            req.states + (" *(a warning)*" if req.level == "warning" else ""),
+            req.backed_by or "",
+            CHECK_FIELDS.get(req.check, req.check),
+        )
+        for req in requirements
+    ]
+    sources = "\n".join(f"- **{req.id}**: {req.source}" for req in requirements)
+    return [
+        "## What the letter must state",
+        "`poa check` holds every letter for this reason to these requirements; the case holds "
+        "the facts once, and the letter states them from there.",
+        table(("The letter states", "Backed by", "In the case"), rows),
+        "Sources:\n\n" + sources,
+    ]
 
 
 def _root_cause_block(library: Library, ids: Sequence[str]) -> list[str]:

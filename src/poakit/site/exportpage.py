@@ -66,7 +66,7 @@ def letter_markdown_with_buttons(letter: Letter, level: int) -> str:
 
 
 def _titled(letter: Letter) -> list[Section]:
-    return [s for s in letter.sections if s.title and s.items]
+    return [s for s in letter.sections if s.title and s.everything]
 
 
 def _export_bar(slug: str) -> str:

@@ -22,6 +22,7 @@ from .catalogue import (
     measures_table,
     metrics_table,
     reasons_table,
+    requirements_block,
     root_causes_table,
     sample_block,
 )
@@ -44,6 +45,7 @@ MACROS = (
     "metric_table",
     "store_table",
     "language_table",
+    "requirement_lists",
 )
 
 
@@ -154,3 +156,15 @@ class GuideData:
     def language_table(self) -> str:
         """The languages the notice reader reads, with examples of what it recognises."""
         return languages_table(self.project.library)
+
+    def requirement_lists(self) -> str:
+        """Per reason, what the letter must state, what must back it, and the sources."""
+        blocks = []
+        for reason in sorted(self.project.library.reasons.values(), key=lambda r: r.meta.title):
+            parts = requirements_block(reason)[2:]  # the table and the sources
+            if parts:
+                link = f"[{reason.meta.title}](../reasons/{reason.id}.md)"
+                body = "\n\n".join([link, *parts])
+                indented = "\n".join(f"    {line}" if line else "" for line in body.splitlines())
+                blocks.append(f'??? note "{reason.meta.title}"\n{indented}')
+        return "\n\n".join(blocks)

@@ -129,6 +129,8 @@ _PATTERN_WORDS: dict[str, tuple[str, str | None]] = {
 def _bounds(ctx: dict[str, Any]) -> str:
     if "gt" in ctx:
         return f" greater than {ctx['gt']}"
+    if "ge" in ctx:
+        return f" of at least {ctx['ge']}"
     if "le" in ctx:
         return f" of at most {ctx['le']}"
     return ""

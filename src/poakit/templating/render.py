@@ -17,7 +17,14 @@ from jinja2.exceptions import SecurityError
 
 from ..errors import Finding, did_you_mean, error
 from ..model.library import FOLDERS, Kind, Library, Snippet
-from ..model.values import format_date, join_and
+from ..model.values import (
+    format_date,
+    format_date_range,
+    format_money,
+    format_number,
+    format_percent,
+    join_and,
+)
 from .richtext import RichText
 from .sandbox import DEFAULT_BUDGET, Budget, OverBudget, check_output, spend
 from .sandbox import environment as sandbox_environment
@@ -170,7 +177,14 @@ def _environment(library: Library) -> jinja2.Environment:
             return None
         return snippet.body, snippet.path, lambda: True
 
-    filters: dict[str, Callable[..., Any]] = {"date": format_date, "join_and": join_and}
+    filters: dict[str, Callable[..., Any]] = {
+        "date": format_date,
+        "date_range": format_date_range,
+        "join_and": join_and,
+        "number": format_number,
+        "percent": format_percent,
+        "money": format_money,
+    }
     return sandbox_environment(jinja2.FunctionLoader(load), filters)
 
 

@@ -1,0 +1,202 @@
+"""Prose checks for what a reader notices at once: a doubled word, a sentence said twice, an
+unbalanced bracket or quote, a leftover of a snippet's template.
+
+Doubled words come from proselint's `lexical_illusions` check rather than a pattern of our
+own. Measured before adopting it (proselint 0.16.0, every proselint check, over the nine
+shipped letters as exported and over the 150 snippet files, December 2026):
+
+- lexical_illusions: 1 hit in the letters, a true one ("the the registered trademark"); 3 in
+  the snippet files, where 1 is a real slip ("makes the seller the seller of record") and 2
+  are artefacts of reading Markdown and YAML as prose (a heading word that opens the next
+  paragraph, a YAML key repeated on the next line). In letter text, one paragraph at a time,
+  neither artefact can occur: no false positive.
+- every other check: 12 hits in the letters and 54 in the snippets, all false positives for
+  this text (straight quotes around template names, "2X8" inside an ASIN read as a
+  multiplication sign, "june" in a file name, "quarterly-" in a checklist), so none is used.
+
+A finding about words points at the case entry when the words came from the case, and at the
+snippet's line when they came from the library.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from proselint.checks.lexical_illusions import check as _lexical_illusion
+
+from ..errors import Finding, Level, Position
+from ..letter.letter import Item
+from .structure import Review
+from .tone import sentence_spans
+
+RULES: dict[str, str] = {
+    "doubled-word": "a word or phrase written twice in a row (proselint's lexical illusions)",
+    "repeated-sentence": "a sentence that appears twice in one letter",
+    "unbalanced": "an opening bracket or quote without its closing one, or the reverse",
+    "snippet-artefact": "a leftover of a template: a space before punctuation, doubled "
+    "punctuation, empty brackets, a sentence starting in lower case (template braces are the "
+    "unfilled-placeholder tone rule's)",
+}
+
+#: Abbreviations whose full stop does not end a sentence ("Sunridge Supply Co. and",
+#: "e.g., the"): no lower-case start and no doubled punctuation is reported after them.
+_ABBREVIATIONS = ("Inc", "Ltd", "Co", "Corp", "e.g", "i.e", "etc", "vs", "No")
+_NOT_AFTER = "".join(rf"(?<!\b{re.escape(word)}\.)" for word in _ABBREVIATIONS)
+_ARTEFACTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<=\w) +[,.;:!?](?!\w)"), "a space before punctuation"),
+    (
+        re.compile(r"(?<!\.)\.\.(?!\.)|,,|;;|::|,\.|;\.|,;|(?<=\.)" + _NOT_AFTER + r"(?<!\.\.\.),"),
+        "doubled punctuation",
+    ),
+    (re.compile(r"\(\s*\)|\[\s*\]"), "empty brackets"),
+    (
+        re.compile(r"(?<=[a-z0-9)][.!?])" + _NOT_AFTER + r" +[a-z]"),
+        "a sentence starting in lower case",
+    ),
+)
+_PAIRS = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong at `text[start:end]` of one paragraph."""
+
+    rule: str
+    start: int
+    end: int
+    message: str
+
+
+def problems(text: str) -> Iterator[Problem]:
+    """The prose problems of one paragraph (an item of the letter)."""
+    for result in _lexical_illusion.check_with_flags(text):
+        start, end = result.span
+        yield Problem("doubled-word", start, end, f'doubled words: "{text[start:end]}"')
+    for pattern, what in _ARTEFACTS:
+        for match in pattern.finditer(text):
+            yield Problem(
+                "snippet-artefact",
+                match.start(),
+                match.end(),
+                f"{what}: {_around(text, match.start(), match.end())}",
+            )
+    if text[:1].islower():
+        yield Problem(
+            "snippet-artefact", 0, 1, f"a sentence starting in lower case: {_around(text, 0, 1)}"
+        )
+    yield from _unbalanced(text)
+
+
+_BRACKETS = re.compile("[" + re.escape("".join(o + c for o, c in _PAIRS)) + '"]')
+
+
+def _unbalanced(text: str) -> Iterator[Problem]:
+    depth = {opening: 0 for opening, _ in _PAIRS}
+    last_open: dict[str, int] = {}
+    closers = {closing: opening for opening, closing in _PAIRS}
+    quotes: list[int] = []
+    for match in _BRACKETS.finditer(text):  # only the brackets: letters are long, these few
+        char, index = match.group(), match.start()
+        if char == '"':
+            quotes.append(index)
+        elif char in depth:
+            depth[char] += 1
+            last_open[char] = index
+        elif depth[closers[char]] == 0:
+            opening = closers[char]
+            yield Problem(
+                "unbalanced",
+                index,
+                index + 1,
+                f"'{char}' without '{opening}': {_around(text, index, index + 1)}",
+            )
+        else:
+            depth[closers[char]] -= 1
+    for opening, closing in _PAIRS:
+        if depth[opening] > 0:
+            at = last_open[opening]
+            yield Problem(
+                "unbalanced",
+                at,
+                at + 1,
+                f"'{opening}' without '{closing}': {_around(text, at, at + 1)}",
+            )
+    if len(quotes) % 2:
+        at = quotes[-1]
+        yield Problem(
+            "unbalanced",
+            at,
+            at + 1,
+            f"an odd number of quotation marks: {_around(text, at, at + 1)}",
+        )
+
+
+def _around(text: str, start: int, end: int, width: int = 25) -> str:
+    left, right = max(0, start - width), min(len(text), end + width)
+    snippet = " ".join(text[left:right].split())
+    return f'"{"..." if left else ""}{snippet}{"..." if right < len(text) else ""}"'
+
+
+def prose_findings(review: Review) -> Iterator[Finding]:
+    """Every prose problem of every paragraph, and every sentence said twice."""
+    for section in review.letter.sections:
+        for item in section.everything:
+            text, values = item.text.plain_with_spans()
+            for problem in problems(text):
+                yield Finding(
+                    where(item, text, values, problem.start, problem.end),
+                    Level.WARNING,
+                    problem.message,
+                    problem.rule,
+                    _FIXES[problem.rule],
+                )
+    yield from repeated_sentences(review)
+
+
+def where(item: Item, text: str, values: list[tuple[int, int]], start: int, end: int) -> Position:
+    """The case entry when `text[start:end]` touches a case value (or the item has no
+    snippet), else the line of the snippet that holds the words."""
+    if item.snippet is None or any(a < end and b > start for a, b in values):
+        return item.position
+    words = text[start:end].strip().splitlines()[0] if text[start:end].strip() else ""
+    for number, line in enumerate(item.snippet.body.splitlines(), start=1):
+        if words and words.lower() in line.lower():
+            return item.snippet.position(number)
+    return item.snippet.position()
+
+
+def repeated_sentences(review: Review) -> Iterator[Finding]:
+    seen: dict[str, Item] = {}
+    for section in review.letter.sections:
+        for item in section.everything:
+            text = item.text.plain()
+            for start, end in sentence_spans(text):
+                sentence = " ".join(text[start:end].split())
+                key = sentence.casefold().rstrip(".!? ")
+                if len(key.split()) < 5:
+                    continue
+                if key in seen:
+                    yield Finding(
+                        item.position,
+                        Level.WARNING,
+                        f'this sentence is already in the letter: "{_short(sentence)}"',
+                        "repeated-sentence",
+                        "say it once, where it belongs",
+                    )
+                else:
+                    seen[key] = item
+
+
+def _short(sentence: str, width: int = 90) -> str:
+    return sentence if len(sentence) <= width else sentence[: width - 3].rstrip() + "..."
+
+
+_FIXES = {
+    "doubled-word": "delete the repeated word; check the variable, which may repeat the "
+    "snippet's own word",
+    "snippet-artefact": "correct the snippet or the value: a variable left empty, or written to "
+    "start or end a sentence the snippet already starts or ends",
+    "unbalanced": "close what is opened, or open what is closed",
+}
