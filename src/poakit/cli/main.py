@@ -23,6 +23,7 @@ from ..project.loader import check_project
 from ..render import DEFAULT_WIDTH, FORMATS, render_letter
 from ..review.review import today
 from ..source.layout import CACHE_DIR, SNIPPETS_DIR, display_path, find_root, resolve_case
+from .github import annotation
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,7 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
         "PATH:LINE:COL: error|warning: MESSAGE [rule-id]. Exit 0: no errors; 1: errors found.",
     )
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="case files to check")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="output format (github: annotations for a GitHub Actions step)",
+    )
     check.add_argument(
         "--no-cache",
         action="store_true",
@@ -153,8 +159,9 @@ def run_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"findings": [f.to_json() for f in findings]}, indent=2))
     else:
+        line = annotation if args.format == "github" else str
         for finding in findings:
-            print(finding)
+            print(line(finding))
         print(_summary(findings, len(project.cases)), file=sys.stderr)
     return 1 if errors_in(findings) else 0
 
