@@ -122,3 +122,26 @@ def test_the_theme_templates_compile_once(tmp_path: Path) -> None:
     assert list(tmp_path.rglob("entries/*/*"))
     again = jinja2.Environment(bytecode_cache=BytecodeCache(Cache(tmp_path)), loader=loader)
     assert again.get_template("page.html").render(name="y") == "Hello y"
+
+
+@pytest.mark.parametrize("package", ["poakit", "jinja2", "markdown", "mkdocs-material"])
+def test_another_version_of_poakit_or_of_a_shaping_library_is_another_generation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package: str
+) -> None:
+    """A cache restored from a run with other versions is kept apart, never read."""
+    from importlib import metadata
+
+    from poakit.project import cache as cache_module
+
+    mine = Cache(tmp_path).folder
+    real = metadata.version
+    monkeypatch.setattr(
+        cache_module.metadata, "version", lambda name: "99.0" if name == package else real(name)
+    )
+    code_fingerprint.cache_clear()
+    try:
+        assert Cache(tmp_path).folder != mine
+    finally:
+        monkeypatch.undo()
+        code_fingerprint.cache_clear()
+    assert Cache(tmp_path).folder == mine
