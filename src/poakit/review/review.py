@@ -35,11 +35,12 @@ def review(letter: Letter, library: Library, on: dt.date | None = None) -> list[
 
 
 def tone_findings(letter: Letter, library: Library) -> list[Finding]:
+    scan = scanner(library.tone_rules).scan  # looked up once: its key hashes every rule
     located: list[tuple[ToneMatch, Item, bool]] = []
     for section in letter.sections:
         for item in section.items:
             text, values = item.text.plain_with_spans()
-            for match in scanner(library.tone_rules).scan(text, section.key):
+            for match in scan(text, section.key):
                 from_case = item.snippet is None or any(
                     a < match.end and b > match.start for a, b in values
                 )

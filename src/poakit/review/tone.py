@@ -83,14 +83,7 @@ class ToneScanner:
         """Matches of the rules that apply to `section`, in text order; `max` not applied."""
         if section not in SECTIONS:
             raise ValueError(f"unknown section {section!r}; expected one of {SECTIONS}")
-        lowered = text.lower()
-        chosen: dict[int, dict[re.Pattern[str], None]] = {}
-        for index, pattern in self._always:
-            chosen.setdefault(index, {})[pattern] = None
-        for word, users in self._by_word.items():
-            if word in lowered:
-                for index, pattern in users:
-                    chosen.setdefault(index, {})[pattern] = None
+        chosen = self._candidates(text)
         found: list[ToneMatch] = []
         spans: list[tuple[int, int]] = []
         for index in sorted(chosen):
@@ -101,6 +94,28 @@ class ToneScanner:
                 spans = spans or sentence_spans(text)
                 found.extend(_rule_matches(rule, patterns, text, spans))
         return sorted(found, key=lambda match: (match.start, match.end))
+
+    def first_match(self, text: str) -> re.Match[str] | None:
+        """The first match anywhere in `text` of the first pattern, in the rules' order, that
+        matches at all (what `next(m for p in patterns if (m := p.search(text)))` finds)."""
+        chosen = self._candidates(text)
+        for index in sorted(chosen):
+            for pattern in self.rules[index].patterns:
+                if pattern in chosen[index] and (match := pattern.search(text)):
+                    return match
+        return None
+
+    def _candidates(self, text: str) -> dict[int, dict[re.Pattern[str], None]]:
+        """The patterns, by rule, that can match in `text`: their words occur in it."""
+        lowered = text.lower()
+        chosen: dict[int, dict[re.Pattern[str], None]] = {}
+        for index, pattern in self._always:
+            chosen.setdefault(index, {})[pattern] = None
+        for word, users in self._by_word.items():
+            if word in lowered:
+                for index, pattern in users:
+                    chosen.setdefault(index, {})[pattern] = None
+        return chosen
 
 
 def _rule_matches(
