@@ -169,8 +169,10 @@ class _Work:
     def kept(self, path: Path) -> CaseResult | None:
         """The case as the cache kept it, with its files intact; None if anything is missing,
         damaged or from another day that could change the review."""
+        if self.cache is None:
+            return None
         key = self.key(path)
-        if key is None or self.cache is None:
+        if key is None:
             return None
         data = self.cache.get(key)
         record = None if data is None else Record.from_bytes(data)
