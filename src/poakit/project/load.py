@@ -22,7 +22,8 @@ from ..review.tone import example_findings
 from ..source.case import load_case
 from ..source.layout import SNIPPETS_DIR, case_paths, display_path, slug_of
 from ..source.library import read_library
-from ..templating.render import syntax_findings
+from ..templating.render import environment, syntax_findings
+from .cache import BytecodeCache, Cache
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,15 @@ class Project:
         return next((c for c in self.cases if c.slug == slug), None)
 
 
-def load_library(folder: Path, display: str = SNIPPETS_DIR) -> Library:
+def load_library(
+    folder: Path, display: str = SNIPPETS_DIR, *, cache: Cache | None = None
+) -> Library:
     """The snippet library, with every problem found in `library.findings`: what its files
     hold (`source.library`), templates that do not compile, tone rules that break their own
-    examples."""
+    examples. With a `cache`, the snippets' compiled templates are kept in it."""
     library = read_library(folder, display)
+    if cache is not None:
+        environment(library).bytecode_cache = BytecodeCache(cache, "snippet-sandbox")
     library.findings.extend(example_findings(library.tone_rules))
     library.findings.extend(syntax_findings(library))
     return library

@@ -104,10 +104,10 @@ class Loader:
     def load(self, *, cache_folder: Path | None = None, prepare: Prepare | None = None) -> Project:
         """Every case of the project; with `cache_folder`, read back from and kept in the
         cache; with `prepare`, each with the files a site makes of it."""
-        library, library_key = self._current_library()
         cache = Cache(cache_folder) if cache_folder is not None else None
         if cache is not None:
             cache.tidy()
+        library, library_key = self._current_library(cache)
         work = _Work(library, library_key, self.root, self.base, cache, prepare, review_date())
         keys = {
             path: ("result", path, _stamp(path), library_key, work.today, cache_folder, prepare)
@@ -125,11 +125,11 @@ class Loader:
         self._latest = Project(self.root, library, cases, library_key)
         return self._latest
 
-    def _current_library(self) -> tuple[Library, str]:
+    def _current_library(self, cache: Cache | None) -> tuple[Library, str]:
         folder = self.root / SNIPPETS_DIR
         stamps = tuple(sorted((str(p), _stamp(p)) for p in folder.rglob("*") if p.is_file()))
         if self._library is None or self._library[0] != stamps:
-            library = load_library(folder, display_path(folder, self.base))
+            library = load_library(folder, display_path(folder, self.base), cache=cache)
             self._library = (stamps, library, folder_fingerprint(folder))
         return self._library[1], self._library[2]
 
