@@ -101,16 +101,35 @@ class Loader:
         loaded); loaded now, without the cache, if nothing loaded it yet."""
         return self._latest or self.load()
 
-    def load(self, *, cache_folder: Path | None = None, prepare: Prepare | None = None) -> Project:
+    def load(
+        self,
+        *,
+        cache_folder: Path | None = None,
+        prepare: Prepare | None = None,
+        findings_only: bool = False,
+    ) -> Project:
         """Every case of the project; with `cache_folder`, read back from and kept in the
-        cache; with `prepare`, each with the files a site makes of it."""
+        cache; with `prepare`, each with the files a site makes of it. `findings_only`: the
+        cases a worker checks come back without their case file (`poa check` prints only
+        findings; sending a thousand cases back from the workers costs half a second)."""
         cache = Cache(cache_folder) if cache_folder is not None else None
         if cache is not None:
             cache.tidy()
         library, library_key = self._current_library(cache)
-        work = _Work(library, library_key, self.root, self.base, cache, prepare, review_date())
+        work = _Work(
+            library, library_key, self.root, self.base, cache, prepare, review_date(), findings_only
+        )
         keys = {
-            path: ("result", path, _stamp(path), library_key, work.today, cache_folder, prepare)
+            path: (
+                "result",
+                path,
+                _stamp(path),
+                library_key,
+                work.today,
+                cache_folder,
+                prepare,
+                findings_only,
+            )
             for path in case_paths(self.root)
         }
         results: dict[Path, CaseResult | None] = {}
@@ -145,6 +164,7 @@ class _Work:
     cache: Cache | None
     prepare: Prepare | None
     today: dt.date
+    findings_only: bool = False
 
     def _display(self, path: Path) -> str:
         return display_path(path, self.base)
@@ -227,7 +247,7 @@ class _Work:
             record = Record(result.case, result.findings, result.assembled, self.today, blobs)
             if len(blobs) == len(made):
                 self.cache.put(key, record.to_bytes())
-        slim_file = result.file
+        slim_file = None if self.findings_only else result.file
         if slim_file is not None:
             slim_file = replace(slim_file, source=Document(result.display, None))
         return replace(result, file=slim_file, letter=None, files=files, key=key)
@@ -257,10 +277,11 @@ def check_project(
 ) -> Project:
     """`poa check`: the findings of the given cases (default: all of cases/) and the library,
     the cases checked on every core. A check of the whole project with a `cache_folder`
-    reads back the cases that did not change since they were last checked."""
+    reads back the cases that did not change since they were last checked; the cases it
+    checks come back with their findings only (see `Loader.load`)."""
     base = base or Path.cwd()
     if paths is None:
-        return Loader(root, base=base).load(cache_folder=cache_folder)
+        return Loader(root, base=base).load(cache_folder=cache_folder, findings_only=True)
     library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
     check = partial(_findings_only, library, root, base)
     return Project(root, library, tuple(on_every_core(check, list(paths))))
