@@ -8,6 +8,7 @@ work, it runs in this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -35,8 +36,12 @@ def on_every_core(work: Callable[[T], U], items: Sequence[T], jobs: int | None =
     count = cores(jobs)
     chunks = [list(items[i :: count * 4]) for i in range(count * 4)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(count, initializer=_install, initargs=(work,)) as pool:
-        done = pool.map(_work_chunk, chunks)
+    gc.freeze()  # what the parent holds stays out of the workers' collections: no copying
+    try:
+        with context.Pool(count, initializer=_install, initargs=(work,)) as pool:
+            done = pool.map(_work_chunk, chunks)
+    finally:
+        gc.unfreeze()
     ordered: list[Any] = [None] * len(items)  # chunk i holds items i, i + n, i + 2n...
     for i, chunk in enumerate(done):
         ordered[i :: count * 4] = chunk
