@@ -19,9 +19,10 @@ next build does). Both are reported, each with a target.
 Each round takes a cold poakit build, a baseline build and a warm poakit build in turn, so
 that the three meet the same machine (a shared machine's speed drifts over minutes): wall
 times are medians over the rounds, and each ratio is the median of the rounds' ratios to
-that round's baseline. Peak memory is the child process's maximum resident set (over cold
-and warm runs); output and search index sizes come from the built site. Prints a table,
-writes JSON.
+that round's baseline. Peak memory is the largest resident set of the command or of the
+workers it forks (over cold and warm runs), read by a small process that runs the command
+(`_MEASURE`: a process forked from this one would start at this one's size); output and
+search index sizes come from the built site. Prints a table, writes JSON.
 
     python benchmarks/scale.py                 # N = 10, 200, 1000 (make bench)
     python benchmarks/scale.py --sizes 5 --runs 1 --edits 2 --output /tmp/r.json
@@ -236,20 +237,37 @@ class Run:
     peak_mb: float
 
 
+# Runs a command and writes its wall time and peak resident memory to a file. A process made
+# by fork() starts out with its parent's peak, and keeps it through exec(): measured from this
+# benchmark (which holds a thousand letters), every command would peak at this process's size
+# at least. The measuring process is small; the peak it reads (RUSAGE_CHILDREN) is the
+# largest of the command and of the workers the command waited for.
+_MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[2:], stdout=subprocess.DEVNULL)
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+with open(sys.argv[1], "w") as out:
+    out.write(f"{elapsed} {peak}")
+sys.exit(code)
+"""
+
+
 def timed(command: list[str], cwd: Path) -> Run:
-    """Run `command`, return its wall time and peak resident memory (from wait4)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    assert process.stderr is not None
-    errors = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(command)} failed:\n{errors.decode()[-2000:]}")
-    return Run(elapsed, usage.ru_maxrss / 1024)
+    """Run `command`, return its wall time and peak resident memory (see `_MEASURE`)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".measure") as measured:
+        process = subprocess.run(
+            [sys.executable, "-c", _MEASURE, measured.name, *command],
+            cwd=cwd,
+            env=ENV,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+        if process.returncode not in (0, 1):
+            raise RuntimeError(f"{' '.join(command)} failed:\n{process.stderr.decode()[-2000:]}")
+        elapsed, peak = measured.read().split()
+    return Run(float(elapsed), int(peak) / 1024)
 
 
 def median(runs: list[Run]) -> Run:
