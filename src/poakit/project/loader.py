@@ -230,7 +230,8 @@ class _Work:
     def fresh(self, path: Path) -> CaseResult:
         """Check the case, make its files, keep both in the cache; the result without its
         letter (a thousand letters held in memory would cost 100 MB)."""
-        key = self.key(path)
+        # nothing reads a findings-only result's key when there is no cache to keep it in
+        key = None if self.findings_only and self.cache is None else self.key(path)
         result = check_case(path, self.library, self._display(path), self.root)
         made = (
             self.prepare(result, self.library)
