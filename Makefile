@@ -32,7 +32,7 @@ test: $(STAMP)  ## the whole test suite
 bench: $(STAMP)  ## scale benchmarks; writes benchmarks/results.json
 	$(BIN)/python benchmarks/scale.py
 
-publish: $(STAMP)  ## make publish VERSION=x.y [PUSH=1] (without VERSION: prints the one to use)
+publish: $(STAMP)  ## make publish VERSION=x.y POAKIT_SITE_URL=https://host/path/ [PUSH=1]
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m poakit.publish "$(VERSION)" $(if $(filter 1 yes true,$(PUSH)),--push,)
 
 clean:

@@ -24,7 +24,7 @@ from poakit.errors import ConfigError, Level
 from poakit.project.cache import BytecodeCache, Cache
 from poakit.project.loader import cache_folder, loader
 from poakit.project.memo import Memo
-from poakit.project.settings import include_private, parse_today
+from poakit.project.settings import include_private, parse_today, site_url
 from poakit.site import searchindex
 from poakit.site.markup import open_islands
 from poakit.site.pages import Page, prepare_case, published_findings, search_entries, site_pages
@@ -50,6 +50,7 @@ def on_shutdown() -> None:
         shutil.rmtree(_state.pop("scratch"), ignore_errors=True)
 
 
+@event_priority(100)  # before mike's plugin, which adds the version to the site's address
 def on_config(config: Any) -> None:
     root = Path(config.config_file_path).parent
     settings = config.extra.get("poakit", {})
@@ -57,8 +58,11 @@ def on_config(config: Any) -> None:
         _state["include_private"] = include_private(settings.get("include_private"))
         _state["today"] = parse_today(settings.get("today"), Path(config.config_file_path))
         _state["cache"] = cache_folder(root, settings)
+        url = site_url(settings.get("site_url"))  # POAKIT_SITE_URL; the preview stays local
     except ConfigError as exc:
         raise SettingError(str(exc)) from None
+    if url and _state["command"] != "serve":
+        config.site_url = url
     if _state["dirty"] and _state["cache"] is None and not _state.get("scratch"):
         _state["scratch"] = Path(tempfile.mkdtemp(prefix="poakit-preview-"))
 
@@ -84,7 +88,8 @@ def on_files(files: Files, config: Any) -> Files:
         memo=memo,
     )
     memo.sweep()
-    blobs = _blobs(root)
+    # `serve --dirty`: each page a file of the cache (or of a scratch one), see on_startup
+    blobs = Cache(_state["cache"] or _state["scratch"]) if _state["dirty"] else None
     for page in pages:
         files.append(_file(config, page, blobs))
     return files
@@ -93,13 +98,6 @@ def on_files(files: Files, config: Any) -> Files:
 def _today() -> Any:
     """The dashboard's "today": extra.poakit.today, else the build date (SOURCE_DATE_EPOCH)."""
     return _state["today"] or get_build_datetime().date()
-
-
-def _blobs(root: Path) -> Cache | None:
-    """Where generated pages become files under `serve --dirty`: the cache, or a scratch one."""
-    if not _state["dirty"]:
-        return None
-    return Cache(_state["cache"] or _state["scratch"])
 
 
 def _file(config: Any, page: Page, blobs: Cache | None) -> File:

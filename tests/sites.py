@@ -36,6 +36,8 @@ PRIVATE_CASE = "zyxwv-private"
 # Strings found nowhere else, so any trace of the private case in a published file shows.
 PRIVATE_MARKERS = ("Zyxwvut Confidential Trading", "ZQ9PRIVATE7741", PRIVATE_CASE)
 ACME = "acme-home-inauthentic"
+# Where the published test site says it is served (POAKIT_SITE_URL): a host that resolves nowhere.
+SITE_URL = "https://poakit.example.test/guide/"
 
 
 def copy_sources(dest: Path) -> Path:
@@ -75,7 +77,7 @@ def add_private_case(root: Path) -> None:
 def git_env(identity: bool = True) -> dict[str, str]:
     """The environment of a plain build or publish run: no git configuration of the user's
     (identity only from here) and none of the settings that change what a build includes."""
-    unwanted = ("POAKIT_INCLUDE_PRIVATE", "POAKIT_VERSION_PROVIDER")
+    unwanted = ("POAKIT_INCLUDE_PRIVATE", "POAKIT_VERSION_PROVIDER", "POAKIT_SITE_URL")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") and k not in unwanted}
     env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", NO_MKDOCS_2_WARNING="true")
     if identity:
@@ -113,11 +115,12 @@ def make_repo(dest: Path) -> Path:
 def run_publish(
     repo: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """What `make publish VERSION=... [PUSH=1]` runs, from the project folder."""
+    """What `make publish VERSION=... [PUSH=1]` runs, from the project folder, with the site's
+    address set (`SITE_URL`) unless `env` sets POAKIT_SITE_URL itself."""
     return subprocess.run(
         [sys.executable, "-m", "poakit.publish", *args],
         cwd=repo,
-        env=env or git_env(),
+        env={"POAKIT_SITE_URL": SITE_URL, **(env or git_env())},
         capture_output=True,
         text=True,
         timeout=300,

@@ -44,3 +44,38 @@ def test_the_hooks_stay_small() -> None:
     """The adapter translates; anything of substance belongs in the engine."""
     for path in (REPO / "hooks").glob("*.py"):
         assert len(path.read_text().splitlines()) < 150, path.name
+
+
+@pytest.mark.parametrize(
+    ("command", "value", "expected"),
+    [
+        ("build", "https://acme.github.io/poakit", "https://acme.github.io/poakit/"),
+        ("gh-deploy", "https://acme.github.io/poakit/", "https://acme.github.io/poakit/"),
+        ("build", None, "http://127.0.0.1:8000/"),
+        ("serve", "https://acme.github.io/poakit/", "http://127.0.0.1:8000/"),  # stays local
+    ],
+)
+def test_the_site_takes_its_address_from_the_setting(
+    command: str, value: str | None, expected: str
+) -> None:
+    hook = hook_module("poakit_pages")
+    hook.on_startup(command, False)
+    config = SimpleNamespace(
+        extra={"poakit": {"site_url": value}},
+        config_file_path=str(REPO / "mkdocs.yml"),
+        site_url="http://127.0.0.1:8000/",
+    )
+    hook.on_config(config)
+    assert config.site_url == expected
+
+
+def test_a_bad_site_url_stops_the_build_with_exit_code_2() -> None:
+    hook = hook_module("poakit_pages")
+    hook.on_startup("build", False)
+    config = SimpleNamespace(
+        extra={"poakit": {"site_url": "acme.github.io"}}, config_file_path=str(REPO / "mkdocs.yml")
+    )
+    with pytest.raises(hook.SettingError) as raised:
+        hook.on_config(config)
+    assert raised.value.exit_code == 2
+    assert str(raised.value).startswith("POAKIT_SITE_URL is set to 'acme.github.io': expected")

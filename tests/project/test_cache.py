@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -122,3 +123,72 @@ def test_the_theme_templates_compile_once(tmp_path: Path) -> None:
     assert list(tmp_path.rglob("entries/*/*"))
     again = jinja2.Environment(bytecode_cache=BytecodeCache(Cache(tmp_path)), loader=loader)
     assert again.get_template("page.html").render(name="y") == "Hello y"
+
+
+@pytest.mark.parametrize("package", ["poakit", "jinja2", "markdown", "mkdocs-material"])
+def test_another_version_of_poakit_or_of_a_shaping_library_is_another_generation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package: str
+) -> None:
+    """A cache restored from a run with other versions is kept apart, never read."""
+    from importlib import metadata
+
+    from poakit.project import cache as cache_module
+
+    mine = Cache(tmp_path).folder
+    real = metadata.version
+    monkeypatch.setattr(
+        cache_module.metadata, "version", lambda name: "99.0" if name == package else real(name)
+    )
+    code_fingerprint.cache_clear()
+    try:
+        assert Cache(tmp_path).folder != mine
+    finally:
+        monkeypatch.undo()
+        code_fingerprint.cache_clear()
+    assert Cache(tmp_path).folder == mine
+
+
+def _probe_library(root: Path, cache: Cache | None) -> Any:
+    from poakit.project.load import load_library
+
+    snippet = root / "root-causes" / "probe.md"
+    snippet.parent.mkdir(parents=True, exist_ok=True)
+    snippet.write_text(
+        "---\ntitle: Probe\nreasons: [inauthentic]\n---\n{{ 'ab' * 40 }} {{ supplier }}\n"
+    )
+    return load_library(root, cache=cache)
+
+
+def test_snippet_templates_are_compiled_once_and_stay_in_the_sandbox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm load reads the snippets' compiled templates from the cache (compiling nothing),
+    and code read back still meters what it builds: the sandbox's code has its own namespace,
+    never the theme's (compiled without the meters)."""
+    import dataclasses
+    import shutil
+
+    from conftest import FIXTURES
+
+    from poakit.templating.render import RenderError, environment, render
+    from poakit.templating.sandbox import DEFAULT_BUDGET
+
+    shutil.copytree(FIXTURES / "mini" / "snippets", tmp_path / "snippets")
+    cache = Cache(tmp_path / "cache")
+    _probe_library(tmp_path / "snippets", cache)
+    assert list(cache.folder.rglob("entries/*/*"))
+
+    def no_compiling(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
+    warm = _probe_library(tmp_path / "snippets", cache)
+    assert not warm.findings
+    assert environment(warm).bytecode_cache.namespace != BytecodeCache(cache).namespace
+    probe = warm.root_causes["probe"]
+    text = render(warm, probe, {"supplier": "QuickWholesale"}, "cases/x.yaml").plain()
+    assert text == "ab" * 40 + " QuickWholesale"
+    small = dataclasses.replace(DEFAULT_BUDGET, built=40)
+    with pytest.raises(RenderError) as over:
+        render(warm, probe, {"supplier": "QuickWholesale"}, "cases/x.yaml", small)
+    assert over.value.finding.rule == "snippet-budget"

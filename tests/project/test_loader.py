@@ -279,3 +279,20 @@ def test_a_letter_recorded_as_sent_reaches_the_page_through_cache_and_memo(mini:
     page = _contents(site_pages(Loader(mini).load(cache_folder=_cache(mini))))["cases/acme.md"]
     assert b"Another text." in page
     assert _site(mini) == _fresh(mini)
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_poa_check_reads_each_evidence_folder_with_and_without_the_cache(
+    tmp_path: Path, cached: bool
+) -> None:
+    """The checks of the evidence folder need the case model: a check that keeps only
+    findings from its workers must still have it (a merge once dropped it)."""
+    root = _project_copy(tmp_path)
+    folder = root / "evidence" / "acme-home-inauthentic"
+    folder.mkdir(parents=True)
+    (folder / "stray-notes.pdf").write_bytes(b"%PDF-1.4\n%stray\n")
+    cache = _cache(root) if cached else None
+    for _ in range(2):  # the second reads back what the first kept, where there is a cache
+        project = check_project(root, base=root, cache_folder=cache)
+        rules = {f.rule for f in project.findings if "acme-home-inauthentic" in f.position.path}
+        assert "evidence-file-unlisted" in rules

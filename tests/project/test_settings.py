@@ -92,3 +92,69 @@ def test_a_source_date_epoch_nobody_can_read_is_a_config_error(
         "SOURCE_DATE_EPOCH is set to 'yesterday': expected whole seconds since 1970 "
         "(e.g. 1795737600), or unset it"
     )
+
+
+# -- site_url ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        ("https://acme.github.io/poakit/", "https://acme.github.io/poakit/"),
+        ("https://Acme.GitHub.io/poakit", "https://acme.github.io/poakit/"),  # the base path
+        (" http://docs.example.test:8080 ", "http://docs.example.test:8080/"),
+        ("https://example.test/a/b", "https://example.test/a/b/"),
+    ],
+)
+def test_the_site_url_is_read_as_an_address_with_its_base_path(
+    value: str | None, expected: str | None
+) -> None:
+    assert settings.site_url(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (
+            "acme.github.io/poakit",
+            "expected an address starting with https:// (or http://) and a host",
+        ),
+        (
+            "ftp://example.test/",
+            "expected an address starting with https:// (or http://) and a host",
+        ),
+        ("https:///poakit/", "expected an address starting with https:// (or http://) and a host"),
+        ("https://example.test/a b/", "expected an address without spaces or control characters"),
+        ("https://example.test/?v=1", "expected no query (?...) or fragment (#...)"),
+        ("https://example.test/#top", "expected no query (?...) or fragment (#...)"),
+        (
+            "https://me:secret@example.test/",
+            "a user name or password would be published in every page",
+        ),
+        ("https://example.test:port/", "expected an address such as https://host/path/"),
+        (True, "expected an address"),
+    ],
+)
+def test_a_bad_site_url_names_the_value_and_the_fix(value: object, problem: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        settings.site_url(value)
+    assert str(caught.value) == (
+        f"POAKIT_SITE_URL is set to {str(value)!r}: {problem}; set it to the address the site "
+        "is served at, such as https://your-team.github.io/poakit/"
+    )
+
+
+def test_mkdocs_yml_reads_the_site_url_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("POAKIT_SITE_URL", "https://acme.github.io/poakit")
+    config = load_config(str(REPO / "mkdocs.yml"))
+    assert settings.site_url(config.extra["poakit"]["site_url"]) == "https://acme.github.io/poakit/"
+    monkeypatch.delenv("POAKIT_SITE_URL")
+    config = load_config(str(REPO / "mkdocs.yml"))
+    assert settings.site_url(config.extra["poakit"]["site_url"]) is None

@@ -14,6 +14,7 @@ from sites import (
     ACME,
     PRIVATE_CASE,
     PRIVATE_MARKERS,
+    SITE_URL,
     WARNING_CASE,
     Published,
     file_texts,
@@ -93,6 +94,25 @@ def test_published_pages_turn_the_version_selector_on(published: Published) -> N
     config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', html)
     assert config is not None
     assert json.loads(config[1])["version"] == {"provider": "mike", "alias": True}
+
+
+def test_published_pages_name_the_sites_address_with_their_version(published: Published) -> None:
+    """POAKIT_SITE_URL gives canonical links and the sitemap their host and base path; mike
+    adds the version's folder."""
+    for version in ("0.1", "0.2"):
+        folder = published.pages / version
+        page = (folder / "cases" / ACME / "index.html").read_text()
+        assert f'<link rel="canonical" href="{SITE_URL}{version}/cases/{ACME}/">' in page
+        sitemap = (folder / "sitemap.xml").read_text()
+        assert f"<loc>{SITE_URL}{version}/cases/{ACME}/</loc>" in sitemap
+        locations = re.findall("<loc>([^<]*)</loc>", sitemap)
+        canonical = [
+            link
+            for path in folder.rglob("*.html")
+            for link in re.findall(r'<link rel="canonical" href="([^"]*)"', path.read_text())
+        ]
+        assert len(locations) > 20 and len(canonical) > 20
+        assert all(url.startswith(f"{SITE_URL}{version}/") for url in locations + canonical)
 
 
 def test_every_published_case_page_names_the_library_version(published: Published) -> None:
@@ -235,6 +255,29 @@ def test_a_switch_value_the_build_could_misread_stops_the_publish(
         2,
         f"poa publish: error: POAKIT_INCLUDE_PRIVATE is set to {value!r}: expected true or "
         "false (also yes/no, on/off, 1/0); unset it, or set it to false\n",
+    )
+
+
+def test_publishing_without_the_sites_address_says_how_to_set_it(project: Path) -> None:
+    _committed(project)
+    env = {**git_env(), "POAKIT_SITE_URL": ""}
+    assert _fails(project, "0.1", env=env) == (
+        2,
+        "poa publish: error: POAKIT_SITE_URL is not set: a published site needs the address it "
+        "is served at, for its canonical links and sitemap; set it, e.g. `make publish "
+        f"VERSION={suggested_version()} POAKIT_SITE_URL=https://your-team.github.io/poakit/`\n",
+    )
+    assert git(project, "branch", "--list", "gh-pages") == ""
+
+
+def test_a_site_address_the_build_cannot_read_stops_the_publish(project: Path) -> None:
+    _committed(project)
+    env = {**git_env(), "POAKIT_SITE_URL": "poakit.example.test"}
+    assert _fails(project, "0.1", env=env) == (
+        2,
+        "poa publish: error: POAKIT_SITE_URL is set to 'poakit.example.test': expected an "
+        "address starting with https:// (or http://) and a host; set it to the address the "
+        "site is served at, such as https://your-team.github.io/poakit/\n",
     )
 
 

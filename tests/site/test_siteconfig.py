@@ -152,3 +152,13 @@ def test_the_staged_file_says_who_wrote_it_and_reads_back(tmp_path: Path) -> Non
 )
 def test_the_macros_options_in_every_form_mkdocs_accepts(plugins: object, options: object) -> None:
     assert siteconfig.macros_options({"plugins": plugins}) == options
+
+
+def test_the_staged_site_has_the_address_the_build_would_have() -> None:
+    """POAKIT_SITE_URL reaches the staged mkdocs.yml through the same parser as the build."""
+    from poakit.site.siteconfig import staged_config
+
+    config = {"site_name": "x", "site_url": "http://127.0.0.1:8000/"}
+    assert staged_config(config, [])["site_url"] == "http://127.0.0.1:8000/"
+    config["extra"] = {"poakit": {"site_url": "https://Acme.example/poakit"}}
+    assert staged_config(config, [])["site_url"] == "https://acme.example/poakit/"

@@ -294,3 +294,19 @@ def test_tag_names_keep_only_harmless_characters() -> None:
 def test_visible_shows_bidirectional_controls() -> None:
     assert escape.visible("abc\u202edcba\u2066x\u2069") == "abc[U+202E]dcba[U+2066]x[U+2069]"
     assert escape.visible("bell\x07 tab\t line\n") == "bell␇ tab\t line\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "message", "prop"),
+    [
+        ("plain", "plain", "plain"),
+        ("50% off", "50%25 off", "50%25 off"),
+        ("a\r\nb", "a%0D%0Ab", "a%0D%0Ab"),
+        ("k: v, w", "k: v, w", "k%3A v%2C w"),
+        ("%0A", "%250A", "%250A"),  # an escape typed in a case stays text
+        ("bell\x07 \u202e", "bell\u2407 [U+202E]", "bell\u2407 [U+202E]"),
+    ],
+)
+def test_github_annotation_values_stay_on_their_line(value: str, message: str, prop: str) -> None:
+    assert escape.github_message(value) == message
+    assert escape.github_property(value) == prop

@@ -41,12 +41,16 @@ def test_benchmark_runs_at_small_n(tmp_path: Path) -> None:
     assert row["build_cold_seconds"] > 0 and row["check_cold_seconds"] > 0
     assert row["preview_seconds"] is not None and row["preview_seconds"] > 0
     assert all(row["search_found"].values()), row["search_found"]
+    assert row["ratio"] > 0 and row["cold_ratio"] > 0
     assert set(report["targets"]) == {
         "build_ratio_to_baseline",
+        "cold_build_ratio_to_baseline",
         "growth_1000_over_200",
         "peak_memory_mb",
         "search_index_mb",
         "check_seconds",
+        "cold_check_seconds",
         "preview_seconds",
     }
+    assert len(report["machine"]["load_average_before"]) == 3
     assert "build_ratio_to_baseline" in result.stdout  # the printed table and verdicts

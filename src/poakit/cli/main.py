@@ -26,6 +26,7 @@ from ..source.layout import CACHE_DIR, SNIPPETS_DIR, display_path, find_root, re
 from . import followup
 from . import stage as stage_command
 from .arguments import whole_number
+from .github import annotation
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,7 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         "errors found.",
     )
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="case files to check")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="output format (github: annotations for a GitHub Actions step)",
+    )
     check.add_argument(
         "--no-cache",
         action="store_true",
@@ -158,8 +164,9 @@ def run_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"findings": [f.to_json() for f in findings]}, indent=2))
     else:
+        line = annotation if args.format == "github" else str
         for finding in findings:
-            print(finding)
+            print(line(finding))
         print(_summary(findings, len(project.cases)), file=sys.stderr)
     return 1 if errors_in(findings) else 0
 

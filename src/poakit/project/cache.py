@@ -205,16 +205,19 @@ def _files(folder: Path) -> Iterable[Path]:
 
 
 class BytecodeCache(jinja2.BytecodeCache):
-    """Compiled Jinja templates (the site theme's) kept as entries of the cache. Jinja itself
-    checks that the code was compiled from the template's current source."""
+    """Compiled Jinja templates (the site theme's, the snippets') kept as entries of the
+    cache. Jinja itself checks that the code was compiled from the template's current source;
+    the code also depends on the environment that compiled it (the snippets' sandbox meters
+    operations the theme's does not), so each environment has a `namespace` of its own."""
 
-    def __init__(self, cache: Cache) -> None:
+    def __init__(self, cache: Cache, namespace: str = "jinja") -> None:
         self.cache = cache
+        self.namespace = namespace
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = self.cache.get(digest("jinja", bucket.key))
+        data = self.cache.get(digest(self.namespace, bucket.key))
         if data is not None:
             bucket.bytecode_from_string(data)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.cache.put(digest("jinja", bucket.key), bucket.bytecode_to_string())
+        self.cache.put(digest(self.namespace, bucket.key), bucket.bytecode_to_string())

@@ -26,7 +26,8 @@ from ..source.case import load_case
 from ..source.layout import SNIPPETS_DIR, case_paths, display_path, slug_of
 from ..source.library import read_library
 from ..source.records import read_versions
-from ..templating.render import syntax_findings
+from ..templating.render import environment, syntax_findings
+from .cache import BytecodeCache, Cache
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,15 @@ class Project:
         return next((c for c in self.cases if c.slug == slug), None)
 
 
-def load_library(folder: Path, display: str = SNIPPETS_DIR) -> Library:
+def load_library(
+    folder: Path, display: str = SNIPPETS_DIR, *, cache: Cache | None = None
+) -> Library:
     """The snippet library, with every problem found in `library.findings`: what its files
     hold (`source.library`), templates that do not compile, tone rules and requirements that
-    break their own examples."""
+    break their own examples. With a `cache`, the snippets' compiled templates are kept in it."""
     library = read_library(folder, display)
+    if cache is not None:
+        environment(library).bytecode_cache = BytecodeCache(cache, "snippet-sandbox")
     library.findings.extend(example_findings(library.tone_rules))
     library.findings.extend(requirement_problems(library))
     library.findings.extend(syntax_findings(library))

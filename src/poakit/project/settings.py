@@ -5,6 +5,10 @@
 run while it is on: if the two read it differently, a value such as `'false # off'` would
 pass the guard and still publish private cases. Both call `include_private`, which knows only
 true/false, yes/no, on/off and 1/0 and stops at anything else.
+
+`POAKIT_SITE_URL` is the address a team's site is served at. The build reads it (mkdocs.yml's
+`extra.poakit.site_url`) for the canonical links and the sitemap, and `make publish` refuses
+to run without it; both call `site_url`.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import ConfigError
 
@@ -48,6 +53,47 @@ def switch(name: str, value: object, *, default: bool = False) -> bool:
 def include_private(value: object) -> bool:
     """Whether a build includes private cases (`POAKIT_INCLUDE_PRIVATE`)."""
     return switch(INCLUDE_PRIVATE, value)
+
+
+SITE_URL = "POAKIT_SITE_URL"
+_SITE_URL_EXAMPLE = "https://your-team.github.io/poakit/"
+
+
+def site_url(value: object) -> str | None:
+    """The address the built site is served at (`POAKIT_SITE_URL`), as MkDocs' `site_url`:
+    http or https, a host, and a path ending in "/" (added when missing), which is the base
+    path of every canonical link and of the sitemap. None when unset or empty. Anything else
+    (no scheme or host, a query, a fragment, a user name or password, white space) is a
+    `ConfigError` naming the value."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    problem = _url_problem(value.strip()) if isinstance(value, str) else "expected an address"
+    text = str(value).strip()
+    if problem:
+        raise ConfigError(
+            f"{SITE_URL} is set to {str(value)!r}: {problem}; set it to the address the site "
+            f"is served at, such as {_SITE_URL_EXAMPLE}"
+        )
+    parts = urlsplit(text)
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, "", ""))
+
+
+def _url_problem(text: str) -> str | None:
+    if re.search(r"[\s\x00-\x1f\x7f]", text):
+        return "expected an address without spaces or control characters"
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return "expected an address such as https://host/path/"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "expected an address starting with https:// (or http://) and a host"
+    if parts.username is not None or parts.password is not None:
+        return "a user name or password would be published in every page"
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        return "expected no query (?...) or fragment (#...)"
+    return None
 
 
 TODAY_SETTING = "extra.poakit.today"

@@ -9,8 +9,8 @@
 Redirect aliases are small HTML pages, so `latest/` and the site root work on any static host
 (symlinks do not survive every host; copies double the size). Before running mike the driver
 checks what would otherwise surface as a bare git failure or a half-made commit: the folder is
-a git repository with a commit, a git identity exists, the version looks like one, and the
-build was not told to include private cases.
+a git repository with a commit, a git identity exists, the version looks like one, the build
+was not told to include private cases, and the site's address (POAKIT_SITE_URL) is set.
 
 This module never imports mkdocs: mike runs `mkdocs` from PATH, so the driver puts its own
 interpreter's bin folder first on PATH. It sets POAKIT_VERSION_PROVIDER=mike, which turns on
@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import ConfigError, PoakitError, UsageError
-from ..project.settings import INCLUDE_PRIVATE, include_private
+from ..project.settings import INCLUDE_PRIVATE, SITE_URL, include_private, site_url
 
 PROG = "poa publish"
 BRANCH, REMOTE, ALIAS = "gh-pages", "origin", "latest"
@@ -76,6 +76,7 @@ def publish(
     check_version(version)
     given = env if env is not None else os.environ
     check_no_private(given)
+    check_site_url(given)
     environ = mike_environment(given)
     check_repository(root, environ)
     if push:
@@ -127,6 +128,20 @@ def check_no_private(env: Mapping[str, str]) -> None:
             f"{INCLUDE_PRIVATE} is set to {env.get(INCLUDE_PRIVATE)!r}: a published site never "
             f"includes private cases; unset it (`unset {INCLUDE_PRIVATE}`) and publish again"
         )
+
+
+def check_site_url(env: Mapping[str, str]) -> str:
+    """The address the site will be served at: without it, every canonical link and the
+    sitemap would name the local preview's. Read by the build's parser (`settings.site_url`)."""
+    url = site_url(env.get(SITE_URL))
+    if url is None:
+        raise ConfigError(
+            f"{SITE_URL} is not set: a published site needs the address it is served at, for "
+            "its canonical links and sitemap; set it, e.g. "
+            f"`make publish VERSION={suggested_version()} "
+            f"{SITE_URL}=https://your-team.github.io/poakit/`"
+        )
+    return url
 
 
 def check_identity(root: Path, env: Mapping[str, str]) -> None:

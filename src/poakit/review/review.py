@@ -87,15 +87,20 @@ def review_sent(letter: Letter, library: Library) -> list[Finding]:
 
 
 def tone_findings(letter: Letter, library: Library) -> list[Finding]:
+    rules = scanner(library.tone_rules)  # looked up once: its key hashes every rule
+    parts = [
+        (section.key, item, *item.text.plain_with_spans())
+        for section in letter.sections
+        for item in section.everything
+    ]
+    words = rules.present("\n".join(text for _, _, text, _ in parts))
     located: list[tuple[ToneMatch, Item, bool]] = []
-    for section in letter.sections:
-        for item in section.everything:
-            text, values = item.text.plain_with_spans()
-            for match in scanner(library.tone_rules).scan(text, section.key):
-                from_case = item.snippet is None or any(
-                    a < match.end and b > match.start for a, b in values
-                )
-                located.append((match, item, from_case))
+    for key, item, text, values in parts:
+        for match in rules.scan(text, key, words):
+            from_case = item.snippet is None or any(
+                a < match.end and b > match.start for a, b in values
+            )
+            located.append((match, item, from_case))
     kept = {id(m) for m in apply_limits([m for m, _, _ in located])}
     return [
         _tone_finding(match, item, from_case)

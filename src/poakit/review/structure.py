@@ -19,6 +19,7 @@ from ..letter.letter import Letter
 from ..model.case import Case, CaseFile
 from ..model.library import Library
 from ..render.text import letter_text, section_text
+from .tone import scanner
 
 RULES: dict[str, str] = {
     "issue-unanswered": "a notice issue that no root cause explains",
@@ -275,10 +276,11 @@ def unfilled_fields(review: Review) -> Iterator[Finding]:
     rule = next((r for r in review.library.tone_rules if r.id == "unfilled-placeholder"), None)
     if rule is None:
         return
+    placeholders = scanner((rule,))  # runs only the patterns whose words a value holds
     for loc, value in _strings(review.file.source.data, ()):
         if loc[:2] == ("notice", "text"):
             continue  # the notice, verbatim: its wording is Amazon's
-        hit = next((m for p in rule.patterns if (m := p.search(value))), None)
+        hit = placeholders.first_match(value)
         if hit:
             yield error(
                 review.file.position(*loc),

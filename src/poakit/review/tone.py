@@ -79,18 +79,13 @@ class ToneScanner:
                 for word in needed or ():
                     self._by_word.setdefault(word, []).append((index, pattern))
 
-    def scan(self, text: str, section: str) -> list[ToneMatch]:
-        """Matches of the rules that apply to `section`, in text order; `max` not applied."""
+    def scan(self, text: str, section: str, words: Sequence[str] | None = None) -> list[ToneMatch]:
+        """Matches of the rules that apply to `section`, in text order; `max` not applied.
+        `words`: what `present` found in a text holding this one (the whole letter), so only
+        those are looked for here."""
         if section not in SECTIONS:
             raise ValueError(f"unknown section {section!r}; expected one of {SECTIONS}")
-        lowered = text.lower()
-        chosen: dict[int, dict[re.Pattern[str], None]] = {}
-        for index, pattern in self._always:
-            chosen.setdefault(index, {})[pattern] = None
-        for word, users in self._by_word.items():
-            if word in lowered:
-                for index, pattern in users:
-                    chosen.setdefault(index, {})[pattern] = None
+        chosen = self._candidates(text, words)
         found: list[ToneMatch] = []
         spans: list[tuple[int, int]] = []
         for index in sorted(chosen):
@@ -101,6 +96,36 @@ class ToneScanner:
                 spans = spans or sentence_spans(text)
                 found.extend(_rule_matches(rule, patterns, text, spans))
         return sorted(found, key=lambda match: (match.start, match.end))
+
+    def first_match(self, text: str) -> re.Match[str] | None:
+        """The first match anywhere in `text` of the first pattern, in the rules' order, that
+        matches at all (what `next(m for p in patterns if (m := p.search(text)))` finds)."""
+        chosen = self._candidates(text)
+        for index in sorted(chosen):
+            for pattern in self.rules[index].patterns:
+                if pattern in chosen[index] and (match := pattern.search(text)):
+                    return match
+        return None
+
+    def present(self, text: str) -> tuple[str, ...]:
+        """The patterns' words that occur in `text`. A part of `text` holds no other, so a
+        letter is searched for all of them once, and each of its parts for these only."""
+        lowered = text.lower()
+        return tuple(word for word in self._by_word if word in lowered)
+
+    def _candidates(
+        self, text: str, words: Sequence[str] | None = None
+    ) -> dict[int, dict[re.Pattern[str], None]]:
+        """The patterns, by rule, that can match in `text`: their words occur in it."""
+        lowered = text.lower()
+        chosen: dict[int, dict[re.Pattern[str], None]] = {}
+        for index, pattern in self._always:
+            chosen.setdefault(index, {})[pattern] = None
+        for word in self._by_word if words is None else words:
+            if word in lowered:
+                for index, pattern in self._by_word[word]:
+                    chosen.setdefault(index, {})[pattern] = None
+        return chosen
 
 
 def _rule_matches(

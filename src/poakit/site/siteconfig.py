@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError
+from ..project.settings import site_url
 
 CONFIG_FILE = "mkdocs.yml"
 #: The first line of every staged mkdocs.yml: how `poa stage --force` knows a folder it may replace.
@@ -151,6 +152,10 @@ def staged_config(config: Mapping[str, Any], not_in_nav: Iterable[str]) -> dict[
     patterns = [*str(config.get("not_in_nav") or "").splitlines(), *not_in_nav]
     if patterns:
         staged["not_in_nav"] = "\n".join(dict.fromkeys(p for p in patterns if p.strip()))
+    poakit = dict(dict(config.get("extra") or {}).get("poakit") or {})
+    url = site_url(poakit.get("site_url"))  # POAKIT_SITE_URL, read as the build reads it
+    if url is not None:
+        staged["site_url"] = url
     extra = {k: v for k, v in dict(config.get("extra") or {}).items() if k != "poakit"}
     if extra:
         staged["extra"] = _dates_as_text(extra)

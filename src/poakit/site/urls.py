@@ -13,7 +13,7 @@ import posixpath
 from urllib.parse import quote
 
 
-def site_url(path: str, *, directory_urls: bool) -> str:
+def page_url(path: str, *, directory_urls: bool) -> str:
     """The URL of page `path` (under docs/, e.g. `cases/acme.md`) from the site's root."""
     folder, _, name = path.removesuffix(".md").rpartition("/")
     prefix = f"{folder}/" if folder else ""
@@ -24,8 +24,8 @@ def site_url(path: str, *, directory_urls: bool) -> str:
 
 def link(source: str, target: str, *, directory_urls: bool) -> str:
     """The URL-quoted relative link from page `source` to page `target` (both under docs/)."""
-    here = site_url(source, directory_urls=directory_urls)
-    there = site_url(target, directory_urls=directory_urls)
+    here = page_url(source, directory_urls=directory_urls)
+    there = page_url(target, directory_urls=directory_urls)
     folder = here if here.endswith("/") else posixpath.dirname(here)
     relative = posixpath.relpath("/" + there, "/" + folder)
     return quote(relative + "/" if there.endswith("/") else relative)

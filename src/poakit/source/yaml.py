@@ -140,7 +140,11 @@ def load(text: str, path: str, *, first_line: int = 1) -> Document:
         ) from None
     finally:
         loader.dispose()
-    inside = {loc: _clamp(*mark, lines, first_line) for loc, mark in values.items()}
+    last = first_line + len(lines) - 1  # a mark on an earlier line lies inside the text
+    inside = {
+        loc: mark if mark[0] < last else _clamp(*mark, lines, first_line)
+        for loc, mark in values.items()
+    }
     return Document(path, data, inside, keys, ends)
 
 
@@ -394,15 +398,15 @@ def _walk(
     `_shape_problem` has bounded the tree already: this recursion is at most MAX_DEPTH deep
     and visits at most MAX_NODES nodes.
     """
-    where = Position(path, node.start_mark.line + first_line, node.start_mark.column + 1)
-    marks.values.setdefault(loc, (where.line, where.column))
+    mark = (node.start_mark.line + first_line, node.start_mark.column + 1)
+    marks.values.setdefault(loc, mark)
     if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
         end = node.end_mark
         marks.ends.setdefault(loc, (end.line + first_line, end.column + 1))
     if node.tag == _CORE + "value":  # a bare "=": PyYAML resolves it to a type it cannot build
         node.tag = _CORE + "str"
     if node.tag not in _TAGS:
-        yield _tag_finding(where, node.tag)
+        yield _tag_finding(Position(path, *mark), node.tag)
         return
     if isinstance(node, yaml.ScalarNode) and node.tag == _CORE + "str":
         node.value = normalize_breaks(node.value)  # the one normalisation (see `escape`)

@@ -16,6 +16,8 @@ chart, a tag or an export only through the function here for that kind of sink:
 | a path segment of a URL                            | `url_segment`     |
 | text inside a Markdown code fence                  | `fenced_text`     |
 | plain text exports and terminal output             | `visible`         |
+| a GitHub Actions annotation: its message            | `github_message`  |
+| a GitHub Actions annotation: a property (file, title)| `github_property` |
 
 Two rules hold for all of them. Line and paragraph separators (U+2028, U+2029, NEL, vertical
 tab, form feed, CR) are read as "\\n" once, when a file is loaded (`normalize_breaks`, called
@@ -131,3 +133,23 @@ def tag_name(value: str) -> str:
 def url_segment(value: str) -> str:
     """A path segment of a URL (a slug), percent-encoded."""
     return quote(value, safe="")
+
+
+# -- GitHub Actions ------------------------------------------------------------------------------
+
+# The runner reads a line `::error file=F,line=L,col=C,title=T::MESSAGE` of a step's output as an
+# annotation and turns `%25`, `%0D`, `%0A` (and in properties `%3A`, `%2C`) back into the
+# characters; escaped so, a value cannot end the line (and start a command of its own) or a
+# property. These are the escapes of GitHub's own toolkit (`escapeData`, `escapeProperty`).
+_GITHUB_MESSAGE = {"%": "%25", "\r": "%0D", "\n": "%0A"}
+_GITHUB_PROPERTY = {**_GITHUB_MESSAGE, ":": "%3A", ",": "%2C"}
+
+
+def github_message(value: str) -> str:
+    """The message of a GitHub Actions annotation: one line, other controls made visible."""
+    return visible("".join(_GITHUB_MESSAGE.get(char, char) for char in value))
+
+
+def github_property(value: str) -> str:
+    """A property value of a GitHub Actions annotation (`file=`, `title=`)."""
+    return visible("".join(_GITHUB_PROPERTY.get(char, char) for char in value))

@@ -1,0 +1,98 @@
+"""The hook `hooks/poakit_cores.py`: a build from nothing renders the generated pages on
+every core, and writes the same bytes, and reports the same problems, as a build that
+renders them one by one."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sites import copy_sources
+
+pytestmark = pytest.mark.site
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "true", "SOURCE_DATE_EPOCH": "1790000000"}
+# A build in a fresh interpreter (mkdocs-macros imports hooks/macros by module name), with the
+# hook's threshold set, reporting how many pages each fill shared out to the cores.
+_BUILD = """
+import logging
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from poakit.project import parallel
+
+logging.basicConfig(format="%(levelname)s - %(message)s")  # as the mkdocs command shows it
+config = load_config(sys.argv[1], site_dir=sys.argv[2])
+sys.modules["hooks/poakit_cores.py"].MISSES_BEFORE_CORES = int(sys.argv[3])
+shared = []
+every_core = parallel.on_every_core
+
+def spy(work, items, jobs=None):
+    if getattr(work, "func", None).__name__ == "_render":
+        shared.append(len(items))
+    return every_core(work, items, jobs)
+
+parallel.on_every_core = spy
+config.plugins.on_startup(command="build", dirty=False)
+try:
+    build(config)
+finally:
+    config.plugins.on_shutdown()
+    print(shared)
+"""
+SERIAL = 10**9
+
+
+def _build(
+    root: Path, out: Path, misses: int
+) -> tuple[list[int], subprocess.CompletedProcess[str]]:
+    result = subprocess.run(
+        [sys.executable, "-c", _BUILD, str(root / "mkdocs.yml"), str(out), str(misses)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=600,
+        check=False,
+    )
+    shared = ast.literal_eval(result.stdout.strip().splitlines()[-1]) if result.stdout else None
+    assert isinstance(shared, list), result.stderr
+    return shared, result
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_pages_rendered_on_every_core_are_the_pages_rendered_one_by_one(tmp_path: Path) -> None:
+    filled = copy_sources(tmp_path / "filled")
+    shared, result = _build(filled, tmp_path / "filled-site", 16)
+    assert result.returncode == 0, result.stderr
+    assert len(shared) == 1 and shared[0] >= 64  # the catalogue's pages, after the first 16
+    serial = copy_sources(tmp_path / "serial")
+    none, result = _build(serial, tmp_path / "serial-site", SERIAL)
+    assert result.returncode == 0 and none == [], result.stderr
+    built, expected = _tree(tmp_path / "filled-site"), _tree(tmp_path / "serial-site")
+    assert sorted(built) == sorted(expected)
+    assert [name for name in expected if built[name] != expected[name]] == []
+    again, result = _build(filled, tmp_path / "warm-site", 16)  # nothing missing: no workers
+    assert result.returncode == 0 and again == []
+    assert _tree(tmp_path / "warm-site") == expected
+
+
+def test_a_page_that_warns_in_a_worker_is_reported_once_by_the_build(tmp_path: Path) -> None:
+    root = copy_sources(tmp_path / "project")
+    snippet = root / "snippets" / "measures" / "supplier-vetting.md"
+    snippet.write_text(snippet.read_text() + "\nSee [the register](register.md).\n")
+    shared, result = _build(root, tmp_path / "site", 16)
+    assert shared and result.returncode != 0  # strict: the warnings stop the build
+    warned = [line for line in result.stderr.splitlines() if "'register.md'" in line]
+    assert warned, result.stderr
+    assert len(warned) == len(set(warned))  # each page's warning once: none from a worker
+    assert "Traceback" not in result.stderr
