@@ -6,6 +6,8 @@ import copy
 import importlib.util
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -115,3 +117,29 @@ def with_changes(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any
         else:
             node[key] = value
     return data
+
+
+def poa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The `poa` command as a user runs it in `cwd`: a plain environment, a fixed today."""
+    return subprocess.run(
+        [sys.executable, "-m", "poakit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"},
+    )
+
+
+def golden_blocks(path: Path) -> dict[str, list[str]]:
+    """A golden file of blocks: each `[name]` header line, and the lines that follow it."""
+    blocks: dict[str, list[str]] = {}
+    current = ""
+    for line in path.read_text().splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            blocks[current] = []
+        elif line:
+            blocks[current].append(line)
+    return blocks

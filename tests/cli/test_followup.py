@@ -4,23 +4,10 @@ file over the size limit, an existing output)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-
-def poa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "poakit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"},
-    )
+from conftest import poa
 
 
 def test_sent_records_the_letter_and_says_what_it_did(mini: Path) -> None:

@@ -8,11 +8,10 @@ these tests see an annotation as GitHub shows it.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import poa
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -106,22 +105,10 @@ def test_any_finding_reads_back_as_itself_on_one_line(
         assert shown == whole
 
 
-def _poa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "poakit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"},
-    )
-
-
 def test_poa_check_format_github_prints_annotations_and_the_summary(mini: Path) -> None:
     case = mini / "cases" / "acme.yaml"
     case.write_text(case.read_text().replace("reason: inauthentic", "reason: inauthentc"))
-    result = _poa("check", "--format", "github", cwd=mini)
+    result = poa("check", "--format", "github", cwd=mini)
     assert result.returncode == 1
     assert result.stdout == (
         "::error file=cases/acme.yaml,line=14,col=15,title=unknown-reason::"
@@ -132,5 +119,5 @@ def test_poa_check_format_github_prints_annotations_and_the_summary(mini: Path) 
 
 @pytest.mark.parametrize("fmt", ["text", "github"])
 def test_a_clean_project_prints_no_annotation(mini: Path, fmt: str) -> None:
-    result = _poa("check", "--format", fmt, cwd=mini)
+    result = poa("check", "--format", fmt, cwd=mini)
     assert (result.returncode, result.stdout) == (0, "")

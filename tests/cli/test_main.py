@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import TESTS
+from conftest import TESTS, poa
 
 GOLDEN = TESTS / "golden" / "letters"
-
-
-def poa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "poakit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"},
-    )
 
 
 def test_help_lists_the_commands(mini: Path) -> None:

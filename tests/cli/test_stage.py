@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, poa
 
 CONFIG = "site_name: Mini\nplugins:\n  - search\n  - macros\nhooks:\n  - hooks/poakit_pages.py\n"
 
@@ -22,18 +20,6 @@ def project(tmp_path: Path) -> Path:
     (root / "docs" / "index.md").write_text("# Mini\n\n{{ case_count() }} case\n")
     (root / "mkdocs.yml").write_text(CONFIG)
     return root
-
-
-def poa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "poakit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"},
-    )
 
 
 def test_stage_writes_the_tree_and_says_how_to_build_it(project: Path) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, TESTS, with_changes
+from conftest import REPO, TESTS, golden_blocks, with_changes
 
 from poakit.errors import Finding
 from poakit.model.library import Library
@@ -72,15 +72,7 @@ def flagged(reason: str, req_id: str, case: dict[str, Any], folder: Path) -> lis
 
 def expected(reason: str) -> dict[str, list[str]]:
     """`<reason>.expected`: per `[requirement n]` header, the lines that follow it."""
-    blocks: dict[str, list[str]] = {}
-    current = ""
-    for line in (TABLES / f"{reason}.expected").read_text().splitlines():
-        if line.startswith("[") and line.endswith("]"):
-            current = line[1:-1]
-            blocks[current] = []
-        elif line:
-            blocks[current].append(line)
-    return blocks
+    return golden_blocks(TABLES / f"{reason}.expected")
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, TESTS, with_changes
+from conftest import REPO, TESTS, golden_blocks, with_changes
 
 from poakit.errors import Finding
 from poakit.letter.readback import read_back
@@ -109,15 +109,7 @@ def letter_findings(folder: Path, slug: str, tmp: Path) -> list[Finding]:
 
 
 def expected(folder: Path, slug: str) -> dict[str, list[str]]:
-    blocks: dict[str, list[str]] = {}
-    current = ""
-    for line in (folder / f"{slug}.expected").read_text().splitlines():
-        if line.startswith("[") and line.endswith("]"):
-            current = line[1:-1]
-            blocks[current] = []
-        elif line:
-            blocks[current].append(line)
-    return blocks
+    return golden_blocks(folder / f"{slug}.expected")
 
 
 @pytest.mark.parametrize(("folder", "slug"), OLD, ids=[s for _, s in OLD])
