@@ -1,0 +1,149 @@
+"""MkDocs hook: the case pages go through the theme on the other cores.
+
+Once every page is read (`on_env`), what is left is MkDocs' work per page: Material's template
+(some 2 ms a page), the search plugin, writing the file. Forked workers build the pages the
+search leaves out (each case has its own entry, site/searchindex.py) as MkDocs builds a page
+(`_build_page`, every plugin's events included), while the build copies the downloads and
+builds the rest; here those pages get an empty template, which MkDocs writes nowhere. A page
+that fails or warns in a worker, or the share of a worker that died, is built again at the end
+(`on_post_build`), where its problem is reported. Only `build` and `gh-deploy` fork, and only
+when every plugin's page events keep nothing of a page they are not given (`SAFE_EVENTS`).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import os
+import signal
+from typing import Any
+
+import jinja2
+from mkdocs.commands.build import _build_page
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import InclusionLevel
+from mkdocs.utils import CountHandler
+
+from poakit.project import parallel  # a module: MkDocs takes a hook's on_* names as events
+
+WRITE_FROM = 200  # fewer pages are not worth a worker
+#: Plugins whose page events keep nothing of a page (search: not of one it excludes)
+SAFE_EVENTS = {"material.plugins.search.plugin", "material.plugins.tags.plugin"}
+_EMPTY = "poakit/built-by-a-worker.html"
+_SKIPPED = ("Page skipped: '", "'. Generated empty output.")  # MkDocs' words for an empty page
+_state: dict[str, Any] = {"fork": False, "workers": [], "kept": {}}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state.update(fork=command in ("build", "gh-deploy"), workers=[], kept={})
+
+
+def on_nav(nav: Any, config: Any, files: Any) -> None:
+    _state["nav"] = nav  # for `_build_page`
+
+
+@event_priority(-100)  # after the other plugins' on_env: the workers get the finished env
+def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environment:
+    pages = _shareable(config, files) if _state["fork"] else []
+    workers = parallel.cores() - 1
+    if len(pages) < WRITE_FROM or workers < 1 or not parallel.can_fork():
+        return env
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    _state["build"] = (config, doc_files, _state["nav"], env)
+    gc.freeze()  # what this process holds stays out of the workers' collections
+    try:
+        for share in (pages[i::workers] for i in range(workers)):
+            _state["workers"].append(_fork(share, _state["build"]))
+    finally:
+        gc.unfreeze()
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_EMPTY: ""}), env.loader])
+    for page in pages:  # here, each page is empty (kept, should a worker fail on it)
+        _state["kept"][page.file.src_uri] = (page.meta.get("template"), page.content)
+        page.meta["template"], page.content = _EMPTY, ""
+    logging.getLogger("mkdocs.commands.build").addFilter(_quiet)
+    return env
+
+
+def _shareable(config: Any, files: Any) -> list[Any]:
+    events = [*config.plugins.events["page_context"], *config.plugins.events["post_page"]]
+    if any(getattr(event, "__module__", None) not in SAFE_EVENTS for event in events):
+        return []
+    return [
+        f.page
+        for f in files.documentation_pages(inclusion=InclusionLevel.is_included)
+        if f.generated_by and f.page and (f.page.meta.get("search") or {}).get("exclude")
+    ]
+
+
+def _fork(share: list[Any], build_args: tuple[Any, ...]) -> tuple[int, int, list[Any]]:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: writes what failed (nothing if it fails), never returns
+        try:
+            os.close(read)
+            with os.fdopen(write, "w") as out:
+                json.dump(_build(share, *build_args), out)
+        finally:
+            os._exit(0)
+    os.close(write)
+    return pid, read, share
+
+
+def _build(share: list[Any], config: Any, doc_files: Any, nav: Any, env: Any) -> list[str]:
+    """In a worker: build each page as MkDocs would; the pages that failed or warned."""
+    counter = CountHandler(level=logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.handlers, logger.propagate, logging.lastResort = [counter], False, None
+    failed = []
+    for page in share:
+        warnings = sum(counter.counts.values())
+        try:
+            _build_page(page, config, doc_files, nav, env)
+        except Exception:
+            warnings = -1
+        if sum(counter.counts.values()) != warnings:
+            failed.append(page.file.src_uri)
+    return failed
+
+
+def _quiet(record: logging.LogRecord) -> bool:
+    """MkDocs logs each page it skips for empty output: not those a worker built."""
+    message, (prefix, suffix) = record.getMessage(), _SKIPPED
+    if message.startswith(prefix) and message.endswith(suffix):
+        return message[len(prefix) : -len(suffix)] not in _state["kept"]
+    return True
+
+
+@event_priority(100)  # before the other plugins finish the build: every page is written
+def on_post_build(config: Any) -> None:
+    while _state["workers"]:
+        pid, read, share = _state["workers"].pop()
+        with os.fdopen(read) as results:
+            text = results.read()
+        os.waitpid(pid, 0)
+        try:
+            failed = set(json.loads(text))
+        except ValueError:  # the worker died: its whole share
+            failed = {page.file.src_uri for page in share}
+        for page in share:
+            template, page.content = _state["kept"][page.file.src_uri]
+            page.meta.pop("template")
+            if template is not None:
+                page.meta["template"] = template
+            if page.file.src_uri in failed:  # built here, so its problem is reported here
+                _build_page(page, *_state["build"])
+    _end()
+
+
+def on_build_error(error: Exception) -> None:
+    for pid, read, _share in _state["workers"]:
+        os.close(read)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    _end()
+
+
+def _end() -> None:
+    logging.getLogger("mkdocs.commands.build").removeFilter(_quiet)
+    _state.update(workers=[], kept={})

@@ -1,0 +1,135 @@
+"""The hook `hooks/poakit_write.py`: the case pages built by forked workers are the pages the
+build would have written, and a page a worker cannot build is built, and reported, by the
+build itself."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sites import copy_sources
+
+pytestmark = pytest.mark.site
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "true", "SOURCE_DATE_EPOCH": "1790000000"}
+# A build in a fresh interpreter with the hook's threshold set, printing how many pages each
+# worker was given. `mode` makes the workers misbehave: "fail" raises on one page and warns
+# on another, only in a worker; "die" ends each worker before it builds anything.
+_BUILD = """
+import logging
+import os
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+logging.basicConfig(format="%(levelname)s - %(message)s")  # as the mkdocs command shows it
+config = load_config(sys.argv[1], site_dir=sys.argv[2])
+hook = sys.modules["hooks/poakit_write.py"]
+hook.WRITE_FROM = int(sys.argv[3])
+mode, parent, shares = sys.argv[4], os.getpid(), []
+fork, build_page = hook._fork, hook._build_page
+
+def spy_fork(share, build_args):
+    shares.append(len(share))
+    return fork(share, build_args)
+
+def misbehave(page, *args):
+    if os.getpid() != parent:
+        if mode == "die":
+            os._exit(3)
+        if mode == "fail" and page.file.src_uri == "cases/brightleaf-home-goods.md":
+            raise RuntimeError("a worker's failure")
+        if mode == "fail" and page.file.src_uri == "cases/index.md":
+            logging.getLogger("mkdocs.plugins").warning("a worker's warning")
+    return build_page(page, *args)
+
+hook._fork, hook._build_page = spy_fork, misbehave
+config.plugins.on_startup(command="build", dirty=False)
+try:
+    build(config)
+finally:
+    config.plugins.on_shutdown()
+    print(shares)
+"""
+SERIAL = 10**9
+
+
+def _build(
+    root: Path, out: Path, write_from: int, mode: str = "none"
+) -> tuple[list[int], subprocess.CompletedProcess[str]]:
+    command = [sys.executable, "-c", _BUILD, str(root / "mkdocs.yml"), str(out)]
+    result = subprocess.run(
+        [*command, str(write_from), mode],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=600,
+        check=False,
+    )
+    shares = ast.literal_eval(result.stdout.strip().splitlines()[-1]) if result.stdout else None
+    assert isinstance(shares, list), result.stderr
+    return shares, result
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The site as MkDocs builds it, page by page in one process."""
+    root = copy_sources(tmp_path_factory.mktemp("serial"))
+    shares, result = _build(root, root / "site", SERIAL)
+    assert result.returncode == 0 and shares == [], result.stderr
+    return _tree(root / "site")
+
+
+def _differing(built: dict[str, bytes], expected: dict[str, bytes]) -> list[str]:
+    assert sorted(built) == sorted(expected)
+    return [name for name in expected if built[name] != expected[name]]
+
+
+def test_pages_the_workers_build_are_the_pages_the_build_writes(
+    tmp_path: Path, serial: dict[str, bytes]
+) -> None:
+    root = copy_sources(tmp_path)
+    shares, result = _build(root, tmp_path / "site", 1)
+    assert result.returncode == 0, result.stderr
+    # one worker a core but one; the case pages and the dashboard (the search leaves them out)
+    assert len(shares) == (os.cpu_count() or 1) - 1 and sum(shares) >= 10, shares
+    assert _differing(_tree(tmp_path / "site"), serial) == []
+    assert "Page skipped" not in result.stderr  # MkDocs' note on an empty page: not for these
+
+
+@pytest.mark.parametrize("mode", ["fail", "die"])
+def test_a_page_a_worker_could_not_build_is_built_by_the_build(
+    tmp_path: Path, serial: dict[str, bytes], mode: str
+) -> None:
+    root = copy_sources(tmp_path)
+    shares, result = _build(root, tmp_path / "site", 1, mode)
+    assert shares and result.returncode == 0, result.stderr
+    assert _differing(_tree(tmp_path / "site"), serial) == []
+    assert "a worker's" not in result.stderr  # the build built them without a problem
+    assert "Traceback" not in result.stderr
+
+
+def test_no_worker_when_another_plugin_watches_pages_being_built(
+    tmp_path: Path, serial: dict[str, bytes]
+) -> None:
+    root = copy_sources(tmp_path)
+    (root / "hooks" / "collect.py").write_text(
+        "SEEN = []\n\n\ndef on_page_context(context, page, config, nav):\n"
+        "    SEEN.append(page.url)\n    return context\n"
+    )
+    config = (root / "mkdocs.yml").read_text()
+    (root / "mkdocs.yml").write_text(config.replace("hooks:\n", "hooks:\n  - hooks/collect.py\n"))
+    shares, result = _build(root, tmp_path / "site", 1)
+    assert result.returncode == 0 and shares == [], result.stderr
+    assert _differing(_tree(tmp_path / "site"), serial) == []
