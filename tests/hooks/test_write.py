@@ -18,7 +18,8 @@ pytestmark = pytest.mark.site
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "true", "SOURCE_DATE_EPOCH": "1790000000"}
 # A build in a fresh interpreter with the hook's threshold set, printing how many pages each
 # worker was given. `mode` makes the workers misbehave: "fail" raises on one page and warns
-# on another, only in a worker; "die" ends each worker before it builds anything.
+# (writing nothing) on another, only in a worker; "die" ends each worker before it builds
+# anything.
 _BUILD = """
 import logging
 import os
@@ -41,10 +42,11 @@ def misbehave(page, *args):
     if os.getpid() != parent:
         if mode == "die":
             os._exit(3)
-        if mode == "fail" and page.file.src_uri == "cases/brightleaf-home-goods.md":
+        if mode == "fail" and page.file.src_uri == "cases/brightleaf-trademark.md":
             raise RuntimeError("a worker's failure")
         if mode == "fail" and page.file.src_uri == "cases/index.md":
             logging.getLogger("mkdocs.plugins").warning("a worker's warning")
+            return None  # and writes nothing
     return build_page(page, *args)
 
 hook._fork, hook._build_page = spy_fork, misbehave
@@ -85,7 +87,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def serial(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The site as MkDocs builds it, page by page in one process."""
-    root = copy_sources(tmp_path_factory.mktemp("serial"))
+    root = copy_sources(tmp_path_factory.mktemp("serial") / "project")
     shares, result = _build(root, root / "site", SERIAL)
     assert result.returncode == 0 and shares == [], result.stderr
     return _tree(root / "site")
@@ -99,7 +101,7 @@ def _differing(built: dict[str, bytes], expected: dict[str, bytes]) -> list[str]
 def test_pages_the_workers_build_are_the_pages_the_build_writes(
     tmp_path: Path, serial: dict[str, bytes]
 ) -> None:
-    root = copy_sources(tmp_path)
+    root = copy_sources(tmp_path / "project")
     shares, result = _build(root, tmp_path / "site", 1)
     assert result.returncode == 0, result.stderr
     # one worker a core but one; the case pages and the dashboard (the search leaves them out)
@@ -112,7 +114,7 @@ def test_pages_the_workers_build_are_the_pages_the_build_writes(
 def test_a_page_a_worker_could_not_build_is_built_by_the_build(
     tmp_path: Path, serial: dict[str, bytes], mode: str
 ) -> None:
-    root = copy_sources(tmp_path)
+    root = copy_sources(tmp_path / "project")
     shares, result = _build(root, tmp_path / "site", 1, mode)
     assert shares and result.returncode == 0, result.stderr
     assert _differing(_tree(tmp_path / "site"), serial) == []
@@ -123,7 +125,7 @@ def test_a_page_a_worker_could_not_build_is_built_by_the_build(
 def test_no_worker_when_another_plugin_watches_pages_being_built(
     tmp_path: Path, serial: dict[str, bytes]
 ) -> None:
-    root = copy_sources(tmp_path)
+    root = copy_sources(tmp_path / "project")
     (root / "hooks" / "collect.py").write_text(
         "SEEN = []\n\n\ndef on_page_context(context, page, config, nav):\n"
         "    SEEN.append(page.url)\n    return context\n"
