@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 from sites import copy_sources
 
-pytestmark = pytest.mark.site
+pytestmark = [
+    pytest.mark.site,
+    pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers only with a second core"),
+]
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "true", "SOURCE_DATE_EPOCH": "1790000000"}
 # A build in a fresh interpreter with the hook's threshold set, printing how many pages each
-# worker was given. `mode` makes the workers misbehave: "fail" raises on one page and warns
+# worker was given and which pages the build itself built again afterwards. `mode` makes the workers misbehave: "fail" raises on one page and warns
 # (writing nothing) on another, only in a worker; "die" ends each worker before it builds
 # anything.
 _BUILD = """
@@ -31,7 +34,7 @@ logging.basicConfig(format="%(levelname)s - %(message)s")  # as the mkdocs comma
 config = load_config(sys.argv[1], site_dir=sys.argv[2])
 hook = sys.modules["hooks/poakit_write.py"]
 hook.WRITE_FROM = int(sys.argv[3])
-mode, parent, shares = sys.argv[4], os.getpid(), []
+mode, parent, shares, again = sys.argv[4], os.getpid(), [], []
 fork, build_page = hook._fork, hook._build_page
 
 def spy_fork(share, build_args):
@@ -39,7 +42,9 @@ def spy_fork(share, build_args):
     return fork(share, build_args)
 
 def misbehave(page, *args):
-    if os.getpid() != parent:
+    if os.getpid() == parent:
+        again.append(page.file.src_uri)
+    else:
         if mode == "die":
             os._exit(3)
         if mode == "fail" and page.file.src_uri == "cases/brightleaf-trademark.md":
@@ -55,14 +60,14 @@ try:
     build(config)
 finally:
     config.plugins.on_shutdown()
-    print(shares)
+    print([shares, sorted(again)])
 """
 SERIAL = 10**9
 
 
 def _build(
     root: Path, out: Path, write_from: int, mode: str = "none"
-) -> tuple[list[int], subprocess.CompletedProcess[str]]:
+) -> tuple[list[int], list[str], subprocess.CompletedProcess[str]]:
     command = [sys.executable, "-c", _BUILD, str(root / "mkdocs.yml"), str(out)]
     result = subprocess.run(
         [*command, str(write_from), mode],
@@ -73,9 +78,9 @@ def _build(
         timeout=600,
         check=False,
     )
-    shares = ast.literal_eval(result.stdout.strip().splitlines()[-1]) if result.stdout else None
-    assert isinstance(shares, list), result.stderr
-    return shares, result
+    printed = ast.literal_eval(result.stdout.strip().splitlines()[-1]) if result.stdout else None
+    assert isinstance(printed, list), result.stderr
+    return printed[0], printed[1], result
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -88,7 +93,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 def serial(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The site as MkDocs builds it, page by page in one process."""
     root = copy_sources(tmp_path_factory.mktemp("serial") / "project")
-    shares, result = _build(root, root / "site", SERIAL)
+    shares, _, result = _build(root, root / "site", SERIAL)
     assert result.returncode == 0 and shares == [], result.stderr
     return _tree(root / "site")
 
@@ -102,10 +107,11 @@ def test_pages_the_workers_build_are_the_pages_the_build_writes(
     tmp_path: Path, serial: dict[str, bytes]
 ) -> None:
     root = copy_sources(tmp_path / "project")
-    shares, result = _build(root, tmp_path / "site", 1)
+    shares, again, result = _build(root, tmp_path / "site", 1)
     assert result.returncode == 0, result.stderr
     # one worker a core but one; the case pages and the dashboard (the search leaves them out)
     assert len(shares) == (os.cpu_count() or 1) - 1 and sum(shares) >= 10, shares
+    assert again == []  # the workers built every page (an MkDocs that changed would not)
     assert _differing(_tree(tmp_path / "site"), serial) == []
     assert "Page skipped" not in result.stderr  # MkDocs' note on an empty page: not for these
 
@@ -115,8 +121,12 @@ def test_a_page_a_worker_could_not_build_is_built_by_the_build(
     tmp_path: Path, serial: dict[str, bytes], mode: str
 ) -> None:
     root = copy_sources(tmp_path / "project")
-    shares, result = _build(root, tmp_path / "site", 1, mode)
+    shares, again, result = _build(root, tmp_path / "site", 1, mode)
     assert shares and result.returncode == 0, result.stderr
+    if mode == "fail":
+        assert again == ["cases/brightleaf-trademark.md", "cases/index.md"]
+    else:  # every page the dead worker had
+        assert len(again) == sum(shares)
     assert _differing(_tree(tmp_path / "site"), serial) == []
     assert "a worker's" not in result.stderr  # the build built them without a problem
     assert "Traceback" not in result.stderr
@@ -132,6 +142,6 @@ def test_no_worker_when_another_plugin_watches_pages_being_built(
     )
     config = (root / "mkdocs.yml").read_text()
     (root / "mkdocs.yml").write_text(config.replace("hooks:\n", "hooks:\n  - hooks/collect.py\n"))
-    shares, result = _build(root, tmp_path / "site", 1)
-    assert result.returncode == 0 and shares == [], result.stderr
+    shares, again, result = _build(root, tmp_path / "site", 1)
+    assert result.returncode == 0 and shares == [] and again == [], result.stderr
     assert _differing(_tree(tmp_path / "site"), serial) == []
