@@ -12,6 +12,7 @@ share the plain build, and tests/test_publish.py and tests/test_browser.py the p
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import gzip
 import io
@@ -263,6 +264,31 @@ def add_private_cases(root: Path) -> None:
     for n, (slug, replacements) in enumerate(PRIVATE.items()):
         text = private_case(source, replacements, say_private=n == 0)
         (root / "cases" / f"{slug}.yaml").write_text(text, encoding="utf-8")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by its path relative to it."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def build_script(script: str, root: Path, *args: str) -> tuple[Any, Completed]:
+    """Runs `script` (a build in a fresh interpreter: mkdocs-macros imports hooks/macros by
+    module name) in the project `root` with `args`; the Python literal its last line printed,
+    and the run."""
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "true", "SOURCE_DATE_EPOCH": "1790000000"},
+        timeout=600,
+        check=False,
+    )
+    lines = result.stdout.strip().splitlines()
+    assert lines, result.stderr
+    return ast.literal_eval(lines[-1]), result
 
 
 def site_files(out: Path) -> Iterator[tuple[str, bytes]]:

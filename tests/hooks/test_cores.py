@@ -4,18 +4,13 @@ renders them one by one."""
 
 from __future__ import annotations
 
-import ast
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from sites import copy_sources
+from sites import Completed, build_script, copy_sources, tree
 
 pytestmark = pytest.mark.site
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "true", "SOURCE_DATE_EPOCH": "1790000000"}
 # A build in a fresh interpreter (mkdocs-macros imports hooks/macros by module name), with the
 # hook's threshold set, reporting how many pages each fill shared out to the cores.
 _BUILD = """
@@ -47,27 +42,10 @@ finally:
 SERIAL = 10**9
 
 
-def _build(
-    root: Path, out: Path, misses: int
-) -> tuple[list[int], subprocess.CompletedProcess[str]]:
-    result = subprocess.run(
-        [sys.executable, "-c", _BUILD, str(root / "mkdocs.yml"), str(out), str(misses)],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=600,
-        check=False,
-    )
-    shared = ast.literal_eval(result.stdout.strip().splitlines()[-1]) if result.stdout else None
+def _build(root: Path, out: Path, misses: int) -> tuple[list[int], Completed]:
+    shared, result = build_script(_BUILD, root, str(root / "mkdocs.yml"), str(out), str(misses))
     assert isinstance(shared, list), result.stderr
     return shared, result
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def test_pages_rendered_on_every_core_are_the_pages_rendered_one_by_one(tmp_path: Path) -> None:
@@ -78,12 +56,12 @@ def test_pages_rendered_on_every_core_are_the_pages_rendered_one_by_one(tmp_path
     serial = copy_sources(tmp_path / "serial")
     none, result = _build(serial, tmp_path / "serial-site", SERIAL)
     assert result.returncode == 0 and none == [], result.stderr
-    built, expected = _tree(tmp_path / "filled-site"), _tree(tmp_path / "serial-site")
+    built, expected = tree(tmp_path / "filled-site"), tree(tmp_path / "serial-site")
     assert sorted(built) == sorted(expected)
     assert [name for name in expected if built[name] != expected[name]] == []
     again, result = _build(filled, tmp_path / "warm-site", 16)  # nothing missing: no workers
     assert result.returncode == 0 and again == []
-    assert _tree(tmp_path / "warm-site") == expected
+    assert tree(tmp_path / "warm-site") == expected
 
 
 def test_a_page_that_warns_in_a_worker_is_reported_once_by_the_build(tmp_path: Path) -> None:

@@ -4,21 +4,17 @@ build itself."""
 
 from __future__ import annotations
 
-import ast
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from sites import copy_sources
+from sites import Completed, build_script, copy_sources, tree
 
 pytestmark = [
     pytest.mark.site,
     pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers only with a second core"),
 ]
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "true", "SOURCE_DATE_EPOCH": "1790000000"}
 # A build in a fresh interpreter with the hook's threshold set, printing how many pages each
 # worker was given and which pages the build itself built again afterwards. `mode` makes the workers misbehave: "fail" raises on one page and warns
 # (writing nothing) on another, only in a worker; "die" ends each worker before it builds
@@ -67,26 +63,10 @@ SERIAL = 10**9
 
 def _build(
     root: Path, out: Path, write_from: int, mode: str = "none"
-) -> tuple[list[int], list[str], subprocess.CompletedProcess[str]]:
-    command = [sys.executable, "-c", _BUILD, str(root / "mkdocs.yml"), str(out)]
-    result = subprocess.run(
-        [*command, str(write_from), mode],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=600,
-        check=False,
-    )
-    printed = ast.literal_eval(result.stdout.strip().splitlines()[-1]) if result.stdout else None
-    assert isinstance(printed, list), result.stderr
-    return printed[0], printed[1], result
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
+) -> tuple[list[int], list[str], Completed]:
+    args = [str(root / "mkdocs.yml"), str(out), str(write_from), mode]
+    (shares, again), result = build_script(_BUILD, root, *args)
+    return shares, again, result
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +75,7 @@ def serial(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     root = copy_sources(tmp_path_factory.mktemp("serial") / "project")
     shares, _, result = _build(root, root / "site", SERIAL)
     assert result.returncode == 0 and shares == [], result.stderr
-    return _tree(root / "site")
+    return tree(root / "site")
 
 
 def _differing(built: dict[str, bytes], expected: dict[str, bytes]) -> list[str]:
@@ -112,7 +92,7 @@ def test_pages_the_workers_build_are_the_pages_the_build_writes(
     # one worker a core but one; the case pages and the dashboard (the search leaves them out)
     assert len(shares) == (os.cpu_count() or 1) - 1 and sum(shares) >= 10, shares
     assert again == []  # the workers built every page (an MkDocs that changed would not)
-    assert _differing(_tree(tmp_path / "site"), serial) == []
+    assert _differing(tree(tmp_path / "site"), serial) == []
     assert "Page skipped" not in result.stderr  # MkDocs' note on an empty page: not for these
 
 
@@ -127,7 +107,7 @@ def test_a_page_a_worker_could_not_build_is_built_by_the_build(
         assert again == ["cases/brightleaf-trademark.md", "cases/index.md"]
     else:  # every page the dead worker had
         assert len(again) == sum(shares)
-    assert _differing(_tree(tmp_path / "site"), serial) == []
+    assert _differing(tree(tmp_path / "site"), serial) == []
     assert "a worker's" not in result.stderr  # the build built them without a problem
     assert "Traceback" not in result.stderr
 
@@ -144,4 +124,4 @@ def test_no_worker_when_another_plugin_watches_pages_being_built(
     (root / "mkdocs.yml").write_text(config.replace("hooks:\n", "hooks:\n  - hooks/collect.py\n"))
     shares, again, result = _build(root, tmp_path / "site", 1)
     assert result.returncode == 0 and shares == [] and again == [], result.stderr
-    assert _differing(_tree(tmp_path / "site"), serial) == []
+    assert _differing(tree(tmp_path / "site"), serial) == []
