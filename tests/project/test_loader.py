@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import REPO
 
 from poakit.project import parallel
@@ -78,7 +79,9 @@ def _date_a_document_after_today(root: Path) -> None:
 def test_a_record_reads_back_as_the_same_case_and_findings() -> None:
     for result in load_project(REPO, base=REPO).cases:
         assert result.file is not None
-        record = Record(result.file.case, result.findings, result.assembled, dt.date(2026, 11, 27))
+        record = Record.of(
+            result.file.case, result.findings, result.assembled, dt.date(2026, 11, 27)
+        )
         assert Record.from_bytes(record.to_bytes()) == record, result.slug
         assert Record.from_bytes(b"not a record") is None
 
@@ -296,3 +299,32 @@ def test_poa_check_reads_each_evidence_folder_with_and_without_the_cache(
         project = check_project(root, base=root, cache_folder=cache)
         rules = {f.rule for f in project.findings if "acme-home-inauthentic" in f.position.path}
         assert "evidence-file-unlisted" in rules
+
+
+def test_poa_check_reads_records_back_without_case_models_and_finds_the_same(
+    tmp_path: Path,
+) -> None:
+    """A warm `poa check` reads no case model from the cache (see `Record`), yet the checks
+    over all cases still know which cases are public and what each silences."""
+    root = _project_copy(tmp_path)
+    for other in (root / "cases").iterdir():  # one letter and its copies: most letters share
+        if not other.name.startswith("northwind-kitchen-odr"):
+            (shutil.rmtree if other.is_dir() else Path.unlink)(other)
+    source = yaml.safe_load((root / "cases" / "northwind-kitchen-odr.yaml").read_text())
+    for name, changes in {
+        "copy-a": {},
+        "copy-b": {},
+        "copy-private": {"visibility": "private"},  # compared with all cases, not the public
+        "copy-quiet": {"silence": [{"rule": "boilerplate", "reason": "a test's own copy"}]},
+    }.items():
+        text = yaml.safe_dump({**source, **changes}, sort_keys=False, allow_unicode=True)
+        (root / "cases" / f"{name}.yaml").write_text(text)
+    fresh = check_project(root, base=root).findings
+    assert any(f.rule == "boilerplate" for f in fresh)  # the copies share every sentence
+    assert not any(f.rule == "boilerplate" and "copy-quiet" in f.position.path for f in fresh)
+    first = check_project(root, base=root, cache_folder=_cache(root))
+    warm = check_project(root, base=root, cache_folder=_cache(root))
+    assert [str(f) for f in first.findings] == [str(f) for f in fresh]
+    assert [str(f) for f in warm.findings] == [str(f) for f in fresh]
+    assert all(c.file is None for c in warm.cases if c.assembled)  # no case model unpickled
+    assert {c.slug for c in warm.cases if c.public} == {c.slug for c in first.cases if c.public}

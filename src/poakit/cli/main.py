@@ -15,9 +15,6 @@ from pathlib import Path
 from .. import __version__
 from ..errors import InputError, Level, PoakitError, UsageError
 from ..fileio import write_atomic
-from ..intake import skeleton
-from ..intake.notice import format_summary
-from ..model.schema import schema_json
 from ..project.load import errors_in, load_library, load_project
 from ..project.loader import check_project
 from ..render import DEFAULT_WIDTH, FORMATS, render_letter
@@ -210,6 +207,9 @@ def run_render(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     root = _root(args)
+    from ..intake import skeleton  # here: the notice reader is for `poa new` alone
+    from ..intake.notice import format_summary
+
     skeleton.check_slug(args.slug)  # before reading a notice from stdin
     text = _notice_text(args.from_notice) if args.from_notice else None
     target, reading = skeleton.new_case(root, args.slug, args.reason, text, today())
@@ -225,6 +225,8 @@ def run_new(args: argparse.Namespace) -> int:
 
 def _notice_text(source: str) -> str:
     """The pasted notice, from a file or standard input, decoded leniently."""
+    from ..intake import skeleton
+
     if source == "-":
         raw = sys.stdin.buffer.read(skeleton.MAX_NOTICE_BYTES + 1)
     else:
@@ -242,6 +244,8 @@ def _notice_text(source: str) -> str:
 
 
 def run_schema(args: argparse.Namespace) -> int:
+    from ..model.schema import schema_json  # here: only `poa schema` needs it
+
     library = load_library(_root(args) / SNIPPETS_DIR)
     if library.findings:
         raise InputError(library.findings)

@@ -53,6 +53,10 @@ class CaseResult:
     versions: tuple[SentVersion, ...] = field(default=(), repr=False, compare=False)
     #: the letter's sentences, for the boilerplate check over all cases (`across_cases`)
     sentences: tuple[Sentence, ...] = field(default=(), repr=False, compare=False)
+    #: what `across_cases` needs of a case read back without its model (`poa check` reads
+    #: no case models from the cache): whether it is public, the rules it silences
+    is_public: bool = field(default=False, repr=False, compare=False)
+    silenced_rules: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     @property
     def case(self) -> Case | None:
@@ -64,7 +68,7 @@ class CaseResult:
 
     @property
     def public(self) -> bool:
-        return self.file is not None and self.file.case.public
+        return self.file.case.public if self.file is not None else self.is_public
 
 
 @dataclass(frozen=True)
@@ -149,7 +153,7 @@ def across_cases(cases: Sequence[CaseResult]) -> tuple[Finding, ...]:
     found = {"public": boilerplate(public), "all": boilerplate(every)}
     out: list[Finding] = []
     for case in finished:
-        quiet = {s.rule for s in case.case.silence} if case.case else set()
+        quiet = {s.rule for s in case.case.silence} if case.case else case.silenced_rules
         extra = found["public" if case.public else "all"].get(case.slug, [])
         out += [f for f in extra if f.rule not in quiet]
     return tuple(sorted(out, key=lambda f: (f.position, f.rule)))
