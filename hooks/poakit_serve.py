@@ -4,8 +4,9 @@
 average (up to half a second) before the rebuild starts. This hook keeps MkDocs' polling, which
 works everywhere (a Docker volume, a network drive), and adds the system's own file events
 (inotify on Linux, FSEvents on macOS, ReadDirectoryChangesW on Windows), which report a save
-at once and cost nothing while the preview is idle. Both call the same handler; MkDocs waits
-0.1 s for changes to stop before it rebuilds, so a save seen twice starts one rebuild.
+at once and cost nothing while the preview is idle. Only events that change a file count (a
+build reading the cases must not start another build), and polling's late report of a change
+the system already reported is dropped, so a save starts one rebuild.
 
 MkDocs has no setting for its observer, and the paths it watches before this event (docs/,
 mkdocs.yml, the theme with `--watch-theme`) are already scheduled on it: they move to the new
@@ -15,12 +16,42 @@ observer through the server's public `observer`, `watch` and `unwatch`.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
+from watchdog import events
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 log = logging.getLogger("mkdocs.plugins.poakit")
+#: The system's events that change something (not a file opened or read: a build reads them).
+CHANGES = [
+    events.FileCreatedEvent,
+    events.FileModifiedEvent,
+    events.FileDeletedEvent,
+    events.FileMovedEvent,
+    events.FileClosedEvent,  # closed after writing
+    events.DirCreatedEvent,
+    events.DirDeletedEvent,
+    events.DirMovedEvent,
+]
+
+
+class _Relay(events.FileSystemEventHandler):  # type: ignore[misc]
+    """Passes events on to MkDocs' handler: from the system's events, noting each path heard;
+    from polling, only those not heard shortly before."""
+
+    def __init__(self, handler: Any, heard: dict[str, float], window: float | None) -> None:
+        self.handler, self.heard, self.window = handler, heard, window
+
+    def dispatch(self, event: Any) -> None:
+        paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        now = time.monotonic()
+        if self.window is None:
+            self.heard.update(dict.fromkeys(paths, now))
+        elif any(p in self.heard and now - self.heard[p] < self.window for p in paths):
+            return  # the system's events reported it already
+        self.handler.dispatch(event)
 
 
 class BothObserver(PollingObserver):  # type: ignore[misc]
@@ -31,13 +62,18 @@ class BothObserver(PollingObserver):  # type: ignore[misc]
         self.native = Observer()
         self.native.daemon = True
         self._native_refs: dict[Any, Any] = {}
+        self._heard: dict[str, float] = {}  # path -> when the system's events reported it
 
     def schedule(self, event_handler: Any, path: Any, **kw: Any) -> Any:
-        watch = super().schedule(event_handler, path, **kw)
+        late = _Relay(event_handler, self._heard, self.timeout + 1.0)
+        watch = super().schedule(late, path, **kw)
+        heard = _Relay(event_handler, self._heard, None)
         try:
-            self._native_refs[watch] = self.native.schedule(event_handler, path, **kw)
+            native = self.native.schedule(heard, path, event_filter=CHANGES, **kw)
         except OSError as exc:  # out of inotify watches, say: polling still sees the change
             log.debug(f"No file events for {path} ({exc}): polling only")
+        else:
+            self._native_refs[watch] = native
         return watch
 
     def unschedule(self, watch: Any) -> None:

@@ -126,3 +126,33 @@ def test_without_file_events_the_polling_still_sees_a_save(
     server.watch(str(files[0].parent))
     assert not _watched(server.observer.native)
     assert len(_rebuilds_after_saving(server, built, files)) == len(files)
+
+
+def test_a_save_starts_one_rebuild_though_the_build_reads_the_files(tmp_path: Path) -> None:
+    """The system reports a file read (opened, closed without writing) as an event too, and
+    polling reports the save again up to half a second later: neither may start a build."""
+    config, files = _project(tmp_path)
+    starts: list[float] = []
+
+    def build() -> None:  # as a build does: read every watched file
+        starts.append(time.monotonic())
+        for path in [*files, Path(config.config_file_path)]:
+            if path.exists():
+                path.read_bytes()
+
+    server = _server(tmp_path, [])
+    server.builder = build
+    server.watch(config.docs_dir)
+    server.watch(config.config_file_path)
+    server = serve_hook.on_serve(server, config=config, builder=build)
+    server.watch(str(files[0].parent))
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.6)  # the observers' first listing
+        for n, changed in enumerate(files, start=1):
+            changed.write_text(f"seller: {n}\n")
+            time.sleep(2)  # four polls of MkDocs' observer, and time for a build to loop
+            assert len(starts) == n, f"{len(starts)} builds after {n} saves"
+    finally:
+        server.shutdown(wait=True)
