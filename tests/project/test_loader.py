@@ -328,3 +328,34 @@ def test_poa_check_reads_records_back_without_case_models_and_finds_the_same(
     assert [str(f) for f in warm.findings] == [str(f) for f in fresh]
     assert all(c.file is None for c in warm.cases if c.assembled)  # no case model unpickled
     assert {c.slug for c in warm.cases if c.public} == {c.slug for c in first.cases if c.public}
+
+
+def test_the_library_is_read_back_from_the_cache_and_follows_every_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm load reads the checked library back from the cache instead of its files; a
+    changed file, or a cache made in another folder, never gives a stale library."""
+    root = _project_copy(tmp_path / "a")
+    first = Loader(root).load(cache_folder=_cache(root), findings_only=True).library
+
+    def unread(*args: object) -> None:
+        raise AssertionError("the library's files were read again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("poakit.project.load.read_library", unread)
+        again = Loader(root).load(cache_folder=_cache(root), findings_only=True).library
+    assert again is not first and again.root == root / "snippets"
+    assert [str(f) for f in again.findings] == [str(f) for f in first.findings]
+    assert again.measures.keys() == first.measures.keys()
+
+    snippet = root / "snippets" / "measures" / "supplier-vetting.md"
+    snippet.write_text(snippet.read_text() + "\nA sentence added in the test.\n")
+    changed = Loader(root).load(cache_folder=_cache(root), findings_only=True).library
+    assert "A sentence added in the test." in changed.measures["supplier-vetting"].body
+
+    moved = tmp_path / "b" / "project"  # the project and its cache, in another folder
+    shutil.copytree(root, moved)
+    with monkeypatch.context() as patch:
+        patch.setattr("poakit.project.load.read_library", unread)
+        elsewhere = Loader(moved).load(cache_folder=_cache(moved), findings_only=True).library
+    assert elsewhere.root == moved / "snippets"

@@ -185,8 +185,10 @@ class Loader:
         folder = self.root / SNIPPETS_DIR
         stamps = tuple(sorted((str(p), _stamp(p)) for p in folder.rglob("*") if p.is_file()))
         if self._library is None or self._library[0] != stamps:
-            library = load_library(folder, display_path(folder, self.base), cache=cache)
-            self._library = (stamps, library, folder_fingerprint(folder))
+            fingerprint = folder_fingerprint(folder)
+            display = display_path(folder, self.base)
+            library = load_library(folder, display, cache=cache, fingerprint=fingerprint)
+            self._library = (stamps, library, fingerprint)
         return self._library[1], self._library[2]
 
 
