@@ -45,11 +45,11 @@ def on_nav(nav: Any, config: Any, files: Any) -> None:
 
 @event_priority(-100)  # after the other plugins' on_env: the workers get the finished env
 def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environment:
-    pages = _shareable(config, files) if _state["fork"] else []
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    pages = _shareable(config, doc_files) if _state["fork"] else []
     workers = parallel.cores() - 1
     if len(pages) < WRITE_FROM or workers < 1 or not parallel.can_fork():
         return env
-    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     _state["build"] = (config, doc_files, _state["nav"], env)
     gc.freeze()  # what this process holds stays out of the workers' collections
     try:
@@ -65,13 +65,13 @@ def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environme
     return env
 
 
-def _shareable(config: Any, files: Any) -> list[Any]:
+def _shareable(config: Any, doc_files: Any) -> list[Any]:
     events = [*config.plugins.events["page_context"], *config.plugins.events["post_page"]]
     if any(getattr(event, "__module__", None) not in SAFE_EVENTS for event in events):
         return []
     return [
         f.page
-        for f in files.documentation_pages(inclusion=InclusionLevel.is_included)
+        for f in doc_files
         if f.generated_by and f.page and (f.page.meta.get("search") or {}).get("exclude")
     ]
 

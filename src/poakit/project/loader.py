@@ -238,8 +238,7 @@ class _Work:
         if record is None or not record.valid_on(self.today):
             return None
         # `poa check` needs no case model (see Record) but to check an evidence folder
-        folder = evidence_path(self.root, self.library.settings.evidence_folder, slug_of(path))
-        needed = not self.findings_only or folder.is_dir()
+        needed = not self.findings_only or self._has_evidence_folder(path)
         case = record.case_model() if needed else None
         if case is None and record.case is not None and needed:
             return None
@@ -253,6 +252,10 @@ class _Work:
                     return None
                 files[name] = found
         return self._result(path, key, record, case, files)
+
+    def _has_evidence_folder(self, path: Path) -> bool:
+        setting = self.library.settings.evidence_folder
+        return evidence_path(self.root, setting, slug_of(path)).is_dir()
 
     def _result(
         self,
