@@ -42,7 +42,7 @@ class SettingError(ConfigurationError):
 def on_startup(command: str, dirty: bool) -> None:
     # `serve --dirty` (make serve): each generated page is a file that changes only when its
     # content does (a blob of the cache), so a save rebuilds only the pages it affects.
-    _state.update(command=command, dirty=command == "serve" and dirty, memo=Memo())
+    _state.update(command=command, dirty=command == "serve" and dirty, memo=Memo(), written={})
 
 
 def on_shutdown() -> None:
@@ -107,7 +107,11 @@ def _file(config: Any, page: Page, blobs: Cache | None) -> File:
         data = content.encode("utf-8") if isinstance(content, str) else content
         content = blobs.blob(data, page.path.rsplit(".", 1)[-1]) or content
     if isinstance(content, Path):
-        return File.generated(config, page.path, abs_src_path=str(content), inclusion=inclusion)
+        # A page now made of an older blob (a save undone) is given by content, which MkDocs
+        # always rebuilds: by its file, it would look older than the page it last wrote.
+        if blobs is None or _state["written"].setdefault(page.path, content) == content:
+            return File.generated(config, page.path, abs_src_path=str(content), inclusion=inclusion)
+        _state["written"][page.path], content = content, content.read_bytes()
     return File.generated(config, page.path, content=content, inclusion=inclusion)
 
 
