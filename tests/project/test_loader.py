@@ -304,8 +304,8 @@ def test_poa_check_reads_each_evidence_folder_with_and_without_the_cache(
 def test_poa_check_reads_records_back_without_case_models_and_finds_the_same(
     tmp_path: Path,
 ) -> None:
-    """A warm `poa check` reads no case model from the cache (see `Record`), yet the checks
-    over all cases still know which cases are public and what each silences."""
+    """`poa check` keeps no case model (see `Record`): a cold one gets none back from its
+    workers, a warm one reads none from the cache; yet the checks over all cases still know which cases are public and what each silences."""
     root = _project_copy(tmp_path)
     for other in (root / "cases").iterdir():  # one letter and its copies: most letters share
         if not other.name.startswith("northwind-kitchen-odr"):
@@ -319,14 +319,16 @@ def test_poa_check_reads_records_back_without_case_models_and_finds_the_same(
     }.items():
         text = yaml.safe_dump({**source, **changes}, sort_keys=False, allow_unicode=True)
         (root / "cases" / f"{name}.yaml").write_text(text)
-    fresh = check_project(root, base=root).findings
+    cold = check_project(root, base=root)
+    fresh = cold.findings
     assert any(f.rule == "boilerplate" for f in fresh)  # the copies share every sentence
     assert not any(f.rule == "boilerplate" and "copy-quiet" in f.position.path for f in fresh)
     first = check_project(root, base=root, cache_folder=_cache(root))
     warm = check_project(root, base=root, cache_folder=_cache(root))
     assert [str(f) for f in first.findings] == [str(f) for f in fresh]
     assert [str(f) for f in warm.findings] == [str(f) for f in fresh]
-    assert all(c.file is None for c in warm.cases if c.assembled)  # no case model unpickled
+    # no case model unpickled, nor sent back by the workers of a cold check
+    assert all(c.file is None for p in (cold, first, warm) for c in p.cases if c.assembled)
     assert {c.slug for c in warm.cases if c.public} == {c.slug for c in first.cases if c.public}
 
 

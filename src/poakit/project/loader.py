@@ -311,12 +311,24 @@ class _Work:
             )
             if len(blobs) == len(made):
                 self.cache.put(key, record.to_bytes())
-        # The case model stays (without its YAML positions): the checks over all cases and
-        # of the evidence folder read it, `poa check` as much as a build.
+        # The case model stays (without its YAML positions) for a build. `poa check` needs
+        # only what the checks over all cases read of it, unless the evidence folder's check
+        # reads it too: a thousand case models sent back from the workers cost a second.
         slim_file = result.file
-        if slim_file is not None:
+        case = result.case
+        if slim_file is not None and self.findings_only and not self._has_evidence_folder(path):
+            slim_file = None
+        elif slim_file is not None:
             slim_file = replace(slim_file, source=Document(result.display, None))
-        return replace(result, file=slim_file, letter=None, files=files, key=key)
+        return replace(
+            result,
+            file=slim_file,
+            letter=None,
+            files=files,
+            key=key,
+            is_public=case.public if case is not None else False,
+            silenced_rules=frozenset(s.rule for s in case.silence) if case else frozenset(),
+        )
 
 
 def _extension(name: str) -> str:
