@@ -20,6 +20,7 @@ import datetime as dt
 import os
 import pickle
 import stat
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -47,6 +48,9 @@ from .settings import switch
 Prepare = Callable[[CaseResult, Library], dict[str, bytes]]
 
 _RECORD = 3  # the layout of a pickled Record; bump when it changes
+#: Seconds between a loader's tidyings of its cache: a preview rebuilds on every save, and
+#: what `tidy` drops has gone unused for days (listing the cache is a tenth of a rebuild).
+TIDY_EVERY = 3600.0
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class Loader:
         self.memo = Memo()
         self._library: tuple[tuple[object, ...], Library, str] | None = None
         self._latest: Project | None = None
+        self._tidied: dict[Path, float] = {}  # cache folder -> when this loader tidied it
 
     def latest(self) -> Project:
         """The project as the last `load` gave it (a build's macros see what its hook
@@ -156,7 +161,7 @@ class Loader:
         cases a worker checks come back without their case file (`poa check` prints only
         findings; sending a thousand cases back from the workers costs half a second)."""
         cache = Cache(cache_folder) if cache_folder is not None else None
-        if cache is not None:
+        if cache is not None and self._tidy_due(cache.folder):
             cache.tidy()
         library, library_key = self._current_library(cache)
         work = _Work(
@@ -180,6 +185,13 @@ class Loader:
         self.memo.sweep()
         self._latest = Project(self.root, library, cases, library_key, across=across_cases(cases))
         return self._latest
+
+    def _tidy_due(self, folder: Path) -> bool:
+        now = time.monotonic()
+        if folder in self._tidied and now - self._tidied[folder] < TIDY_EVERY:
+            return False
+        self._tidied[folder] = now
+        return True
 
     def _current_library(self, cache: Cache | None) -> tuple[Library, str]:
         folder = self.root / SNIPPETS_DIR

@@ -74,6 +74,7 @@ STANDARD_MEANINGS = {
 def reason_page(
     reason: Snippet, library: Library, cases: Sequence[CaseResult], memo: Memo | None = None
 ) -> str:
+    """The reason's page; `cases`: those that cite it (as `usage` finds them)."""
     meta = reason.meta
     blocks = [f"# {meta.title}", meta.summary]
     if meta.document_only:
@@ -88,9 +89,8 @@ def reason_page(
     blocks += _list_block("Evidence to gather", meta.evidence, checklist=True)
     blocks += _root_cause_block(library, meta.root_causes)
     blocks += _measure_blocks(library, meta.measures)
-    citing = [c for c in cases if c.case and reason.id in c.case.reason_ids()]
-    blocks += _cases_block(citing, "No published example case cites this reason yet.", memo)
-    if citing:
+    blocks += _cases_block(cases, "No published example case cites this reason yet.", memo)
+    if any(c.file for c in cases):
         anchor = reason_anchor(reason.id)
         blocks.append(f"What these cases taught: [Lessons learned](../{LESSONS_PAGE}#{anchor}).")
     return "\n\n".join(b for b in blocks if b) + "\n"
@@ -200,11 +200,11 @@ def root_cause_page(
     memo: Memo | None = None,
     library_key: str = "",
 ) -> str:
+    """The root cause's page; `cases`: those that use it (as `usage` finds them)."""
     facts = [("Id", f"`{cause.id}`"), ("Fits", _reason_links(library, cause.meta.reasons))]
     blocks = [f"# {cause.meta.title}", cause.meta.summary or "", table(("", ""), facts)]
     blocks += _snippet_details(cause, library, memo, library_key)
-    using = [c for c in cases if c.case and cause.id in c.case.snippet_ids(Kind.ROOT_CAUSE)]
-    blocks += _cases_block(using, "No published example case uses this root cause yet.", memo)
+    blocks += _cases_block(cases, "No published example case uses this root cause yet.", memo)
     return "\n\n".join(b for b in blocks if b) + "\n"
 
 
@@ -215,6 +215,7 @@ def measure_page(
     memo: Memo | None = None,
     library_key: str = "",
 ) -> str:
+    """The measure's page; `cases`: those that use it (as `usage` finds them)."""
     meta = measure.meta
     facts = [
         ("Id", f"`{measure.id}`"),
@@ -224,8 +225,7 @@ def measure_page(
     ]
     blocks = [f"# {meta.title}", meta.summary or "", table(("", ""), facts)]
     blocks += _snippet_details(measure, library, memo, library_key)
-    using = [c for c in cases if c.case and measure.id in c.case.snippet_ids(Kind.MEASURE)]
-    blocks += _cases_block(using, "No published example case uses this measure yet.", memo)
+    blocks += _cases_block(cases, "No published example case uses this measure yet.", memo)
     return "\n\n".join(b for b in blocks if b) + "\n"
 
 

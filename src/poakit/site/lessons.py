@@ -17,6 +17,7 @@ from ..model.case import Case
 from ..model.library import Library
 from ..model.status import outcome, status_of
 from ..project.load import CaseResult
+from ..project.memo import Memo, remembered
 from ..templating.escape import html_text, markdown_text
 from .charts import Bar, Series, stacked_bars
 from .markup import html_island, table
@@ -59,33 +60,79 @@ def reason_anchor(reason_id: str) -> str:
     return "reason-" + re.sub(r"[^a-z0-9-]+", "-", reason_id.lower()).strip("-")
 
 
-def _readable(cases: Sequence[CaseResult]) -> list[tuple[CaseResult, Case]]:
-    return [(c, c.file.case) for c in cases if c.file is not None]
+@dataclass(frozen=True)
+class _Part:
+    """What the page takes from one case: its reasons, measures, outcome and lesson lines
+    (made once per case: a preview save remakes one case's part, not a thousand)."""
+
+    result: CaseResult
+    reasons: tuple[str, ...]
+    measures: tuple[str, ...]
+    outcome: str
+    items: tuple[str, ...]  # its lessons as HTML list items
+
+
+def _part(result: CaseResult, case: Case, url: Callable[[str], str]) -> _Part:
+    result_outcome = case_outcome(case)
+    seller = html_text(case.seller.name)
+    source = f'<a href="{url(f"cases/{result.slug}.md")}">{seller}</a>, {result_outcome}'
+    items = [f"<li>{html_text(lesson)} ({source})</li>" for lesson in case.lessons]
+    if not case.lessons:
+        items.append(f"<li><em>No lessons recorded yet</em> ({source})</li>")
+    reasons = tuple(case.reason_ids())
+    return _Part(result, reasons, tuple(case.snippet_ids("measure")), result_outcome, tuple(items))
+
+
+def _parts(
+    cases: Sequence[CaseResult], directory_urls: bool = True, memo: Memo | None = None
+) -> list[_Part]:
+    url = partial(link, LESSONS_PAGE, directory_urls=directory_urls)
+    return [
+        remembered(
+            memo,
+            result.key and ("lessons-part", result.key, directory_urls),
+            partial(_part, result, result.file.case, url),
+        )
+        for result in cases
+        if result.file is not None
+    ]
 
 
 def by_reason(cases: Sequence[CaseResult]) -> dict[str, list[CaseResult]]:
     """Reason id → the cases whose notice cites it, in the order given."""
-    cited: dict[str, list[CaseResult]] = {}
-    for result, case in _readable(cases):
-        for reason in case.reason_ids():
-            cited.setdefault(reason, []).append(result)
+    return {rid: [p.result for p in parts] for rid, parts in _by_reason(_parts(cases)).items()}
+
+
+def _by_reason(parts: Sequence[_Part]) -> dict[str, list[_Part]]:
+    cited: dict[str, list[_Part]] = {}
+    for part in parts:
+        for reason in part.reasons:
+            cited.setdefault(reason, []).append(part)
     return cited
 
 
 def tally(cases: Sequence[CaseResult]) -> Tally:
+    return _tally(_parts(cases))
+
+
+def _tally(parts: Sequence[_Part]) -> Tally:
     counted = Tally()
-    for _, case in _readable(cases):
-        counted.add(case_outcome(case))
+    for part in parts:
+        counted.add(part.outcome)
     return counted
 
 
 def by_measure(cases: Sequence[CaseResult], library: Library) -> dict[str, Tally]:
     """Measure id (library measures only) → the outcomes of the cases that use it."""
+    return _by_measure(_parts(cases), library)
+
+
+def _by_measure(parts: Sequence[_Part], library: Library) -> dict[str, Tally]:
     tallies: dict[str, Tally] = {}
-    for _, case in _readable(cases):
-        for measure in case.snippet_ids("measure"):
+    for part in parts:
+        for measure in part.measures:
             if measure in library.measures:
-                tallies.setdefault(measure, Tally()).add(case_outcome(case))
+                tallies.setdefault(measure, Tally()).add(part.outcome)
     return tallies
 
 
@@ -93,11 +140,17 @@ def by_measure(cases: Sequence[CaseResult], library: Library) -> dict[str, Tally
 
 
 def lessons_page(
-    cases: Sequence[CaseResult], library: Library, *, directory_urls: bool = True
+    cases: Sequence[CaseResult],
+    library: Library,
+    *,
+    directory_urls: bool = True,
+    memo: Memo | None = None,
 ) -> str:
     """The page; `directory_urls` is MkDocs' `use_directory_urls`, for the links that the
-    lessons lists write in raw HTML (see `urls`)."""
-    total = tally(cases)
+    lessons lists write in raw HTML (see `urls`). With a `memo`, each case's part of the page
+    is kept by the case's digest."""
+    parts = _parts(cases, directory_urls, memo)
+    total = _tally(parts)
     blocks = ["# Lessons learned"]
     if not total.cases:
         blocks.append("No published cases yet: lessons appear here as cases are recorded.")
@@ -109,11 +162,10 @@ def lessons_page(
         "timeline, lessons from its `lessons:` list; the [Cases](cases/index.md) dashboard "
         "shows where each case stands."
     )
-    cited = by_reason(cases)
+    cited = _by_reason(parts)
     blocks += _reasons_section(cited, library)
-    blocks += _measures_section(by_measure(cases, library), library)
-    url = partial(link, LESSONS_PAGE, directory_urls=directory_urls)
-    blocks += _lessons_section(cited, library, url)
+    blocks += _measures_section(_by_measure(parts, library), library)
+    blocks += _lessons_section(cited, library)
     return "\n\n".join(blocks) + "\n"
 
 
@@ -121,14 +173,12 @@ def _cases(n: int) -> str:
     return "1 case" if n == 1 else f"{n} cases"
 
 
-def _ranked_reasons(
-    cited: dict[str, list[CaseResult]], library: Library
-) -> list[tuple[str, Tally]]:
-    tallies = [(rid, tally(results)) for rid, results in cited.items()]
+def _ranked_reasons(cited: dict[str, list[_Part]], library: Library) -> list[tuple[str, Tally]]:
+    tallies = [(rid, _tally(parts)) for rid, parts in cited.items()]
     return sorted(tallies, key=lambda item: (-item[1].cases, library.reason_title(item[0])))
 
 
-def _reasons_section(cited: dict[str, list[CaseResult]], library: Library) -> list[str]:
+def _reasons_section(cited: dict[str, list[_Part]], library: Library) -> list[str]:
     ranked = _ranked_reasons(cited, library)
     chart = stacked_bars(
         "Outcomes by reason",
@@ -181,9 +231,7 @@ def _measures_section(tallies: dict[str, Tally], library: Library) -> list[str]:
     ]
 
 
-def _lessons_section(
-    cited: dict[str, list[CaseResult]], library: Library, url: Callable[[str], str]
-) -> list[str]:
+def _lessons_section(cited: dict[str, list[_Part]], library: Library) -> list[str]:
     blocks = ["## Lessons by reason"]
     for rid, counted in _ranked_reasons(cited, library):
         reason_title = markdown_text(library.reason_title(rid))
@@ -195,18 +243,12 @@ def _lessons_section(
             else ""
         )
         blocks.append(f"{_cases(counted.cases)}: {summary}.{catalogue}")
-        blocks.append(_lesson_list(cited[rid], url))
+        blocks.append(_lesson_list(cited[rid]))
     return blocks
 
 
-def _lesson_list(results: Sequence[CaseResult], url: Callable[[str], str]) -> str:
+def _lesson_list(parts: Sequence[_Part]) -> str:
     """A raw HTML list (an island: see `mdutil.html_island`), which Markdown does not parse
     item by item: it grows with the cases."""
-    items = []
-    for result, case in _readable(results):
-        seller = html_text(case.seller.name)
-        source = f'<a href="{url(f"cases/{result.slug}.md")}">{seller}</a>, {case_outcome(case)}'
-        items += [f"<li>{html_text(lesson)} ({source})</li>" for lesson in case.lessons]
-        if not case.lessons:
-            items.append(f"<li><em>No lessons recorded yet</em> ({source})</li>")
+    items = [item for part in parts for item in part.items]
     return html_island("<ul>\n" + "\n".join(items) + "\n</ul>")

@@ -75,7 +75,7 @@ def site_pages(
         memo=memo,
     )
     pages.append(Page(dashboard.DASHBOARD_PAGE, index))
-    learned = lessons.lessons_page(readable, library, directory_urls=directory_urls)
+    learned = lessons.lessons_page(readable, library, directory_urls=directory_urls, memo=memo)
     pages.append(Page(lessons.LESSONS_PAGE, learned, nav=True))
     pages.append(Page("tags.md", dashboard.tags_page(), nav=True))
     used = catalogue.usage(readable)
