@@ -6,14 +6,17 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from conftest import REPO
 
 from poakit.project.load import load_project
 from poakit.site.pages import Page, site_pages
+from poakit.site.urls import page_url
 
 LINK = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)]*)?\)")
+HREF = re.compile(r'<a href="([^"#:]+/)"')
 
 
 def _pages(root: Path, *, include_private: bool = False) -> dict[str, str]:
@@ -28,8 +31,15 @@ def shipped() -> dict[str, str]:
 
 
 def _links(path: str, content: str) -> set[str]:
+    """The pages `content` links to: by Markdown links, and by the raw HTML lists' links,
+    written as the site serves pages (directory URLs, the default of `site_pages`)."""
     folder = posixpath.dirname(path)
-    return {posixpath.normpath(posixpath.join(folder, target)) for target in LINK.findall(content)}
+    found = {posixpath.normpath(posixpath.join(folder, target)) for target in LINK.findall(content)}
+    here = page_url(path, directory_urls=True)
+    for href in HREF.findall(content):
+        served = posixpath.normpath(posixpath.join(here, unquote(href)))
+        found.add(f"{served}/index.md" if href.endswith("/index/") else f"{served}.md")
+    return found
 
 
 @pytest.mark.parametrize(
@@ -116,9 +126,10 @@ def test_private_cases_are_not_cited_by_the_catalogue(mini: Path) -> None:
     (mini / "cases" / "draft.yaml").write_text(private.replace("Acme", "Zyxwv"), encoding="utf-8")
     published = _pages(mini)
     for page in ("reasons/inauthentic.md", "root-causes/unverified-supplier.md"):
-        assert "cases/acme.md" in published[page]
+        assert "cases/acme.md" in _links(page, published[page])
         assert "Zyxwv" not in published[page]
-    assert "cases/draft.md" in _pages(mini, include_private=True)["reasons/inauthentic.md"]
+    shown = _pages(mini, include_private=True)["reasons/inauthentic.md"]
+    assert "cases/draft.md" in _links("reasons/inauthentic.md", shown)
 
 
 def test_snippet_that_cannot_render_shows_the_problem(mini: Path) -> None:

@@ -1,5 +1,5 @@
 """The parts of pages that grow with the cases are raw HTML, not Markdown: the cases
-dashboard's table and the lessons lists (Markdown inline processing of a thousand cases' cells
+dashboard's table, the lessons lists and the catalogue pages' lists of cases (Markdown inline processing of a thousand cases' cells
 costs more than twice as much). So these pages escape every value themselves and write each
 link as the URL the built site serves, with directory URLs or without: MkDocs does not rewrite
 links inside raw HTML.
@@ -20,7 +20,7 @@ from conftest import REPO
 from sites import build, copy_sources
 
 from poakit.project.load import load_project
-from poakit.site import dashboard, lessons, urls
+from poakit.site import catalogue, dashboard, lessons, urls
 from poakit.site import markup as mdutil
 from poakit.templating.escape import visible
 
@@ -180,6 +180,52 @@ def test_lessons_lists_link_each_case_and_show_its_lessons_literally(
     assert acme is not None and acme.file is not None
     for lesson in acme.file.case.lessons:
         assert f"{lesson} (, open)" in items  # the text around the link to the case
+
+
+@pytest.mark.parametrize(
+    ("directory_urls", "case_link"), [(True, "../../cases/acme/"), (False, "../cases/acme.html")]
+)
+def test_catalogue_pages_list_their_cases_as_links_with_names_shown_literally(
+    hostile: Path, directory_urls: bool, case_link: str
+) -> None:
+    """A reason's, a root cause's and a measure's page list the cases that use them as raw
+    HTML: each links to the case page as the site serves it, the seller's name as typed."""
+    project = load_project(hostile)
+    library, used = project.library, catalogue.usage(project.cases)
+    acme = project.case("acme")
+    assert acme is not None and acme.case is not None
+    reason = acme.case.reason_ids()[0]
+    cause = acme.case.snippet_ids("root-cause")[0]
+    measure = acme.case.snippet_ids("measure")[0]
+    pages = [
+        catalogue.reason_page(
+            library.reasons[reason],
+            library,
+            used[("reason", reason)],
+            directory_urls=directory_urls,
+        ),
+        catalogue.root_cause_page(
+            library.root_causes[cause],
+            library,
+            used[("root-cause", cause)],
+            directory_urls=directory_urls,
+        ),
+        catalogue.measure_page(
+            library.measures[measure],
+            library,
+            used[("measure", measure)],
+            directory_urls=directory_urls,
+        ),
+    ]
+    for page in pages:
+        listed = page[page.index("## Example cases") :]
+        assert not re.search(r"^- ", listed, re.MULTILINE), "the cases are a raw HTML list"
+        converted = to_html(page)
+        links = {attrs["href"]: text for attrs, text in elements(converted, "a")}
+        assert links[case_link] == "Acme Home Goods LLC"
+        assert links[case_link.replace("acme", "hostile")] == visible(HOSTILE_NAME)
+        for tag in ("b", "script"):
+            assert elements(converted, tag) == [], tag
 
 
 # -- the URLs -------------------------------------------------------------------------------

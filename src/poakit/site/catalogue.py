@@ -29,10 +29,11 @@ from ..model.status import status_of
 from ..model.values import format_value
 from ..project.load import CaseResult
 from ..project.memo import Memo, remembered
-from ..templating.escape import fenced_text, markdown_text
+from ..templating.escape import fenced_text, html_text, markdown_text
 from ..templating.render import RenderError, environment
 from .lessons import LESSONS_PAGE, reason_anchor
-from .markup import table
+from .markup import html_island, table
+from .urls import link
 
 CASES, REASONS, ROOT_CAUSES, MEASURES = "cases", "reasons", "root-causes", "measures"
 
@@ -72,9 +73,15 @@ STANDARD_MEANINGS = {
 
 
 def reason_page(
-    reason: Snippet, library: Library, cases: Sequence[CaseResult], memo: Memo | None = None
+    reason: Snippet,
+    library: Library,
+    cases: Sequence[CaseResult],
+    memo: Memo | None = None,
+    *,
+    directory_urls: bool = True,
 ) -> str:
-    """The reason's page; `cases`: those that cite it (as `usage` finds them)."""
+    """The reason's page; `cases`: those that cite it (as `usage` finds them);
+    `directory_urls`: MkDocs' `use_directory_urls`, for the links to them (see `urls`)."""
     meta = reason.meta
     blocks = [f"# {meta.title}", meta.summary]
     if meta.document_only:
@@ -89,7 +96,9 @@ def reason_page(
     blocks += _list_block("Evidence to gather", meta.evidence, checklist=True)
     blocks += _root_cause_block(library, meta.root_causes)
     blocks += _measure_blocks(library, meta.measures)
-    blocks += _cases_block(cases, "No published example case cites this reason yet.", memo)
+    empty = "No published example case cites this reason yet."
+    page = f"{REASONS}/{reason.id}.md"
+    blocks += _cases_block(cases, empty, memo, page, directory_urls)
     if any(c.file for c in cases):
         anchor = reason_anchor(reason.id)
         blocks.append(f"What these cases taught: [Lessons learned](../{LESSONS_PAGE}#{anchor}).")
@@ -199,12 +208,16 @@ def root_cause_page(
     cases: Sequence[CaseResult] = (),
     memo: Memo | None = None,
     library_key: str = "",
+    *,
+    directory_urls: bool = True,
 ) -> str:
     """The root cause's page; `cases`: those that use it (as `usage` finds them)."""
     facts = [("Id", f"`{cause.id}`"), ("Fits", _reason_links(library, cause.meta.reasons))]
     blocks = [f"# {cause.meta.title}", cause.meta.summary or "", table(("", ""), facts)]
     blocks += _snippet_details(cause, library, memo, library_key)
-    blocks += _cases_block(cases, "No published example case uses this root cause yet.", memo)
+    empty = "No published example case uses this root cause yet."
+    page = f"{ROOT_CAUSES}/{cause.id}.md"
+    blocks += _cases_block(cases, empty, memo, page, directory_urls)
     return "\n\n".join(b for b in blocks if b) + "\n"
 
 
@@ -214,6 +227,8 @@ def measure_page(
     cases: Sequence[CaseResult] = (),
     memo: Memo | None = None,
     library_key: str = "",
+    *,
+    directory_urls: bool = True,
 ) -> str:
     """The measure's page; `cases`: those that use it (as `usage` finds them)."""
     meta = measure.meta
@@ -225,7 +240,9 @@ def measure_page(
     ]
     blocks = [f"# {meta.title}", meta.summary or "", table(("", ""), facts)]
     blocks += _snippet_details(measure, library, memo, library_key)
-    blocks += _cases_block(cases, "No published example case uses this measure yet.", memo)
+    empty = "No published example case uses this measure yet."
+    page = f"{MEASURES}/{measure.id}.md"
+    blocks += _cases_block(cases, empty, memo, page, directory_urls)
     return "\n\n".join(b for b in blocks if b) + "\n"
 
 
@@ -383,21 +400,33 @@ def usage(cases: Sequence[CaseResult]) -> dict[tuple[str, str], list[CaseResult]
     return used
 
 
-def _cases_block(cases: Sequence[CaseResult], empty: str, memo: Memo | None) -> list[str]:
+def _cases_block(
+    cases: Sequence[CaseResult], empty: str, memo: Memo | None, page: str, directory_urls: bool
+) -> list[str]:
+    """The cases a catalogue page lists, as raw HTML (an island, see `markup`): Markdown would
+    parse each of hundreds of links on every page that lists a case, on every preview save."""
     shown = sorted((c for c in cases if c.file), key=lambda c: c.slug)
     # kept in the memo by the case's digest: a preview save remakes one line, not all
+    folder = page.rpartition("/")[0]
     lines = [
-        remembered(memo, c.key and ("catalogue-line", c.key), partial(_case_line, c)) for c in shown
+        remembered(
+            memo,
+            c.key and ("catalogue-line", c.key, folder, directory_urls),
+            partial(_case_line, c, page, directory_urls),
+        )
+        for c in shown
     ]
-    return ["## Example cases", "\n".join(lines) if lines else f"*{empty}*"]
+    if not lines:
+        return ["## Example cases", f"*{empty}*"]
+    return ["## Example cases", html_island("<ul>\n" + "\n".join(lines) + "\n</ul>")]
 
 
-def _case_line(result: CaseResult) -> str:
+def _case_line(result: CaseResult, page: str, directory_urls: bool) -> str:
     assert result.file is not None
     case = result.file.case
-    name = markdown_text(case.seller.name)
-    status = status_of(case.follow_up)
-    return f"- [{name}](../{CASES}/{result.slug}.md): {markdown_text(str(status))}"
+    url = link(page, f"{CASES}/{result.slug}.md", directory_urls=directory_urls)
+    name, status = html_text(case.seller.name), html_text(str(status_of(case.follow_up)))
+    return f'<li><a href="{url}">{name}</a>: {status}</li>'
 
 
 def _list_block(title: str, items: Iterable[str], *, checklist: bool = False) -> list[str]:

@@ -83,24 +83,22 @@ def site_pages(
     def users(snippet: Snippet) -> list[CaseResult]:
         return used.get((snippet.kind.value, snippet.id), [])
 
+    key, urls = project.library_key, {"directory_urls": directory_urls}
     pages += [
-        Page(f"reasons/{r.id}.md", catalogue.reason_page(r, library, users(r), memo))
+        Page(f"reasons/{r.id}.md", catalogue.reason_page(r, library, users(r), memo, **urls))
         for r in library.reasons.values()
     ]
     pages.append(Page("reasons/index.md", catalogue.reasons_index(library)))
     pages += [
         Page(
             f"root-causes/{c.id}.md",
-            catalogue.root_cause_page(c, library, users(c), memo, project.library_key),
+            catalogue.root_cause_page(c, library, users(c), memo, key, **urls),
         )
         for c in library.root_causes.values()
     ]
     pages.append(Page("root-causes/index.md", catalogue.root_causes_index(library)))
     pages += [
-        Page(
-            f"measures/{m.id}.md",
-            catalogue.measure_page(m, library, users(m), memo, project.library_key),
-        )
+        Page(f"measures/{m.id}.md", catalogue.measure_page(m, library, users(m), memo, key, **urls))
         for m in library.measures.values()
     ]
     pages.append(Page("measures/index.md", catalogue.measures_index(library)))

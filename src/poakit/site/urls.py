@@ -2,9 +2,10 @@
 
 A page's Markdown links (`[Acme](acme.md)`) are rewritten by the site builder into the linked
 page's URL; links inside raw HTML are not. The pages that write raw HTML instead of Markdown
-(for speed: the cases dashboard, the lessons lists) write that URL themselves, the way MkDocs
-addresses pages: `cases/acme.md` is served as `cases/acme/` with `use_directory_urls` (MkDocs'
-default) and as `cases/acme.html` without it; an `index.md` is its folder's page either way.
+(for speed: the cases dashboard, the lessons lists, the catalogue's lists of cases) write that
+URL themselves, the way MkDocs addresses pages: `cases/acme.md` is served as `cases/acme/`
+with `use_directory_urls` (MkDocs' default) and as `cases/acme.html` without it; an
+`index.md` is its folder's page either way.
 """
 
 from __future__ import annotations
