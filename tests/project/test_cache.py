@@ -17,7 +17,14 @@ from typing import Any
 import jinja2
 import pytest
 
-from poakit.project.cache import UNUSED_DAYS, BytecodeCache, Cache, code_fingerprint, digest
+from poakit.project.cache import (
+    TIDY_EVERY,
+    UNUSED_DAYS,
+    BytecodeCache,
+    Cache,
+    code_fingerprint,
+    digest,
+)
 
 Damage = Callable[[bytes], bytes]
 DAMAGE: dict[str, Damage] = {
@@ -105,6 +112,33 @@ def test_files_unused_for_days_and_old_generations_are_tidied(tmp_path: Path) ->
     assert cache.get("b" * 32) == BODY
     generations = sorted(p.name for p in tmp_path.iterdir())
     assert generations == sorted([cache.folder.name, "gen2", "gen3"])
+
+
+def test_a_cache_is_tidied_at_most_once_an_hour(tmp_path: Path) -> None:
+    """Every load tidies; only the first in `TIDY_EVERY` seconds lists the cache (a stamp
+    file says when), so a preview's rebuilds and a warm `poa check` skip it. A stamp from the
+    future (a cache copied from a machine whose clock runs ahead) does not stop tidying."""
+    cache = Cache(tmp_path)
+    cache.put("a" * 32, BODY)
+    (old,) = tmp_path.rglob("a" * 32)
+    long_ago = time.time() - (UNUSED_DAYS + 1) * 86400
+
+    def tidied_now() -> bool:
+        os.utime(old, (long_ago, long_ago))
+        cache.tidy()
+        return not old.exists()
+
+    assert tidied_now()
+    cache.put("a" * 32, BODY)
+    assert not tidied_now()  # within the hour
+    stamp = cache.folder / "tidied"
+    an_hour_ago = time.time() - TIDY_EVERY - 1
+    os.utime(stamp, (an_hour_ago, an_hour_ago))
+    assert tidied_now()
+    cache.put("a" * 32, BODY)
+    tomorrow = time.time() + 86400
+    os.utime(stamp, (tomorrow, tomorrow))
+    assert tidied_now()
 
 
 def test_keys_and_the_generation_hold_no_absolute_path(tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ import pytest
 import yaml
 from conftest import REPO
 
-from poakit.project import loader as loader_module
 from poakit.project import parallel
 from poakit.project.cache import Cache
 from poakit.project.load import CaseResult, load_project
@@ -117,26 +116,6 @@ def test_a_loader_reloads_only_what_changed(mini: Path) -> None:
     snippet.write_text(snippet.read_text() + "\nMore.\n")
     os.utime(snippet, ns=(time.time_ns(), time.time_ns() + 2 * 10**9))
     assert loader.load().library is not first.library
-
-
-def test_a_loader_tidies_its_cache_once_an_hour(
-    mini: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A preview loads on every save; the cache is tidied on the first load and again only
-    when `TIDY_EVERY` has passed (what tidying drops has gone unused for days)."""
-    tidied: list[Path] = []
-    monkeypatch.setattr(Cache, "tidy", lambda cache: tidied.append(cache.folder))
-    clock = [1000.0]
-    monkeypatch.setattr(loader_module.time, "monotonic", lambda: clock[0])
-    loader = Loader(mini)
-    for _ in range(3):
-        loader.load(cache_folder=_cache(mini))
-    assert len(tidied) == 1
-    clock[0] += loader_module.TIDY_EVERY
-    loader.load(cache_folder=_cache(mini))
-    assert len(tidied) == 2
-    Loader(mini).load(cache_folder=_cache(mini))  # another process's loader tidies at once
-    assert len(tidied) == 3
 
 
 def test_editing_a_case_is_seen_by_the_next_load(tmp_path: Path) -> None:

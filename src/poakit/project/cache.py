@@ -19,8 +19,8 @@ Anything that fails the check (a crash mid-write, a hand edit, a flipped bit, a 
 emptied file) is deleted and counts as missing: it is made again, never published, never a
 traceback. Every write is atomic (`fileio.write_atomic`). Each generation (poakit's code and
 the shaping libraries' versions) has its own folder; files unused for `UNUSED_DAYS` and older
-generations are dropped (`tidy`, at the start of a load, so nothing a build hands out is
-dropped under it). Deleting the folder is always safe.
+generations are dropped (`tidy`, at the start of a load at most once an hour, so nothing a
+build hands out is dropped under it). Deleting the folder is always safe.
 """
 
 from __future__ import annotations
@@ -48,6 +48,10 @@ FORMAT = 3
 UNUSED_DAYS = 7
 #: Generations (of poakit's code) kept besides the current one.
 KEPT_GENERATIONS = 2
+#: Seconds between two tidyings of a cache (by any process): what `tidy` drops has gone
+#: unused for days, and listing every file of the cache was a tenth of a warm `poa check`
+#: and of a preview's rebuild.
+TIDY_EVERY = 3600
 #: Libraries whose versions change what a case turns into.
 _SHAPING = (
     "poakit",
@@ -153,7 +157,12 @@ class Cache:
 
     # -- housekeeping -------------------------------------------------------------------------
     def tidy(self) -> None:
-        """Drop files unused for `UNUSED_DAYS` and all but the newest generations."""
+        """Drop files unused for `UNUSED_DAYS` and all but the newest generations; at most
+        once in `TIDY_EVERY` seconds (a stamp file in the folder says when it last did)."""
+        stamp = self.folder / "tidied"
+        with contextlib.suppress(OSError):
+            if 0 <= time.time() - stamp.stat().st_mtime < TIDY_EVERY:
+                return
         limit = time.time() - UNUSED_DAYS * 86400
         for path in _files(self.folder):
             with contextlib.suppress(OSError):
@@ -169,6 +178,7 @@ class Cache:
             )
             for old in generations[KEPT_GENERATIONS + 1 :]:
                 shutil.rmtree(old, ignore_errors=True)
+            stamp.touch()
 
     def _entry(self, key: str) -> Path:
         return self.folder / "entries" / key[:2] / key

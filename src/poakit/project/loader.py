@@ -17,10 +17,10 @@ made when the case was checked, and `poa check` gets no case model (see `Record`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import pickle
 import stat
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -37,7 +37,7 @@ from ..source.layout import CACHE_DIR, SNIPPETS_DIR, case_paths, display_path, s
 from ..source.records import sent_folder
 from ..source.yaml import MAX_BYTES
 from .cache import Cache, digest, folder_fingerprint
-from .load import CaseResult, Project, across_cases, check_case, leaves, load_library
+from .load import CaseResult, Containment, Project, across_cases, check_case, load_library
 from .memo import Memo
 from .packet import attachment_check
 from .parallel import on_every_core
@@ -48,9 +48,6 @@ from .settings import switch
 Prepare = Callable[[CaseResult, Library], dict[str, bytes]]
 
 _RECORD = 3  # the layout of a pickled Record; bump when it changes
-#: Seconds between a loader's tidyings of its cache: a preview rebuilds on every save, and
-#: what `tidy` drops has gone unused for days (listing the cache is a tenth of a rebuild).
-TIDY_EVERY = 3600.0
 
 
 @dataclass(frozen=True)
@@ -142,7 +139,6 @@ class Loader:
         self.memo = Memo()
         self._library: tuple[tuple[object, ...], Library, str] | None = None
         self._latest: Project | None = None
-        self._tidied: dict[Path, float] = {}  # cache folder -> when this loader tidied it
 
     def latest(self) -> Project:
         """The project as the last `load` gave it (a build's macros see what its hook
@@ -161,7 +157,7 @@ class Loader:
         cases a worker checks come back without their case file (`poa check` prints only
         findings; sending a thousand cases back from the workers costs half a second)."""
         cache = Cache(cache_folder) if cache_folder is not None else None
-        if cache is not None and self._tidy_due(cache.folder):
+        if cache is not None:
             cache.tidy()
         library, library_key = self._current_library(cache)
         work = _Work(
@@ -185,13 +181,6 @@ class Loader:
         self.memo.sweep()
         self._latest = Project(self.root, library, cases, library_key, across=across_cases(cases))
         return self._latest
-
-    def _tidy_due(self, folder: Path) -> bool:
-        now = time.monotonic()
-        if folder in self._tidied and now - self._tidied[folder] < TIDY_EVERY:
-            return False
-        self._tidied[folder] = now
-        return True
 
     def _current_library(self, cache: Cache | None) -> tuple[Library, str]:
         folder = self.root / SNIPPETS_DIR
@@ -217,6 +206,10 @@ class _Work:
     today: dt.date
     findings_only: bool = False
 
+    @functools.cached_property
+    def inside(self) -> Containment:
+        return Containment(self.root)
+
     def _display(self, path: Path) -> str:
         return display_path(path, self.base)
 
@@ -224,7 +217,7 @@ class _Work:
         """What the case's results are made from, as a digest (its key in the cache and in a
         site's memo); None for anything but a plain file of a plain size (links, pipes,
         devices, huge files are checked afresh, and reported, every time)."""
-        if leaves(path, self.root):
+        if self.inside.leaves(path):
             return None
         try:
             if not stat.S_ISREG(os.lstat(path).st_mode):  # lstat: a link is not plain
