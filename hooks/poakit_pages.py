@@ -78,8 +78,8 @@ def on_files(files: Files, config: Any) -> Files:
         raise PluginError("poakit found errors:\n" + "\n".join(str(f) for f in blocking))
     for finding in problems:
         log.info(str(finding))
-    _state["search"] = search_entries(project, include_private=shown)
     memo: Memo = _state["memo"]
+    _state["search"] = search_entries(project, include_private=shown, memo=memo)
     pages = site_pages(
         project,
         include_private=shown,

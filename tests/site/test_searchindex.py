@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 from poakit.project.load import load_project
+from poakit.project.loader import Loader
+from poakit.project.memo import Memo
 from poakit.site import searchindex
 
 
@@ -33,3 +37,23 @@ def test_merge_replaces_the_theme_entries_of_case_pages() -> None:
     merged = json.loads(searchindex.merge(json.dumps(index), extra))
     assert merged["config"] == index["config"]
     assert merged["docs"] == [index["docs"][2], extra[0]]
+
+
+def test_a_memo_keeps_each_entry_until_its_case_changes(site_project: Path) -> None:
+    """A preview keeps each case's entry by the case's digest: after a save, the entries made
+    with the memo are the entries made afresh, the edited case's with its new name."""
+    loader, memo = Loader(site_project), Memo()
+
+    def made() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+        project = loader.load()
+        kept = searchindex.entries(project.cases, project.library, memo)
+        return kept, searchindex.entries(project.cases, project.library)
+
+    first, fresh = made()
+    assert first == fresh and len(memo) == len(first)
+    path = site_project / "cases" / "acme-home-inauthentic.yaml"
+    path.write_text(path.read_text().replace("Acme Home Goods LLC", "Acme Edited Goods LLC"))
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))
+    edited, fresh = made()
+    assert edited == fresh and edited != first
+    assert any("Acme Edited Goods LLC" in e["title"] for e in edited)

@@ -158,8 +158,10 @@ def published_findings(project: Project, *, include_private: bool = False) -> li
     return [*project.library.findings, *(f for c in shown for f in c.findings)]
 
 
-def search_entries(project: Project, *, include_private: bool = False) -> list[dict[str, str]]:
+def search_entries(
+    project: Project, *, include_private: bool = False, memo: Memo | None = None
+) -> list[dict[str, str]]:
     """One compact search entry per shown case (see `searchindex`)."""
     return searchindex.entries(
-        shown_cases(project, include_private=include_private), project.library
+        shown_cases(project, include_private=include_private), project.library, memo
     )

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from ..model.library import Library
 from ..model.status import status_of
 from ..project.load import CaseResult
+from ..project.memo import Memo, remembered
 from ..templating.escape import search_text
 
 
@@ -43,8 +45,16 @@ def case_entry(result: CaseResult, library: Library) -> dict[str, str] | None:
     }
 
 
-def entries(cases: Iterable[CaseResult], library: Library) -> list[dict[str, str]]:
-    return [e for e in (case_entry(c, library) for c in cases) if e is not None]
+def entries(
+    cases: Iterable[CaseResult], library: Library, memo: Memo | None = None
+) -> list[dict[str, str]]:
+    """The entries of `cases`; with a `memo`, each kept by its case's digest (which covers
+    the library too) for the next rebuild of a preview."""
+    made = (
+        remembered(memo, c.key and ("search-entry", c.key), partial(case_entry, c, library))
+        for c in cases
+    )
+    return [e for e in made if e is not None]
 
 
 def merge(index_json: str, extra: Sequence[dict[str, str]]) -> str:
