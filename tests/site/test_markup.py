@@ -258,6 +258,17 @@ def test_links_are_the_ones_mkdocs_writes(directory_urls: bool) -> None:
                 source,
                 target,
             )
+    # pages whose URLs share a folder link to every page alike (the catalogue's memo key)
+    pages = [*PAGES, "reasons/other.md", "measures/index.md", "measures/x.md"]
+    for one in pages:
+        for other in pages:
+            if urls.folder_url(one, directory_urls=directory_urls) == urls.folder_url(
+                other, directory_urls=directory_urls
+            ):
+                for target in PAGES:
+                    assert urls.link(one, target, directory_urls=directory_urls) == urls.link(
+                        other, target, directory_urls=directory_urls
+                    )
 
 
 # -- a site without directory URLs ----------------------------------------------------------

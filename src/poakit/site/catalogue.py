@@ -33,7 +33,7 @@ from ..templating.escape import fenced_text, html_text, markdown_text
 from ..templating.render import RenderError, environment
 from .lessons import LESSONS_PAGE, reason_anchor
 from .markup import html_island, table
-from .urls import link
+from .urls import folder_url, link
 
 CASES, REASONS, ROOT_CAUSES, MEASURES = "cases", "reasons", "root-causes", "measures"
 
@@ -406,8 +406,9 @@ def _cases_block(
     """The cases a catalogue page lists, as raw HTML (an island, see `markup`): Markdown would
     parse each of hundreds of links on every page that lists a case, on every preview save."""
     shown = sorted((c for c in cases if c.file), key=lambda c: c.slug)
-    # kept in the memo by the case's digest: a preview save remakes one line, not all
-    folder = page.rpartition("/")[0]
+    # kept in the memo by the case's digest: a preview save remakes one line, not all (the
+    # line's link is the same from every page whose URL is in the same folder)
+    folder = folder_url(page, directory_urls=directory_urls)
     lines = [
         remembered(
             memo,

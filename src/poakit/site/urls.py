@@ -23,10 +23,16 @@ def page_url(path: str, *, directory_urls: bool) -> str:
     return f"{prefix}{name}/" if directory_urls else f"{prefix}{name}.html"
 
 
+def folder_url(source: str, *, directory_urls: bool) -> str:
+    """The folder of page `source`'s URL: what its relative links start from, so two pages of
+    one folder link to a page alike."""
+    here = page_url(source, directory_urls=directory_urls)
+    return here if here.endswith("/") else posixpath.dirname(here)
+
+
 def link(source: str, target: str, *, directory_urls: bool) -> str:
     """The URL-quoted relative link from page `source` to page `target` (both under docs/)."""
-    here = page_url(source, directory_urls=directory_urls)
+    folder = folder_url(source, directory_urls=directory_urls)
     there = page_url(target, directory_urls=directory_urls)
-    folder = here if here.endswith("/") else posixpath.dirname(here)
     relative = posixpath.relpath("/" + there, "/" + folder)
     return quote(relative + "/" if there.endswith("/") else relative)
