@@ -167,28 +167,8 @@ def test_case_text_appears_literally_on_the_page(site_project: Path, tmp_path: P
     assert "Evil 49" not in html
 
 
-_DIRTY_PREVIEW = """
-import sys, time
-from pathlib import Path
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-root, out = Path(sys.argv[1]), sys.argv[2]
-first = load_config(str(root / "mkdocs.yml"), site_dir=out, strict=False)
-first.plugins.on_startup(command="serve", dirty=True)
-def rebuild():
-    build(load_config(str(root / "mkdocs.yml"), site_dir=out, strict=False), dirty=True)
-rebuild()
-stamps = {p: p.stat().st_mtime_ns for p in Path(out).rglob("index.html")}
-case = root / "cases" / "acme-home-inauthentic.yaml"
-time.sleep(1.1)
-case.write_text(case.read_text().replace("Acme Home Goods LLC", "Acme Edited Goods LLC"))
-rebuild()
-changed = sorted(str(p.relative_to(out)) for p, t in stamps.items() if p.stat().st_mtime_ns != t)
-print("\\n".join(changed))
-"""
-
-
-_UNDO_PREVIEW = """
+#: A preview as `make serve` runs it (`mkdocs serve --dirty`), rebuilt by `rebuild()`.
+_PREVIEW = """
 import sys, time
 from pathlib import Path
 from mkdocs.commands.build import build
@@ -199,6 +179,26 @@ first.plugins.on_startup(command="serve", dirty=True)
 def rebuild():
     build(load_config(str(root / "mkdocs.yml"), site_dir=out, strict=False), dirty=True)
     return (Path(out) / "cases" / "acme-home-inauthentic" / "index.html").read_text()
+"""
+
+_DIRTY_PREVIEW = (
+    _PREVIEW
+    + """
+rebuild()
+stamps = {p: p.stat().st_mtime_ns for p in Path(out).rglob("index.html")}
+case = root / "cases" / "acme-home-inauthentic.yaml"
+time.sleep(1.1)
+case.write_text(case.read_text().replace("Acme Home Goods LLC", "Acme Edited Goods LLC"))
+rebuild()
+changed = sorted(str(p.relative_to(out)) for p, t in stamps.items() if p.stat().st_mtime_ns != t)
+print("\\n".join(changed))
+"""
+)
+
+
+_UNDO_PREVIEW = (
+    _PREVIEW
+    + """
 case = root / "cases" / "acme-home-inauthentic.yaml"
 original = case.read_text()
 shown = [rebuild()]
@@ -208,6 +208,7 @@ for text in (original.replace("Acme Home Goods LLC", "Acme Edited Goods LLC"), o
     shown.append(rebuild())
 print(" ".join(str("Acme Edited Goods LLC" in page) for page in shown))
 """
+)
 
 
 def test_preview_shows_an_undone_edit(site_project: Path, tmp_path: Path) -> None:
