@@ -546,6 +546,11 @@ class Case(Model):
     def public(self) -> bool:
         return self.visibility == "public"
 
+    @property
+    def silenced_rules(self) -> frozenset[str]:
+        """The ids of the checks and tone rules this case silences."""
+        return frozenset(s.rule for s in self.silence)
+
     def reason_ids(self) -> list[str]:
         """The reasons the notice cites, each once, in the notice's order."""
         return list(dict.fromkeys(issue.reason for issue in self.notice.issues))

@@ -148,7 +148,7 @@ def check_case(path: Path, library: Library, display: str, root: Path | None = N
     except InputError as exc:
         return CaseResult(slug, path, display, findings=exc.findings)
     versions, damaged = read_versions(path, display)
-    quiet = {s.rule for s in file.case.silence}
+    quiet = file.case.silenced_rules
     damaged = tuple(f for f in damaged if f.rule not in quiet)
     try:
         letter = assemble(file, library)
@@ -182,7 +182,7 @@ def across_cases(cases: Sequence[CaseResult]) -> tuple[Finding, ...]:
     found = {"public": boilerplate(public), "all": boilerplate(every)}
     out: list[Finding] = []
     for case in finished:
-        quiet = {s.rule for s in case.case.silence} if case.case else case.silenced_rules
+        quiet = case.case.silenced_rules if case.case else case.silenced_rules
         extra = found["public" if case.public else "all"].get(case.slug, [])
         out += [f for f in extra if f.rule not in quiet]
     return tuple(sorted(out, key=lambda f: (f.position, f.rule)))

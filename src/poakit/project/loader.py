@@ -90,7 +90,7 @@ class Record:
             files or {},
             sentences,
             case.public,
-            frozenset(s.rule for s in case.silence),
+            case.silenced_rules,
             max((day for day in dates if day is not None), default=None),
         )
 
@@ -332,7 +332,7 @@ class _Work:
             files=files,
             key=key,
             is_public=case.public if case is not None else False,
-            silenced_rules=frozenset(s.rule for s in case.silence) if case else frozenset(),
+            silenced_rules=case.silenced_rules if case is not None else frozenset(),
         )
 
 

@@ -53,7 +53,7 @@ def attachment_findings(
 ) -> list[Finding]:
     """Every problem of the folder against the case, the case's silenced rules left out."""
     found = [*_listed(case_file, library, folder), *_unlisted(case_file, folder)]
-    quiet = {s.rule for s in case_file.case.silence}
+    quiet = case_file.case.silenced_rules
     return [f for f in found if f.rule not in quiet]
 
 

@@ -128,7 +128,7 @@ def _snippet_position(item: Item, words: str) -> Position:
 def _silenced(findings: list[Finding], letter: Letter, library: Library) -> Iterator[Finding]:
     silences = letter.case.silence
     known = set(CHECK_RULES) | {rule.id for rule in library.tone_rules}
-    quiet = {s.rule for s in silences}
+    quiet = letter.case.silenced_rules
     for n, silence in enumerate(silences):
         if silence.rule not in known:
             yield error(

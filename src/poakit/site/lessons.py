@@ -65,7 +65,6 @@ class _Part:
     """What the page takes from one case: its reasons, measures, outcome and lesson lines
     (made once per case: a preview save remakes one case's part, not a thousand)."""
 
-    result: CaseResult
     reasons: tuple[str, ...]
     measures: tuple[str, ...]
     outcome: str
@@ -80,7 +79,7 @@ def _part(result: CaseResult, case: Case, url: Callable[[str], str]) -> _Part:
     if not case.lessons:
         items.append(f"<li><em>No lessons recorded yet</em> ({source})</li>")
     reasons = tuple(case.reason_ids())
-    return _Part(result, reasons, tuple(case.snippet_ids("measure")), result_outcome, tuple(items))
+    return _Part(reasons, tuple(case.snippet_ids("measure")), result_outcome, tuple(items))
 
 
 def _parts(
@@ -98,21 +97,13 @@ def _parts(
     ]
 
 
-def by_reason(cases: Sequence[CaseResult]) -> dict[str, list[CaseResult]]:
-    """Reason id → the cases whose notice cites it, in the order given."""
-    return {rid: [p.result for p in parts] for rid, parts in _by_reason(_parts(cases)).items()}
-
-
 def _by_reason(parts: Sequence[_Part]) -> dict[str, list[_Part]]:
+    """Reason id → the parts of the cases whose notice cites it, in the order given."""
     cited: dict[str, list[_Part]] = {}
     for part in parts:
         for reason in part.reasons:
             cited.setdefault(reason, []).append(part)
     return cited
-
-
-def tally(cases: Sequence[CaseResult]) -> Tally:
-    return _tally(_parts(cases))
 
 
 def _tally(parts: Sequence[_Part]) -> Tally:
