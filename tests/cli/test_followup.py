@@ -132,3 +132,28 @@ def test_help_describes_the_follow_up_commands(mini: Path) -> None:
     assert "never rewritten" in poa("sent", "--help", cwd=mini).stdout
     assert "[-removed-]" in poa("diff", "--help", cwd=mini).stdout
     assert "evidence/SLUG/" in poa("packet", "--help", cwd=mini).stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("render", "acme", "-o", "out.md"),
+        ("diff", "acme", "current", "current"),
+        ("packet", "acme"),
+    ],
+)
+def test_a_letter_with_errors_is_not_rendered_compared_or_packed(
+    mini: Path, command: tuple[str, ...]
+) -> None:
+    """`poa render`, `poa diff ... current` and `poa packet` need the case's letter: a case
+    with an error stops each with its finding (exit 1), and nothing is written."""
+    case = mini / "cases" / "acme.yaml"
+    case.write_text(case.read_text().replace("reason: inauthentic", "reason: inauthentc"))
+    output = ("--output", "packet.zip") if command[0] == "packet" else ()
+    result = poa(*command, *output, cwd=mini)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "cases/acme.yaml:14:15: error: unknown reason 'inauthentc' "
+        "(did you mean 'inauthentic'?) [unknown-reason]\n"
+    )
+    assert not (mini / "out.md").exists() and not (mini / "packet.zip").exists()

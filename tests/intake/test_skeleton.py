@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import shutil
@@ -15,6 +16,8 @@ import yaml
 from conftest import TESTS
 
 from poakit.cli.main import main
+from poakit.errors import UsageError
+from poakit.intake import skeleton
 from poakit.source.case import load_case
 
 NOTICES = TESTS / "notices"
@@ -342,3 +345,22 @@ def test_the_facts_to_fill_in_are_shown_commented(project: Path, reason: str, bl
     text = (project / "cases" / "x.yaml").read_text()
     assert any(line.startswith(block) for line in text.splitlines())
     load_case(project / "cases" / "x.yaml", "cases/x.yaml")  # it loads as it is
+
+
+def test_a_notice_is_read_from_a_file_or_stdin_with_its_line_breaks_made_plain(
+    tmp_path: Path,
+) -> None:
+    pasted = "Dear Seller,\r\nWe removed\rB0C1234567 \xff.\n".encode("latin-1")
+    (tmp_path / "notice.txt").write_bytes(pasted)
+    expected = "Dear Seller,\nWe removed\nB0C1234567 \ufffd.\n"
+    assert skeleton.notice_text(str(tmp_path / "notice.txt"), io.BytesIO()) == expected
+    assert skeleton.notice_text("-", io.BytesIO(pasted)) == expected
+
+
+def test_a_notice_over_the_limit_is_refused(tmp_path: Path) -> None:
+    huge = io.BytesIO(b"x" * (skeleton.MAX_NOTICE_BYTES + 1))
+    with pytest.raises(UsageError, match="larger than 5 MB; paste only the notice"):
+        skeleton.notice_text("-", huge)
+    assert skeleton.notice_text("-", io.BytesIO(b"x" * skeleton.MAX_NOTICE_BYTES)).count("x") == (
+        skeleton.MAX_NOTICE_BYTES
+    )

@@ -13,7 +13,7 @@ from ..errors import InputError, UsageError
 from ..model.case import Event
 from ..model.versions import SentVersion, compare
 from ..project import packet, sent
-from ..project.load import load_library, load_project
+from ..project.load import load_library, sendable_letter
 from ..render import DEFAULT_WIDTH, render_letter
 from ..render.diff import diff_text
 from ..review.review import today
@@ -153,13 +153,8 @@ def _compared(
 def _version(name: str, versions: Sequence[SentVersion], root: Path, path: Path) -> tuple[str, str]:
     """(label, text) of a version named v1, 1 or current."""
     if name.lower() == CURRENT:
-        project = load_project(root, [path])
-        result = project.cases[0]
-        problems = [*project.library.findings, *result.errors]
-        if problems or result.letter is None:
-            raise InputError(problems)
-        text = render_letter(result.letter, "text").decode("utf-8")
-        return "the current letter (not sent)", text
+        _, _, letter = sendable_letter(root, path)
+        return "the current letter (not sent)", render_letter(letter, "text").decode("utf-8")
     number = name.lower().removeprefix("v")
     found = next((v for v in versions if str(v.number) == number), None)
     if found is None:
@@ -174,14 +169,10 @@ def _version(name: str, versions: Sequence[SentVersion], root: Path, path: Path)
 def run_packet(args: argparse.Namespace) -> int:
     root = find_root(args.root)
     path = resolve_case(args.case, root)
-    project = load_project(root, [path])
-    result = project.cases[0]
-    problems = [*project.library.findings, *result.errors]
-    if problems or result.letter is None:
-        raise InputError(problems)
-    built = packet.plan_packet(root, project.library, result)
+    library, result, _ = sendable_letter(root, path)
+    built = packet.plan_packet(root, library, result)
     packet.check_output(args.output, root, built.folder)
-    packet.write_packet(built, project.library, args.output, overwrite=args.force)
+    packet.write_packet(built, library, args.output, overwrite=args.force)
     for finding in built.warnings:
         print(finding, file=sys.stderr)
     files, warnings = len(built.attachments), len(built.warnings)

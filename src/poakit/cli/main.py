@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import InputError, Level, PoakitError, UsageError
 from ..fileio import write_atomic
-from ..project.load import errors_in, load_library, load_project
+from ..project.load import errors_in, load_library, sendable_letter
 from ..project.loader import check_project
 from ..render import DEFAULT_WIDTH, FORMATS, render_letter
 from ..review.review import today
@@ -184,17 +184,13 @@ def _plural(n: int, word: str) -> str:
 def run_render(args: argparse.Namespace) -> int:
     root = _root(args)
     path = resolve_case(args.case, root)
-    project = load_project(root, [path])
-    result = project.cases[0]
-    problems = [*project.library.findings, *result.errors]
-    if problems or result.letter is None:
-        raise InputError(problems)
+    _, _, letter = sendable_letter(root, path)
     if args.width is not None and args.format != "text":
         raise UsageError(f"--width shapes text only: add --format text (not {args.format})")
     if args.sections and args.format != "text":
         raise UsageError(f"--sections needs --format text (not {args.format})")
     width = DEFAULT_WIDTH if args.width is None else args.width
-    data = render_letter(result.letter, args.format, width=width, sections=args.sections)
+    data = render_letter(letter, args.format, width=width, sections=args.sections)
     if args.output is not None:
         write_atomic(args.output, data, overwrite=args.force)
         print(f"wrote {args.output}", file=sys.stderr)
@@ -211,7 +207,8 @@ def run_new(args: argparse.Namespace) -> int:
     from ..intake.notice import format_summary
 
     skeleton.check_slug(args.slug)  # before reading a notice from stdin
-    text = _notice_text(args.from_notice) if args.from_notice else None
+    notice = args.from_notice
+    text = skeleton.notice_text(notice, sys.stdin.buffer) if notice else None
     target, reading = skeleton.new_case(root, args.slug, args.reason, text, today())
     if reading is not None:
         print(format_summary(reading), file=sys.stderr)
@@ -221,26 +218,6 @@ def run_new(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
-
-
-def _notice_text(source: str) -> str:
-    """The pasted notice, from a file or standard input, decoded leniently."""
-    from ..intake import skeleton
-
-    if source == "-":
-        raw = sys.stdin.buffer.read(skeleton.MAX_NOTICE_BYTES + 1)
-    else:
-        try:
-            with open(source, "rb") as handle:
-                raw = handle.read(skeleton.MAX_NOTICE_BYTES + 1)
-        except OSError as exc:
-            raise UsageError(f"cannot read the notice {source}: {exc.strerror}") from None
-    if len(raw) > skeleton.MAX_NOTICE_BYTES:
-        raise UsageError(
-            f"the notice is larger than {skeleton.MAX_NOTICE_BYTES // 1_000_000} MB; "
-            "paste only the notice"
-        )
-    return raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def run_schema(args: argparse.Namespace) -> int:

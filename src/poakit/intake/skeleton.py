@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import UsageError, did_you_mean
 from ..fileio import write_atomic
@@ -60,6 +61,25 @@ def new_case(
     target.parent.mkdir(exist_ok=True)
     write_atomic(target, body.encode("utf-8"))
     return target, reading
+
+
+def notice_text(source: str, stdin: BinaryIO) -> str:
+    """The pasted notice, from the file `source` or, for "-", from `stdin`, decoded leniently,
+    with its line breaks made "\\n"; a file that cannot be read, or one larger than
+    `MAX_NOTICE_BYTES`, is a `UsageError`."""
+    if source == "-":
+        raw = stdin.read(MAX_NOTICE_BYTES + 1)
+    else:
+        try:
+            with open(source, "rb") as handle:
+                raw = handle.read(MAX_NOTICE_BYTES + 1)
+        except OSError as exc:
+            raise UsageError(f"cannot read the notice {source}: {exc.strerror}") from None
+    if len(raw) > MAX_NOTICE_BYTES:
+        raise UsageError(
+            f"the notice is larger than {MAX_NOTICE_BYTES // 1_000_000} MB; paste only the notice"
+        )
+    return raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def check_slug(slug: str) -> None:

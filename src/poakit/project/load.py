@@ -200,6 +200,18 @@ def load_project(
     return Project(root, library, cases, across=across_cases(cases))
 
 
+def sendable_letter(root: Path, path: Path) -> tuple[Library, CaseResult, Letter]:
+    """One case checked with the library, for a command that needs its letter (`poa render`,
+    `poa diff`, `poa packet`): an `InputError` with every error of the library and the case
+    if there is one, since a letter with errors is not one to send."""
+    project = load_project(root, [path])
+    result = project.cases[0]
+    problems = [*project.library.findings, *result.errors]
+    if problems or result.letter is None:
+        raise InputError(problems)
+    return project.library, result, result.letter
+
+
 def _unreadable(path: Path, display: str, root: Path | None) -> Finding | None:
     """A case path that cannot or must not be read, as a finding (never an exception)."""
     where = Position(display)
