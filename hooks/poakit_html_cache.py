@@ -97,7 +97,7 @@ def kept_from(page: Any, html: str) -> dict[str, Any]:
     }
 
 
-@event_priority(100)  # before other plugins change the HTML (after poakit_pages' islands)
+@event_priority(120)  # first: the HTML of the Markdown, before poakit_pages puts islands in
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     pending = _state.get("pending", {}).pop(page.file.src_uri, None)
     if pending is not None and _warnings() == pending[1]:

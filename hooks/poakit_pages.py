@@ -21,12 +21,12 @@ from mkdocs.utils import get_build_datetime, get_markdown_title
 from mkdocs.utils.meta import get_data
 
 from poakit.errors import ConfigError, Level
-from poakit.project.cache import BytecodeCache, Cache
+from poakit.project.cache import BytecodeCache, Cache, PageBlobs
 from poakit.project.loader import cache_folder, loader
 from poakit.project.memo import Memo
 from poakit.project.settings import include_private, parse_today, site_url
 from poakit.site import searchindex
-from poakit.site.markup import open_islands
+from poakit.site.markup import open_islands, put_islands, take_islands
 from poakit.site.pages import Page, prepare_case, published_findings, search_entries, site_pages
 
 log = logging.getLogger("mkdocs.plugins.poakit")
@@ -40,9 +40,9 @@ class SettingError(ConfigurationError):
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    # `serve --dirty` (make serve): each generated page is a file that changes only when its
-    # content does (a blob of the cache), so a save rebuilds only the pages it affects.
-    _state.update(command=command, dirty=command == "serve" and dirty, memo=Memo(), written={})
+    # `serve --dirty` (make serve): a save rebuilds only the pages it changes (see PageBlobs)
+    dirty = command == "serve" and dirty
+    _state.update(command=command, dirty=dirty, memo=Memo(), islands={}, blobs=PageBlobs())
 
 
 def on_shutdown() -> None:
@@ -95,24 +95,18 @@ def on_files(files: Files, config: Any) -> Files:
     return files
 
 
+def _file(config: Any, page: Page, blobs: Cache | None) -> File:
+    inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+    handed = _state["blobs"].handed
+    content = page.content if blobs is None else handed(blobs, page.path, page.content)
+    if isinstance(content, Path):
+        return File.generated(config, page.path, abs_src_path=str(content), inclusion=inclusion)
+    return File.generated(config, page.path, content=content, inclusion=inclusion)
+
+
 def _today() -> Any:
     """The dashboard's "today": extra.poakit.today, else the build date (SOURCE_DATE_EPOCH)."""
     return _state["today"] or get_build_datetime().date()
-
-
-def _file(config: Any, page: Page, blobs: Cache | None) -> File:
-    inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-    content = page.content
-    if blobs is not None and not isinstance(content, Path):
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        content = blobs.blob(data, page.path.rsplit(".", 1)[-1]) or content
-    if isinstance(content, Path):
-        # A page now made of an older blob (a save undone) is given by content, which MkDocs
-        # always rebuilds: by its file, it would look older than the page it last wrote.
-        if blobs is None or _state["written"].setdefault(page.path, content) == content:
-            return File.generated(config, page.path, abs_src_path=str(content), inclusion=inclusion)
-        _state["written"][page.path], content = content, content.read_bytes()
-    return File.generated(config, page.path, content=content, inclusion=inclusion)
 
 
 def on_env(env: jinja2.Environment, config: Any, files: Files) -> jinja2.Environment:
@@ -135,10 +129,17 @@ def on_nav(nav: Any, config: Any, files: Files) -> Any:
     return nav
 
 
-@event_priority(110)  # first: poakit_html_cache keeps the HTML as the site shows it
+@event_priority(100)  # first: the other plugins and the HTML cache see the placeholders
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
+    """Keep the finished HTML of the pages' islands out of Markdown (see site.markup)."""
+    markdown, _state["islands"][page.file.src_uri] = take_islands(markdown)
+    return markdown
+
+
+@event_priority(110)  # after poakit_html_cache, which keeps the HTML with the placeholders
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
-    """Unwrap the raw HTML the generated pages hand Markdown as comments (see site.markup)."""
-    return open_islands(html)
+    """Put the islands back in place, and unwrap any still wrapped (see site.markup)."""
+    return open_islands(put_islands(html, _state["islands"].pop(page.file.src_uri, ())))
 
 
 @event_priority(-100)  # after the search plugin has written its index

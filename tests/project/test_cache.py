@@ -22,6 +22,7 @@ from poakit.project.cache import (
     UNUSED_DAYS,
     BytecodeCache,
     Cache,
+    PageBlobs,
     code_fingerprint,
     digest,
 )
@@ -226,3 +227,38 @@ def test_snippet_templates_are_compiled_once_and_stay_in_the_sandbox(
     with pytest.raises(RenderError) as over:
         render(warm, probe, {"supplier": "QuickWholesale"}, "cases/x.yaml", small)
     assert over.value.finding.rule == "snippet-budget"
+
+
+class _Counting(Cache):
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.hashed = 0
+
+    def blob(self, data: bytes, extension: str = "") -> Path | None:
+        self.hashed += 1
+        return super().blob(data, extension)
+
+
+def test_page_blobs_hash_a_page_again_only_when_it_or_its_blob_changed(tmp_path: Path) -> None:
+    cache, blobs = _Counting(tmp_path / "cache"), PageBlobs()
+    content = "# Page\n\n" + "text " * 100
+    first = blobs.handed(cache, "cases/acme.md", content)
+    assert isinstance(first, Path) and first.read_text() == content
+    assert blobs.handed(cache, "cases/acme.md", content) == first  # the same object: no hash
+    assert cache.hashed == 1
+    assert blobs.handed(cache, "cases/acme.md", "".join(list(content))) == first  # equal text
+    assert cache.hashed == 2
+    first.write_text("damaged " + content)  # another size: hashed again, made whole again
+    again = blobs.handed(cache, "cases/acme.md", content)
+    assert cache.hashed == 3 and again == first and first.read_text() == content
+
+
+def test_page_blobs_hand_a_page_made_of_an_older_blob_by_its_content(tmp_path: Path) -> None:
+    """A save undone: the page's blob is one the builder was handed before (older than what
+    it wrote since), so it is handed as content, which a builder always rebuilds."""
+    cache, blobs = Cache(tmp_path / "cache"), PageBlobs()
+    original, edited = "# Acme Home\n", "# Acme Edited\n"
+    assert isinstance(blobs.handed(cache, "p.md", original), Path)
+    assert isinstance(blobs.handed(cache, "p.md", edited), bytes)
+    assert blobs.handed(cache, "p.md", original) == original.encode()
+    assert isinstance(blobs.handed(cache, "p.md", original), Path)  # then its file again

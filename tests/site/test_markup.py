@@ -328,3 +328,27 @@ def test_an_island_passes_markdown_untouched_and_opens_to_its_html() -> None:
 def test_an_island_refuses_html_that_would_end_it_early() -> None:
     with pytest.raises(ValueError, match="cannot hold '-->'"):
         mdutil.html_island("<p>a --> b</p>")
+
+
+def test_islands_taken_out_of_markdown_come_back_as_the_same_html() -> None:
+    first, second = "<ul>\n<li>a *b* &amp; [c](d.md)</li>\n</ul>", '<p class="x">y</p>'
+    page = (
+        f"# Title\n\nIntro *text*.\n\n{mdutil.html_island(first)}\n\nMiddle.\n\n"
+        f"{mdutil.html_island(second)}\n"
+    )
+    skeleton, islands = mdutil.take_islands(page)
+    assert islands == [first, second]
+    assert first not in skeleton and mdutil.ISLAND_START not in skeleton
+    assert mdutil.put_islands(to_html(skeleton), islands) == to_html(page)
+    # two pages that differ only in their islands have the same Markdown without them
+    other = page.replace("a *b*", "another name")
+    assert mdutil.take_islands(other)[0] == skeleton
+
+
+def test_a_page_already_holding_a_placeholder_keeps_its_islands() -> None:
+    page = f"<!-- poakit-island 0 -->\n\n{mdutil.html_island('<p>x</p>')}\n"
+    assert mdutil.take_islands(page) == (page, [])
+    assert mdutil.take_islands("No islands.") == ("No islands.", [])
+    assert mdutil.put_islands("<!-- poakit-island 3 -->", ["<p>x</p>"]) == (
+        "<!-- poakit-island 3 -->"
+    )

@@ -237,3 +237,44 @@ def test_preview_rebuilds_only_the_pages_an_edit_changes(
     dashboard = _html(out, "cases")
     assert ">None<" not in dashboard and "Lessons learned" in dashboard
     assert "Acme Edited Goods LLC" in (out / "search" / "search_index.json").read_text()
+
+
+_MARKDOWN_AFTER_EDIT = (
+    _PREVIEW
+    + """
+import mkdocs.structure.pages as pages
+converted = []
+render = pages.Page.render
+def recording(self, config, files):  # a page the HTML cache serves has its own `render`
+    converted.append(self.file.src_uri)
+    return render(self, config, files)
+pages.Page.render = recording
+rebuild()
+stamps = {p: p.stat().st_mtime_ns for p in Path(out).rglob("index.html")}
+case = root / "cases" / "acme-home-inauthentic.yaml"
+time.sleep(1.1)
+case.write_text(case.read_text().replace("Acme Home Goods LLC", "Acme Edited Goods LLC"))
+converted.clear()
+rebuild()
+changed = sorted(str(p.relative_to(out)) for p, t in stamps.items() if p.stat().st_mtime_ns != t)
+print(" ".join(converted))
+print(" ".join(changed))
+"""
+)
+
+
+def test_preview_reuses_the_html_of_pages_whose_markdown_changed_only_in_islands(
+    site_project: Path, tmp_path: Path
+) -> None:
+    """A catalogue page lists its cases as finished HTML (an island): after a seller's name
+    changes, the page is rebuilt with the new name, but its Markdown is the same once the
+    islands are out of it, so its HTML comes from the cache instead of Python-Markdown."""
+    out = tmp_path / "out"
+    script = _MARKDOWN_AFTER_EDIT
+    converted, changed = run_script(script, site_project, str(site_project), str(out)).splitlines()
+    reasons = [p for p in changed.split() if p.startswith("reasons/")]
+    assert reasons, changed  # the catalogue pages that list the case were rebuilt...
+    for page in reasons:
+        assert "Acme Edited Goods LLC" in (out / page).read_text(encoding="utf-8")
+        assert page.removesuffix("/index.html") + ".md" not in converted.split()  # ...from cache
+    assert "cases/acme-home-inauthentic.md" in converted.split()  # its letter did change

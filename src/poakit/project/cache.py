@@ -192,6 +192,56 @@ class Cache:
             path.unlink()
 
 
+class PageBlobs:
+    """The pages a preview (`mkdocs serve --dirty`) hands its builder on every save, as blobs:
+    a page whose content is unchanged is the same file, which the builder does not read again.
+
+    Most pages are the same as last time, often the very same object (a site's memo gives it
+    back): such a page whose blob has not changed on disk since (same size and modification
+    time) is not hashed again."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[Path, str], tuple[str | bytes, Path, tuple[int, int]]] = {}
+        self._handed: dict[str, Path] = {}
+
+    def handed(self, cache: Cache, page: str, content: Path | str | bytes) -> Path | str | bytes:
+        """What to hand the builder for `page`: the path of its blob, or its content when it
+        is made of another blob than last time. A save undone makes a page of a blob *older*
+        than the HTML the builder wrote since, which it would judge unmodified; by its content
+        it is always rebuilt."""
+        path = content if isinstance(content, Path) else self.blob(cache, page, content)
+        if path is None or self._handed.setdefault(page, path) == path:
+            return path or content
+        self._handed[page] = path
+        try:
+            return path.read_bytes()
+        except OSError:
+            return content
+
+    def blob(self, cache: Cache, page: str, content: str | bytes) -> Path | None:
+        """The blob in `cache` of `content`, page `page`'s (see `Cache.blob`)."""
+        key = (cache.folder, page)
+        last = self._last.get(key)
+        if last is not None and last[0] is content and _signature(last[1]) == last[2]:
+            return last[1]
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path = cache.blob(data, page.rsplit(".", 1)[-1])
+        signature = None if path is None else _signature(path)
+        if path is None or signature is None:
+            self._last.pop(key, None)
+        else:
+            self._last[key] = (content, path, signature)
+        return path
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
 def _write(path: Path, data: bytes) -> bool:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

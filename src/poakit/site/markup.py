@@ -47,3 +47,38 @@ def html_island(html: str) -> str:
 def open_islands(html: str) -> str:
     """The page's HTML with every island unwrapped."""
     return _ISLAND.sub(lambda m: m.group(1), html) if ISLAND_START in html else html
+
+
+# An adapter can go further and keep the islands out of Markdown altogether (`take_islands`
+# before Markdown, `put_islands` after): Markdown then reads a short placeholder for each, and
+# two pages that differ only in their islands (a catalogue page after a seller's name changed)
+# have the same Markdown, so the HTML kept for one serves the other.
+_PLACEHOLDER = "<!-- poakit-island {} -->"
+_PLACED = re.compile(r"<!-- poakit-island (\d+) -->")
+
+
+def take_islands(markdown: str) -> tuple[str, list[str]]:
+    """The page with each island's HTML replaced by a numbered placeholder (a comment, which
+    Markdown passes through), and the islands' HTML, in order. A page that already holds a
+    placeholder's words is left whole (its islands then go through Markdown as comments)."""
+    if ISLAND_START not in markdown or "<!-- poakit-island " in markdown:
+        return markdown, []
+    islands: list[str] = []
+
+    def place(match: re.Match[str]) -> str:
+        islands.append(match.group(1))
+        return _PLACEHOLDER.format(len(islands) - 1)
+
+    return _ISLAND.sub(place, markdown), islands
+
+
+def put_islands(html: str, islands: Sequence[str]) -> str:
+    """The HTML Markdown made of `take_islands`' page, with the islands' HTML in place."""
+    if not islands:
+        return html
+
+    def put(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return islands[index] if index < len(islands) else match.group(0)
+
+    return _PLACED.sub(put, html)
