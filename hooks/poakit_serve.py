@@ -11,10 +11,16 @@ the system already reported is dropped, so a save starts one rebuild.
 MkDocs has no setting for its observer, and the paths it watches before this event (docs/,
 mkdocs.yml, the theme with `--watch-theme`) are already scheduled on it: they move to the new
 observer through the server's public `observer`, `watch` and `unwatch`.
+
+It also keeps Python's garbage collector off what the first build loaded and every rebuild
+keeps (the theme, the library, the cases: 350,000 objects at a thousand cases), which a full
+collection would otherwise walk every few rebuilds (0.4 s each time): frozen once, after a
+collection, when the preview starts (`gc.freeze`).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from typing import Any
@@ -112,4 +118,6 @@ def on_serve(server: Any, config: Any, builder: Any) -> Any:
     server.observer = BothObserver(timeout=server.observer.timeout)
     for path in moved:
         server.watch(path)
+    gc.collect()  # once: what each rebuild leaves is collected as usual, and cheaply
+    gc.freeze()
     return server

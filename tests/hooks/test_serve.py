@@ -3,8 +3,10 @@ events at once, and still polls as MkDocs does, for every path MkDocs watched.""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
+import weakref
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -156,3 +158,25 @@ def test_a_save_starts_one_rebuild_though_the_build_reads_the_files(tmp_path: Pa
             assert len(starts) == n, f"{len(starts)} builds after {n} saves"
     finally:
         server.shutdown(wait=True)
+
+
+def test_the_preview_keeps_the_collector_off_what_the_first_build_loaded(tmp_path: Path) -> None:
+    """What is loaded when the preview starts is frozen (rebuilds' collections skip it), after
+    a collection: garbage of the first build is freed, not kept for good."""
+
+    class Node:
+        pass
+
+    loaded, garbage = [Node() for _ in range(1000)], Node()
+    garbage.self = garbage  # type: ignore[attr-defined]  # a cycle: only a collection frees it
+    gone = weakref.ref(garbage)
+    del garbage
+    before = gc.get_freeze_count()
+    try:
+        serve_hook.on_serve(_server(tmp_path, []), config=_config(tmp_path), builder=None)
+        assert gone() is None
+        assert gc.get_freeze_count() >= before + len(loaded)
+        collected = {id(o) for o in gc.get_objects()}  # every generation but the frozen one
+        assert not any(id(node) in collected for node in loaded)
+    finally:
+        gc.unfreeze()

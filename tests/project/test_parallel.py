@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from poakit.project import parallel
@@ -25,3 +27,17 @@ def test_the_worker_is_installed_in_the_workers_only() -> None:
 def test_one_core_works_in_this_process() -> None:
     assert not parallel.can_fork(jobs=1)
     assert parallel.on_every_core(_square, list(range(100)), jobs=1) == [n * n for n in range(100)]
+
+
+@pytest.mark.parametrize("frozen_before", [False, True])
+def test_the_collector_is_left_as_it_was_found(frozen_before: bool) -> None:
+    """Work on every core freezes what this process holds for the workers, then thaws it,
+    unless it was frozen already (the preview freezes what its first build loaded)."""
+    gc.unfreeze()
+    if frozen_before:
+        gc.freeze()
+    try:
+        assert parallel.on_every_core(abs, list(range(-100, 0)), jobs=2) == list(range(100, 0, -1))
+        assert (gc.get_freeze_count() > 0) is frozen_before
+    finally:
+        gc.unfreeze()

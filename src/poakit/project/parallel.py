@@ -40,12 +40,14 @@ def on_every_core(work: Callable[[T], U], items: Sequence[T], jobs: int | None =
     step = count * CHUNKS_PER_CORE
     chunks = [list(items[i::step]) for i in range(step)]
     context = multiprocessing.get_context("fork")
+    frozen = gc.get_freeze_count() > 0  # by the preview (hooks/poakit_serve.py): it stays so
     gc.freeze()  # what the parent holds stays out of the workers' collections: no copying
     try:
         with context.Pool(count, initializer=_install, initargs=(work,)) as pool:
             done = pool.map(_work_chunk, chunks)
     finally:
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
     ordered: list[Any] = [None] * len(items)  # chunk i holds items i, i + n, i + 2n...
     for i, chunk in enumerate(done):
         ordered[i::step] = chunk
