@@ -1,8 +1,6 @@
-"""MkDocs adapter: the engine's generated pages become virtual files of the site.
-
-Everything of substance happens in `poakit`; this module only translates: it reads the
-settings, loads the project, hands problems to MkDocs' log (or stops the build), and wraps
-each page in `File.generated`, so nothing is ever written into docs/, cases/ or snippets/.
+"""MkDocs adapter: the engine's generated pages become virtual files of the site. It only
+translates: it reads the settings, loads the project, hands problems to MkDocs' log (or stops
+the build), and wraps each page in `File.generated`: nothing is written into docs/ or cases/.
 """
 
 from __future__ import annotations
@@ -40,8 +38,7 @@ class SettingError(ConfigurationError):
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    # `serve --dirty` (make serve): a save rebuilds only the pages it changes (see PageBlobs)
-    dirty = command == "serve" and dirty
+    dirty = command == "serve" and dirty  # make serve: a save rebuilds the pages it changes
     _state.update(command=command, dirty=dirty, memo=Memo(), islands={}, blobs=PageBlobs())
 
 
@@ -97,8 +94,7 @@ def on_files(files: Files, config: Any) -> Files:
 
 def _file(config: Any, page: Page, blobs: Cache | None) -> File:
     inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-    handed = _state["blobs"].handed
-    content = page.content if blobs is None else handed(blobs, page.path, page.content)
+    content = _state["blobs"].handed(blobs, page.path, page.content)
     if isinstance(content, Path):
         return File.generated(config, page.path, abs_src_path=str(content), inclusion=inclusion)
     return File.generated(config, page.path, content=content, inclusion=inclusion)
@@ -110,16 +106,15 @@ def _today() -> Any:
 
 
 def on_env(env: jinja2.Environment, config: Any, files: Files) -> jinja2.Environment:
-    """Keep the theme's compiled templates in the cache: compiling Material's templates is a
-    third of a preview rebuild. Jinja checks each template's source before using its code."""
+    """Theme templates compiled once, kept in the cache (Jinja checks them against their
+    source): compiling Material's templates was a third of a preview rebuild."""
     if _state.get("cache") is not None:
         env.bytecode_cache = BytecodeCache(Cache(_state["cache"]))
     return env
 
 
 def on_nav(nav: Any, config: Any, files: Files) -> Any:
-    """Under `serve --dirty`, pages that are not rebuilt are not read, and have no title yet;
-    give the navigation their titles (MkDocs would show "None")."""
+    """`serve --dirty` leaves pages it does not rebuild without a title (shown "None")."""
     if _state.get("dirty"):
         for page in nav.pages:
             if not page.file.is_modified() and page.file.abs_src_path:
@@ -138,8 +133,12 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
 
 @event_priority(110)  # after poakit_html_cache, which keeps the HTML with the placeholders
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
-    """Put the islands back in place, and unwrap any still wrapped (see site.markup)."""
-    return open_islands(put_islands(html, _state["islands"].pop(page.file.src_uri, ())))
+    """Put the islands back in place, those the search reads opened (see site.markup)."""
+    return put_islands(html, _state["islands"].pop(page.file.src_uri, ()))
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    return open_islands(output)  # the islands the search did not read (see site.markup)
 
 
 @event_priority(-100)  # after the search plugin has written its index

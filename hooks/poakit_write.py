@@ -28,8 +28,8 @@ from mkdocs.utils import CountHandler
 from poakit.project import parallel  # a module: MkDocs takes a hook's on_* names as events
 
 WRITE_FROM = 200  # fewer pages are not worth a worker
-#: Plugins whose page events keep nothing of a page (search: not of one it excludes)
-SAFE_EVENTS = {"material.plugins.search.plugin", "material.plugins.tags.plugin"}
+#: Plugins and hooks (by file name) whose page events keep nothing of a page they are not given
+SAFE_EVENTS = {"material.plugins.search.plugin", "material.plugins.tags.plugin", "poakit_pages.py"}
 _EMPTY = "poakit/built-by-a-worker.html"
 _SKIPPED = ("Page skipped: '", "'. Generated empty output.")  # MkDocs' words for an empty page
 _state: dict[str, Any] = {"fork": False, "workers": [], "kept": {}}
@@ -67,7 +67,7 @@ def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environme
 
 def _shareable(config: Any, doc_files: Any) -> list[Any]:
     events = [*config.plugins.events["page_context"], *config.plugins.events["post_page"]]
-    if any(getattr(event, "__module__", None) not in SAFE_EVENTS for event in events):
+    if any(str(getattr(e, "__module__", "")).split("/")[-1] not in SAFE_EVENTS for e in events):
         return []
     return [
         f.page

@@ -103,10 +103,11 @@ def _yaml(value: str) -> str:
 def test_the_dashboard_table_is_plain_html_without_markdown_attributes(hostile: Path) -> None:
     project = load_project(hostile)
     page = dashboard.dashboard(project.cases, project.library, TODAY, 7)
-    # One island (see mdutil.html_island): Markdown skips it whole, the adapter unwraps it.
-    island = page[page.index(mdutil.ISLAND_START) :]
+    # One island (see mdutil.html_island): Markdown skips it whole, the adapter unwraps it
+    # after the search has read the page (each case has a search entry of its own).
+    island = page[page.index(mdutil.UNSEARCHED_START) :]
     assert island.endswith("</tbody>\n</table>\n</div>" + mdutil.ISLAND_END + "\n")
-    assert island.count(mdutil.ISLAND_START) == 1
+    assert island.count("<!-- poakit-html") == 1
     table = mdutil.open_islands(island)
     assert table.startswith('<div class="poakit-dashboard">')
     assert "markdown=" not in table
@@ -334,12 +335,17 @@ def test_islands_taken_out_of_markdown_come_back_as_the_same_html() -> None:
     first, second = "<ul>\n<li>a *b* &amp; [c](d.md)</li>\n</ul>", '<p class="x">y</p>'
     page = (
         f"# Title\n\nIntro *text*.\n\n{mdutil.html_island(first)}\n\nMiddle.\n\n"
-        f"{mdutil.html_island(second)}\n"
+        f"{mdutil.html_island(second, searched=False)}\n"
     )
     skeleton, islands = mdutil.take_islands(page)
-    assert islands == [first, second]
-    assert first not in skeleton and mdutil.ISLAND_START not in skeleton
-    assert mdutil.put_islands(to_html(skeleton), islands) == to_html(page)
+    assert [mdutil.open_islands(island) for island in islands] == [first, second]
+    assert first not in skeleton and "poakit-html" not in skeleton
+    shown = mdutil.put_islands(to_html(skeleton), islands)
+    # the island the search reads is open; the other stays a comment until it has read the page
+    assert f"\n{first}\n" in shown
+    assert mdutil.UNSEARCHED_START + second + mdutil.ISLAND_END in shown
+    assert mdutil.open_islands(shown) == mdutil.open_islands(to_html(page))
+    assert mdutil.open_islands(shown).endswith(f"\n{second}")
     # two pages that differ only in their islands have the same Markdown without them
     other = page.replace("a *b*", "another name")
     assert mdutil.take_islands(other)[0] == skeleton
@@ -352,3 +358,12 @@ def test_a_page_already_holding_a_placeholder_keeps_its_islands() -> None:
     assert mdutil.put_islands("<!-- poakit-island 3 -->", ["<p>x</p>"]) == (
         "<!-- poakit-island 3 -->"
     )
+    # its islands went through Markdown as comments: the search's are opened all the same
+    assert mdutil.put_islands(to_html(page), []).endswith("<p>x</p>")
+
+
+def test_an_unsearched_island_is_a_comment_to_the_search_until_opened() -> None:
+    island = mdutil.html_island("<ul><li>Acme</li></ul>", searched=False)
+    assert island.startswith("<!--") and island.endswith("-->")
+    assert mdutil.open_islands(island, unsearched=False) == island
+    assert mdutil.open_islands(island) == "<ul><li>Acme</li></ul>"

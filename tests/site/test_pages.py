@@ -278,3 +278,22 @@ def test_preview_reuses_the_html_of_pages_whose_markdown_changed_only_in_islands
         assert "Acme Edited Goods LLC" in (out / page).read_text(encoding="utf-8")
         assert page.removesuffix("/index.html") + ".md" not in converted.split()  # ...from cache
     assert "cases/acme-home-inauthentic.md" in converted.split()  # its letter did change
+
+
+def test_case_lists_are_on_the_pages_but_not_read_again_by_the_search(built: Path) -> None:
+    """The dashboard and the catalogue pages list cases as HTML the search does not read: each
+    case has a search entry of its own, and a seller's name is not indexed again on every page
+    that lists the case (nor does the search parse hundreds of links on each)."""
+    import json
+
+    seller = "Brightleaf Kitchen Supply Inc."  # a name no snippet's example uses
+    for page in ("cases", "reasons/trademark", "measures/ip-clearance-check"):
+        html = _html(built, page)
+        assert seller in html and "brightleaf-trademark/" in html, page
+    pages = [p.read_text(encoding="utf-8") for p in built.rglob("*.html")]
+    assert not [p for p in pages if "<!-- poakit-html" in p]  # every island opened
+    entries = json.loads((built / "search" / "search_index.json").read_text())["docs"]
+    listing = [e for e in entries if e["location"].startswith(("cases/#", "reasons/", "measures/"))]
+    listing += [e for e in entries if e["location"] == "cases/"]
+    assert listing and not [e["location"] for e in listing if seller in e["text"]]
+    assert [e for e in entries if seller in e["title"] + e["text"]]  # the case's own entry

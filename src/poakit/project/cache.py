@@ -204,11 +204,15 @@ class PageBlobs:
         self._last: dict[tuple[Path, str], tuple[str | bytes, Path, tuple[int, int]]] = {}
         self._handed: dict[str, Path] = {}
 
-    def handed(self, cache: Cache, page: str, content: Path | str | bytes) -> Path | str | bytes:
+    def handed(
+        self, cache: Cache | None, page: str, content: Path | str | bytes
+    ) -> Path | str | bytes:
         """What to hand the builder for `page`: the path of its blob, or its content when it
         is made of another blob than last time. A save undone makes a page of a blob *older*
         than the HTML the builder wrote since, which it would judge unmodified; by its content
-        it is always rebuilt."""
+        it is always rebuilt. Without a cache (not a preview), the content as it is."""
+        if cache is None:
+            return content
         path = content if isinstance(content, Path) else self.blob(cache, page, content)
         if path is None or self._handed.setdefault(page, path) == path:
             return path or content

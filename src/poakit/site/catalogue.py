@@ -419,7 +419,8 @@ def _cases_block(
     ]
     if not lines:
         return ["## Example cases", f"*{empty}*"]
-    return ["## Example cases", html_island("<ul>\n" + "\n".join(lines) + "\n</ul>")]
+    island = html_island("<ul>\n" + "\n".join(lines) + "\n</ul>", searched=False)
+    return ["## Example cases", island]
 
 
 def _case_line(result: CaseResult, page: str, directory_urls: bool) -> str:

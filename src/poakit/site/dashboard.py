@@ -159,7 +159,8 @@ def _table(rows: Sequence[_Row], row_html: Sequence[str]) -> str:
         f"<thead><tr>{header}</tr></thead>\n"
         "<tbody>\n"
         f"{body}\n"
-        "</tbody>\n</table>\n</div>"
+        "</tbody>\n</table>\n</div>",
+        searched=False,
     )
 
 

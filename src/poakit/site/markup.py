@@ -32,21 +32,30 @@ UNINDEXED = "{ data-search-exclude }"
 # thousand rows costs 0.2 s to set aside, on every build and every preview save. Wrapped in an
 # HTML comment it is skipped at the cost of one search for "-->"; the MkDocs adapter opens the
 # comment in the page's HTML (`open_islands`). Without the adapter the HTML stays a comment.
+#
+# An island the site's search need not read (a list of links to pages it finds on their own:
+# the dashboard, a catalogue page's cases) is marked `searched=False`: the adapter opens it
+# only after the search has read the page (as a comment, the search skips it at no cost), so
+# seller names are not indexed again on every page that lists a case.
 ISLAND_START, ISLAND_END = "<!-- poakit-html\n", "\n-->"
-_ISLAND = re.compile(re.escape(ISLAND_START) + "(.*?)" + re.escape(ISLAND_END), re.DOTALL)
+UNSEARCHED_START = "<!-- poakit-html unsearched\n"
+_ISLAND = re.compile(r"<!-- poakit-html( unsearched)?\n(.*?)" + re.escape(ISLAND_END), re.DOTALL)
 
 
-def html_island(html: str) -> str:
+def html_island(html: str, *, searched: bool = True) -> str:
     """A block of finished HTML that Markdown passes through untouched (see above). Every
     value in it must be escaped already, so it cannot hold "-->"."""
     if "-->" in html:
         raise ValueError("an HTML island cannot hold '-->'")
-    return ISLAND_START + html + ISLAND_END
+    return (ISLAND_START if searched else UNSEARCHED_START) + html + ISLAND_END
 
 
-def open_islands(html: str) -> str:
-    """The page's HTML with every island unwrapped."""
-    return _ISLAND.sub(lambda m: m.group(1), html) if ISLAND_START in html else html
+def open_islands(html: str, *, unsearched: bool = True) -> str:
+    """The page's HTML with every island unwrapped; with `unsearched=False`, those only that
+    the search reads (the others stay comments until the search has read the page)."""
+    if "<!-- poakit-html" not in html:
+        return html
+    return _ISLAND.sub(lambda m: m.group(0) if m.group(1) and not unsearched else m.group(2), html)
 
 
 # An adapter can go further and keep the islands out of Markdown altogether (`take_islands`
@@ -58,27 +67,26 @@ _PLACED = re.compile(r"<!-- poakit-island (\d+) -->")
 
 
 def take_islands(markdown: str) -> tuple[str, list[str]]:
-    """The page with each island's HTML replaced by a numbered placeholder (a comment, which
-    Markdown passes through), and the islands' HTML, in order. A page that already holds a
+    """The page with each island replaced by a numbered placeholder (a comment, which
+    Markdown passes through), and the islands, in order. A page that already holds a
     placeholder's words is left whole (its islands then go through Markdown as comments)."""
-    if ISLAND_START not in markdown or "<!-- poakit-island " in markdown:
+    if "<!-- poakit-html" not in markdown or "<!-- poakit-island " in markdown:
         return markdown, []
     islands: list[str] = []
 
     def place(match: re.Match[str]) -> str:
-        islands.append(match.group(1))
+        islands.append(match.group(0))
         return _PLACEHOLDER.format(len(islands) - 1)
 
     return _ISLAND.sub(place, markdown), islands
 
 
 def put_islands(html: str, islands: Sequence[str]) -> str:
-    """The HTML Markdown made of `take_islands`' page, with the islands' HTML in place."""
-    if not islands:
-        return html
+    """The HTML Markdown made of `take_islands`' page with the islands back in place: those
+    the search reads opened, the others still comments (see `open_islands`)."""
 
     def put(match: re.Match[str]) -> str:
         index = int(match.group(1))
         return islands[index] if index < len(islands) else match.group(0)
 
-    return _PLACED.sub(put, html)
+    return open_islands(_PLACED.sub(put, html) if islands else html, unsearched=False)
