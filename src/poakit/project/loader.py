@@ -214,6 +214,8 @@ class _Work:
         return Containment(self.root)
 
     def _display(self, path: Path) -> str:
+        if path.is_absolute() and self.base.is_absolute():  # then the working folder is moot
+            return _shown(path, self.base)
         return display_path(path, self.base)
 
     def key(self, path: Path) -> str | None:
@@ -337,6 +339,13 @@ class _Work:
             is_public=case.public if case is not None else False,
             silenced_rules=case.silenced_rules if case is not None else frozenset(),
         )
+
+
+@functools.lru_cache(maxsize=16384)
+def _shown(path: Path, base: Path) -> str:
+    """`display_path` of absolute paths, asked for every case twice a load (pathlib's
+    `relative_to` is slow), remembered."""
+    return display_path(path, base)
 
 
 @contextlib.contextmanager
