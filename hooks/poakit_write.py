@@ -12,7 +12,6 @@ when every plugin's page events keep nothing of a page they are not given (`SAFE
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
@@ -51,12 +50,9 @@ def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environme
     if len(pages) < WRITE_FROM or workers < 1 or not parallel.can_fork():
         return env
     _state["build"] = (config, doc_files, _state["nav"], env)
-    gc.freeze()  # what this process holds stays out of the workers' collections
-    try:
+    with parallel.frozen():  # what this process holds stays out of the workers' collections
         for share in (pages[i::workers] for i in range(workers)):
             _state["workers"].append(_fork(share, _state["build"]))
-    finally:
-        gc.unfreeze()
     env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_EMPTY: ""}), env.loader])
     for page in pages:  # here, each page is empty (kept, should a worker fail on it)
         _state["kept"][page.file.src_uri] = (page.meta.get("template"), page.content)

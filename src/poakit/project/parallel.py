@@ -8,10 +8,11 @@ work, it runs in this process.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -40,18 +41,26 @@ def on_every_core(work: Callable[[T], U], items: Sequence[T], jobs: int | None =
     step = count * CHUNKS_PER_CORE
     chunks = [list(items[i::step]) for i in range(step)]
     context = multiprocessing.get_context("fork")
-    frozen = gc.get_freeze_count() > 0  # by the preview (hooks/poakit_serve.py): it stays so
-    gc.freeze()  # what the parent holds stays out of the workers' collections: no copying
-    try:
-        with context.Pool(count, initializer=_install, initargs=(work,)) as pool:
-            done = pool.map(_work_chunk, chunks)
-    finally:
-        if not frozen:
-            gc.unfreeze()
+    with frozen(), context.Pool(count, initializer=_install, initargs=(work,)) as pool:
+        done = pool.map(_work_chunk, chunks)
     ordered: list[Any] = [None] * len(items)  # chunk i holds items i, i + n, i + 2n...
     for i, chunk in enumerate(done):
         ordered[i::step] = chunk
     return ordered
+
+
+@contextlib.contextmanager
+def frozen() -> Iterator[None]:
+    """What this process holds kept out of the garbage collections of the processes it forks
+    meanwhile, so that they do not copy its memory (`gc.freeze`); left frozen afterwards if it
+    was frozen before (the preview freezes what its first build loaded)."""
+    before = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not before:
+            gc.unfreeze()
 
 
 _work: Callable[[Any], Any] | None = None  # set in each worker only (see `_install`)
