@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from poakit.project.load import check_case, load_library
+from poakit.review import prose
 from poakit.review.prose import problems
 
 FLAG = [
@@ -120,3 +121,15 @@ def test_a_sentence_said_twice_in_one_letter(mini: Path) -> None:
         f'cases/acme.yaml:45:3: warning: this sentence is already in the letter: "{twice}" '
         "(say it once, where it belongs) [repeated-sentence]"
     ]
+
+
+def test_a_paragraph_met_again_is_not_checked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "We checked the the invoices ( twice."
+    first = problems(text)
+    monkeypatch.setattr(prose, "_find_problems", lambda text: pytest.fail("checked again"))
+    assert problems(text) == first and [p.rule for p in first] == [
+        "doubled-word",
+        "unbalanced",
+    ]
+    with pytest.raises(pytest.fail.Exception):
+        problems(text + " Another paragraph.")

@@ -597,3 +597,30 @@ def test_required_literals_of_a_pattern() -> None:
     assert literals(re.compile(r"\bwe (?:will|shall)\b", re.I)) == frozenset({"shall", "will"})
     assert literals(re.compile(r"[a-z]+", re.I)) is None
     assert literals(re.compile(r"x?y", re.I)) == frozenset({"y"})
+
+
+def test_a_text_met_again_is_not_scanned_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    scanner = tone_module.ToneScanner([make_rule(r"\bsorry\b")])
+    first = scanner.scan("We are sorry.", "opening")
+    monkeypatch.setattr(scanner, "_scan", lambda *args: pytest.fail("scanned again"))
+    assert scanner.scan("We are sorry.", "opening") == first
+    with pytest.raises(pytest.fail.Exception):  # another section is another scan
+        scanner.scan("We are sorry.", "closing")
+
+
+def test_the_remembered_texts_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tone_module, "SCANNED_TEXTS", 3)
+    scanner = tone_module.ToneScanner([make_rule(r"\bsorry\b")])
+    for n in range(10):
+        scanner.scan(f"Sorry, number {n}.", "opening")
+    assert len(scanner._scanned) == 3
+
+
+def test_the_allowance_counts_the_same_words_in_two_places() -> None:
+    """A paragraph met twice is one remembered scan: its match must still count twice."""
+    scanner = tone_module.ToneScanner([make_rule(r"\bsorry\b", limit=1)])
+    matches = [*scanner.scan("We are sorry.", "opening"), *scanner.scan("We are sorry.", "closing")]
+    twice = [*matches, *scanner.scan("We are sorry.", "opening")]
+    assert twice[0] is twice[2]  # the very same match object, from the memory
+    assert tone_module.beyond_limits(twice) == [False, True, True]
+    assert found(apply_limits(twice)) == [("test-rule", "sorry"), ("test-rule", "sorry")]

@@ -20,6 +20,7 @@ snippet's line when they came from the library.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,8 +70,18 @@ class Problem:
     message: str
 
 
-def problems(text: str) -> Iterator[Problem]:
-    """The prose problems of one paragraph (an item of the letter)."""
+def problems(text: str) -> tuple[Problem, ...]:
+    """The prose problems of one paragraph (an item of the letter). Remembered: a snippet's
+    paragraph without a case value reads the same in every letter that uses it."""
+    return _problems(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _problems(text: str) -> tuple[Problem, ...]:
+    return tuple(_find_problems(text))
+
+
+def _find_problems(text: str) -> Iterator[Problem]:
     for result in _lexical_illusion.check_with_flags(text):
         start, end = result.span
         yield Problem("doubled-word", start, end, f'doubled words: "{text[start:end]}"')

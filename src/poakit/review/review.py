@@ -18,7 +18,7 @@ from ..model.library import Library
 from ..model.versions import SentVersion
 from . import attachments, figures, fit, followup, prose, requirements
 from .structure import CHECKS, RULES, Review
-from .tone import ToneMatch, apply_limits, scanner
+from .tone import ToneMatch, beyond_limits, scanner
 
 #: Every check of a letter, in the order they run (followup's run with the versions sent).
 ALL_CHECKS = (
@@ -101,12 +101,12 @@ def tone_findings(letter: Letter, library: Library) -> list[Finding]:
                 a < match.end and b > match.start for a, b in values
             )
             located.append((match, item, from_case))
-    kept = {id(m) for m in apply_limits([m for m, _, _ in located])}
+    kept = beyond_limits([m for m, _, _ in located])
     return [
         _tone_finding(match, item, from_case)
-        for match, item, from_case in located
+        for (match, item, from_case), keep in zip(located, kept, strict=True)
         # A placeholder typed in the case is reported once, at its field, by `unfilled-field`.
-        if id(match) in kept and not (from_case and match.rule.id == "unfilled-placeholder")
+        if keep and not (from_case and match.rule.id == "unfilled-placeholder")
     ]
 
 

@@ -59,6 +59,10 @@ def scan(rules: Iterable[ToneRule], text: str, section: str) -> list[ToneMatch]:
     return ToneScanner(tuple(rules)).scan(text, section)
 
 
+#: Texts a scanner remembers the matches of (a few megabytes at most).
+SCANNED_TEXTS = 4096
+
+
 class ToneScanner:
     """The rules, prepared for scanning many texts.
 
@@ -69,6 +73,9 @@ class ToneScanner:
 
     def __init__(self, rules: Sequence[ToneRule]) -> None:
         self.rules = tuple(rules)
+        # Paragraphs recur: a snippet's paragraph without a case value reads the same in
+        # every letter that uses it, so each text is scanned once (the oldest forgotten first).
+        self._scanned: dict[tuple[str, str], tuple[ToneMatch, ...]] = {}
         self._always: list[tuple[int, re.Pattern[str]]] = []
         self._by_word: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
         for index, rule in enumerate(self.rules):
@@ -85,6 +92,15 @@ class ToneScanner:
         those are looked for here."""
         if section not in SECTIONS:
             raise ValueError(f"unknown section {section!r}; expected one of {SECTIONS}")
+        key = (section, text)
+        found = self._scanned.get(key)
+        if found is None:
+            if len(self._scanned) >= SCANNED_TEXTS:
+                del self._scanned[next(iter(self._scanned))]
+            found = self._scanned[key] = tuple(self._scan(text, section, words))
+        return list(found)
+
+    def _scan(self, text: str, section: str, words: Sequence[str] | None) -> list[ToneMatch]:
         chosen = self._candidates(text, words)
         found: list[ToneMatch] = []
         spans: list[tuple[int, int]] = []
@@ -155,15 +171,19 @@ def _cancelled(rule: ToneRule, sentence: str) -> bool:
 
 def apply_limits(matches: Sequence[ToneMatch]) -> list[ToneMatch]:
     """Drop the first `max` matches of each rule that has one; `matches` is in letter order."""
+    return [match for match, kept in zip(matches, beyond_limits(matches), strict=True) if kept]
+
+
+def beyond_limits(matches: Sequence[ToneMatch]) -> list[bool]:
+    """For each of `matches` (in letter order), whether it is kept by `apply_limits`: by
+    position, as one match object may stand for the same words in two places."""
     seen: Counter[str] = Counter()
-    kept: list[ToneMatch] = []
+    kept: list[bool] = []
     for match in matches:
         allowance = match.rule.max
         if allowance is not None:
             seen[match.rule.id] += 1
-            if seen[match.rule.id] <= allowance:
-                continue
-        kept.append(match)
+        kept.append(allowance is None or seen[match.rule.id] > allowance)
     return kept
 
 
