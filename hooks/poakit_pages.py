@@ -19,6 +19,7 @@ from mkdocs.utils import get_build_datetime, get_markdown_title
 from mkdocs.utils.meta import get_data
 
 from poakit.errors import ConfigError, Level
+from poakit.fileio import link_or_copy
 from poakit.project.cache import BytecodeCache, Cache, PageBlobs
 from poakit.project.loader import cache_folder, loader
 from poakit.project.memo import Memo
@@ -38,7 +39,7 @@ class SettingError(ConfigurationError):
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    dirty = command == "serve" and dirty  # make serve: a save rebuilds the pages it changes
+    dirty = command == "serve" and dirty  # make serve: pages are cache files (or scratch ones)
     _state.update(command=command, dirty=dirty, memo=Memo(), islands={}, blobs=PageBlobs())
 
 
@@ -49,12 +50,12 @@ def on_shutdown() -> None:
 
 @event_priority(100)  # before mike's plugin, which adds the version to the site's address
 def on_config(config: Any) -> None:
-    root = Path(config.config_file_path).parent
+    file = Path(config.config_file_path)
     settings = config.extra.get("poakit", {})
     try:
         _state["include_private"] = include_private(settings.get("include_private"))
-        _state["today"] = parse_today(settings.get("today"), Path(config.config_file_path))
-        _state["cache"] = cache_folder(root, settings)
+        _state["today"] = parse_today(settings.get("today"), file) or get_build_datetime().date()
+        _state["cache"] = cache_folder(file.parent, settings)
         url = site_url(settings.get("site_url"))  # POAKIT_SITE_URL; the preview stays local
     except ConfigError as exc:
         raise SettingError(str(exc)) from None
@@ -80,12 +81,11 @@ def on_files(files: Files, config: Any) -> Files:
     pages = site_pages(
         project,
         include_private=shown,
-        today=_today(),
+        today=_state["today"],
         directory_urls=config.use_directory_urls,
         memo=memo,
     )
     memo.sweep()
-    # `serve --dirty`: each page a file of the cache (or of a scratch one), see on_startup
     blobs = Cache(_state["cache"] or _state["scratch"]) if _state["dirty"] else None
     for page in pages:
         files.append(_file(config, page, blobs))
@@ -96,18 +96,20 @@ def _file(config: Any, page: Page, blobs: Cache | None) -> File:
     inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
     content = _state["blobs"].handed(blobs, page.path, page.content)
     if isinstance(content, Path):
-        return File.generated(config, page.path, abs_src_path=str(content), inclusion=inclusion)
+        return _Linked.generated(config, page.path, abs_src_path=str(content), inclusion=inclusion)
     return File.generated(config, page.path, content=content, inclusion=inclusion)
 
 
-def _today() -> Any:
-    """The dashboard's "today": extra.poakit.today, else the build date (SOURCE_DATE_EPOCH)."""
-    return _state["today"] or get_build_datetime().date()
+class _Linked(File):
+    """A file of the cache (a download): linked into the site, not copied (`link_or_copy`)."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if not dirty or self.is_modified():
+            link_or_copy(Path(str(self.abs_src_path)), Path(self.abs_dest_path))
 
 
 def on_env(env: jinja2.Environment, config: Any, files: Files) -> jinja2.Environment:
-    """Theme templates compiled once, kept in the cache (Jinja checks them against their
-    source): compiling Material's templates was a third of a preview rebuild."""
+    """Theme templates compiled once, kept in the cache: a third of a preview rebuild."""
     if _state.get("cache") is not None:
         env.bytecode_cache = BytecodeCache(Cache(_state["cache"]))
     return env
@@ -118,8 +120,7 @@ def on_nav(nav: Any, config: Any, files: Files) -> Any:
     if _state.get("dirty"):
         for page in nav.pages:
             if not page.file.is_modified() and page.file.abs_src_path:
-                text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
-                body, meta = get_data(text)
+                body, meta = get_data(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
                 page.title = meta.get("title") or get_markdown_title(body) or page.title
     return nav
 

@@ -3,11 +3,12 @@
 Once every page is read (`on_env`), what is left is MkDocs' work per page: Material's template
 (some 2 ms a page), the search plugin, writing the file. Forked workers build the pages the
 search leaves out (each case has its own entry, site/searchindex.py) as MkDocs builds a page
-(`_build_page`, every plugin's events included), while the build copies the downloads and
-builds the rest; here those pages get an empty template, which MkDocs writes nowhere. A page
-that fails or warns in a worker, or the share of a worker that died, is built again at the end
-(`on_post_build`), where its problem is reported. Only `build` and `gh-deploy` fork, and only
-when every plugin's page events keep nothing of a page they are not given (`SAFE_EVENTS`).
+(`_build_page`, every plugin's events included), each taking the next page left
+(`parallel.Tickets`); MkDocs' own pass gets them with an empty template, written nowhere, and
+the build then takes case pages too. A page that fails or warns in a worker, or any the build
+did not take when a worker died, is built again (`on_post_build`), where its problem is
+reported. Only `build` and `gh-deploy` fork, and only when every plugin's page events keep
+nothing of a page they are not given (`SAFE_EVENTS`).
 """
 
 from __future__ import annotations
@@ -31,11 +32,12 @@ WRITE_FROM = 200  # fewer pages are not worth a worker
 SAFE_EVENTS = {"material.plugins.search.plugin", "material.plugins.tags.plugin", "poakit_pages.py"}
 _EMPTY = "poakit/built-by-a-worker.html"
 _SKIPPED = ("Page skipped: '", "'. Generated empty output.")  # MkDocs' words for an empty page
-_state: dict[str, Any] = {"fork": False, "workers": [], "kept": {}}
+_state: dict[str, Any] = {"fork": False, "workers": [], "kept": {}, "pages": [], "tickets": ()}
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    _state.update(fork=command in ("build", "gh-deploy"), workers=[], kept={})
+    _state["fork"] = command in ("build", "gh-deploy")
+    _end()
 
 
 def on_nav(nav: Any, config: Any, files: Any) -> None:
@@ -50,13 +52,14 @@ def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environme
     if len(pages) < WRITE_FROM or workers < 1 or not parallel.can_fork():
         return env
     _state["build"] = (config, doc_files, _state["nav"], env)
+    _state["pages"], _state["tickets"] = pages, parallel.Tickets(len(pages))
     with parallel.frozen():  # what this process holds stays out of the workers' collections
-        for share in (pages[i::workers] for i in range(workers)):
-            _state["workers"].append(_fork(share, _state["build"]))
+        for _ in range(workers):
+            _state["workers"].append(_fork(pages, _state["tickets"], _state["build"]))
     env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_EMPTY: ""}), env.loader])
-    for page in pages:  # here, each page is empty (kept, should a worker fail on it)
-        _state["kept"][page.file.src_uri] = (page.meta.get("template"), page.content)
-        page.meta["template"], page.content = _EMPTY, ""
+    for page in pages:  # in MkDocs' own pass, each page is empty (kept for the build's share)
+        _state["kept"][page.file.src_uri] = (page.meta, page.content)
+        page.meta, page.content = {**page.meta, "template": _EMPTY}, ""
     logging.getLogger("mkdocs.commands.build").addFilter(_quiet)
     return env
 
@@ -72,24 +75,23 @@ def _shareable(config: Any, doc_files: Any) -> list[Any]:
     ]
 
 
-def _fork(share: list[Any], build_args: tuple[Any, ...]) -> tuple[int, int, list[Any]]:
+def _fork(pages: list[Any], tickets: parallel.Tickets, build_args: tuple[Any, ...]) -> tuple:
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the worker: writes what failed (nothing if it fails), never returns
         try:
             os.close(read)
             with os.fdopen(write, "w") as out:
-                json.dump(_build(share, *build_args), out)
+                json.dump(_build((pages[n] for n in tickets), *build_args), out)
         finally:
             os._exit(0)
     os.close(write)
-    return pid, read, share
+    return pid, read
 
 
-def _build(share: list[Any], config: Any, doc_files: Any, nav: Any, env: Any) -> list[str]:
+def _build(share: Any, config: Any, doc_files: Any, nav: Any, env: Any) -> list[str]:
     """In a worker: build each page as MkDocs would; the pages that failed or warned."""
-    counter = CountHandler(level=logging.WARNING)
-    logger = logging.getLogger("mkdocs")
+    logger, counter = logging.getLogger("mkdocs"), CountHandler(level=logging.WARNING)
     logger.handlers, logger.propagate, logging.lastResort = [counter], False, None
     failed = []
     for page in share:
@@ -113,27 +115,29 @@ def _quiet(record: logging.LogRecord) -> bool:
 
 @event_priority(100)  # before the other plugins finish the build: every page is written
 def on_post_build(config: Any) -> None:
+    pages, mine = _state["pages"], set()
+    for page in pages:  # each page as it was, for the pages built here
+        page.meta, page.content = _state["kept"][page.file.src_uri]
+    for n in _state["tickets"]:  # the build takes pages too, one at a time, as the workers do
+        mine.add(pages[n].file.src_uri)
+        _build_page(pages[n], *_state["build"])
+    failed: set[str] = set()
     while _state["workers"]:
-        pid, read, share = _state["workers"].pop()
+        pid, read = _state["workers"].pop()
         with os.fdopen(read) as results:
             text = results.read()
         os.waitpid(pid, 0)
         try:
-            failed = set(json.loads(text))
-        except ValueError:  # the worker died: its whole share
-            failed = {page.file.src_uri for page in share}
-        for page in share:
-            template, page.content = _state["kept"][page.file.src_uri]
-            page.meta.pop("template")
-            if template is not None:
-                page.meta["template"] = template
-            if page.file.src_uri in failed:  # built here, so its problem is reported here
-                _build_page(page, *_state["build"])
+            failed.update(json.loads(text))
+        except ValueError:  # a worker died: every page the build did not take
+            failed.update(page.file.src_uri for page in pages if page.file.src_uri not in mine)
+    for page in (p for p in pages if p.file.src_uri in failed):  # its problem reported here
+        _build_page(page, *_state["build"])
     _end()
 
 
 def on_build_error(error: Exception) -> None:
-    for pid, read, _share in _state["workers"]:
+    for pid, read in _state["workers"]:
         os.close(read)
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
@@ -142,4 +146,4 @@ def on_build_error(error: Exception) -> None:
 
 def _end() -> None:
     logging.getLogger("mkdocs.commands.build").removeFilter(_quiet)
-    _state.update(workers=[], kept={})
+    _state.update(workers=[], kept={}, pages=[], tickets=())

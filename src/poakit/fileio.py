@@ -4,9 +4,11 @@ one by accident."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
@@ -47,6 +49,7 @@ def open_atomic(path: Path, *, overwrite: bool = False, durable: bool = True) ->
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
+        os.fchmod(handle, _mode_for(path))  # mkstemp makes a file only its owner may read
         with os.fdopen(handle, "wb") as out:
             yield out
             if durable:
@@ -60,6 +63,40 @@ def open_atomic(path: Path, *, overwrite: bool = False, durable: bool = True) ->
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions of a file written at `path`: those of the file it replaces, else what
+    `open()` would give a new file (rw for all, less the umask)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return new_file_mode()
+
+
+@functools.cache
+def new_file_mode() -> int:
+    """What `open()` gives a new file: 0o666 less the process's umask (read once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """`target` made the same file as `source` (a hard link: no copy, no new data on the
+    disk) where the disk allows it and `source` has a new file's permissions; else a copy.
+    An existing `target` is replaced. For derived output only: the two names share their
+    content, so writing into one in place changes both."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        if stat.S_IMODE(os.stat(source).st_mode) == new_file_mode():
+            with contextlib.suppress(FileNotFoundError):
+                if os.path.samefile(source, target):
+                    return
+                os.unlink(target)
+            os.link(source, target)
+            return
+    shutil.copyfile(source, target)  # another disk, no hard links there, or too many
 
 
 def _publish(temporary: str, path: Path, overwrite: bool) -> None:

@@ -15,7 +15,7 @@ def _hook_today(extra: dict[str, Any], config_file: Path) -> dt.date:
     hook = hook_module("poakit_pages")
     hook.on_startup("build", False)
     hook.on_config(SimpleNamespace(extra=extra, config_file_path=str(config_file)))
-    return hook._today()  # type: ignore[no-any-return]
+    return hook._state["today"]  # type: ignore[no-any-return]
 
 
 def test_the_hook_counts_to_the_setting_else_to_the_build_date(

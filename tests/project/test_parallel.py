@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import json
+import os
 
 import pytest
 
@@ -41,3 +43,31 @@ def test_the_collector_is_left_as_it_was_found(frozen_before: bool) -> None:
         assert (gc.get_freeze_count() > 0) is frozen_before
     finally:
         gc.unfreeze()
+
+
+def test_tickets_hand_each_number_out_once_across_processes() -> None:
+    tickets = parallel.Tickets(3000)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            with os.fdopen(write, "w") as out:
+                out.write(json.dumps(list(tickets)))
+        finally:
+            os._exit(0)
+    os.close(write)
+    mine = list(tickets)
+    with os.fdopen(read) as results:
+        theirs = json.loads(results.read())
+    os.waitpid(pid, 0)
+    assert sorted(mine + theirs) == list(range(3000))
+    assert mine == sorted(mine) and theirs == sorted(theirs)
+    assert list(tickets) == []  # all taken
+
+
+def test_tickets_stop_when_their_lock_is_never_released(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process killed while holding the lock: the others take no more, rather than hang."""
+    tickets = parallel.Tickets(10)
+    monkeypatch.setattr(parallel.Tickets, "WAIT", 0.1)
+    tickets.lock.acquire()
+    assert list(tickets) == []

@@ -63,6 +63,32 @@ def frozen() -> Iterator[None]:
             gc.unfreeze()
 
 
+class Tickets:
+    """The numbers 0 to `count` - 1, each handed out once, to whichever process asks first:
+    work shared by a process and those it forks, each taking the next item when it is free,
+    so none waits while another still has a queue. Iterating takes numbers until none is
+    left. The count lives in shared memory, behind a lock; a process that cannot get the lock
+    within `WAIT` seconds (one killed while holding it) takes no more."""
+
+    WAIT = 10.0
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        context = multiprocessing.get_context("fork")
+        self.lock, self._next = context.Lock(), context.RawValue("q", 0)
+
+    def __iter__(self) -> Iterator[int]:
+        while self.lock.acquire(timeout=self.WAIT):
+            try:
+                number = self._next.value
+                self._next.value = number + 1
+            finally:
+                self.lock.release()
+            if number >= self.count:
+                return
+            yield number
+
+
 _work: Callable[[Any], Any] | None = None  # set in each worker only (see `_install`)
 
 
