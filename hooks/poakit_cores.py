@@ -7,11 +7,14 @@ still to come are shared out to one forked worker per core. Each worker renders 
 MkDocs renders a page (`_populate_page`, every plugin's events included), so the HTML cache
 hook keeps each one's HTML; the build then reads them back, as a warm build does, and writes
 the same bytes. A page that fails or warns in a worker is not kept: the build renders it and
-reports the problem itself. Only `build` and `gh-deploy` fork: `serve` runs threads.
+reports the problem itself. Only `build` and `gh-deploy` fork: `serve` runs threads. Both keep
+what they loaded out of the garbage collector's walks (`on_files` here, `on_serve` in
+poakit_serve).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 from functools import partial
 from pathlib import Path
@@ -42,6 +45,15 @@ def on_config(config: Any) -> None:
     except ConfigError:  # poakit_pages reports it
         cached = None
     _state.update(misses=0, cached=cached is not None)
+
+
+@event_priority(-100)  # after poakit_pages has loaded the project
+def on_files(files: Any, config: Any) -> Any:
+    """A build holds what it loaded to its end: the collector leaves it be (`gc.freeze`), and
+    each full collection walks only what came after (once 0.3 s at a thousand cases)."""
+    if _state["fill"]:
+        gc.freeze()
+    return files
 
 
 @event_priority(-110)  # after poakit_html_cache, which replaces `render` of a page it kept

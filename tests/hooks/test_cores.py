@@ -4,9 +4,11 @@ renders them one by one."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
+from conftest import hook_module
 from sites import Completed, build_script, copy_sources, tree
 
 pytestmark = pytest.mark.site
@@ -74,3 +76,19 @@ def test_a_page_that_warns_in_a_worker_is_reported_once_by_the_build(tmp_path: P
     assert warned, result.stderr
     assert len(warned) == len(set(warned))  # each page's warning once: none from a worker
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("command", "frozen"), [("build", True), ("serve", False)])
+def test_a_build_keeps_the_collector_off_what_it_loaded(command: str, frozen: bool) -> None:
+    """After the project is loaded (`on_files`), a build's later full collections walk only
+    what came after; the preview has its own rule (poakit_serve's `on_serve`)."""
+    hook = hook_module("poakit_cores")
+    loaded = [object.__new__(type("Node", (), {})) for _ in range(100)]
+    before = gc.get_freeze_count()
+    try:
+        hook.on_startup(command, False)
+        files = object()
+        assert hook.on_files(files, config=None) is files
+        assert (gc.get_freeze_count() >= before + len(loaded)) is frozen
+    finally:
+        gc.unfreeze()

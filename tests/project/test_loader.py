@@ -8,6 +8,7 @@ with a cold one, or changes one input and checks that the result follows it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ import pytest
 import yaml
 from conftest import REPO
 
+from poakit.project import loader as loader_module
 from poakit.project import parallel
 from poakit.project.cache import Cache
 from poakit.project.load import CaseResult, load_project
@@ -361,3 +363,22 @@ def test_the_library_is_read_back_from_the_cache_and_follows_every_change(
         patch.setattr("poakit.project.load.read_library", unread)
         elsewhere = Loader(moved).load(cache_folder=_cache(moved), findings_only=True).library
     assert elsewhere.root == moved / "snippets"
+
+
+@pytest.mark.parametrize("frozen_before", [False, True])
+def test_results_read_back_join_the_oldest_generation(frozen_before: bool) -> None:
+    """Read back with the collector paused, the results skip the young generations (they are
+    kept, not garbage); a collector that was frozen stays frozen, one that was not is not."""
+    if frozen_before:
+        gc.freeze()
+    try:
+        with loader_module._uncollected():
+            assert not gc.isenabled()
+            kept = [[n] for n in range(1000)]
+        assert gc.isenabled()
+        assert (gc.get_freeze_count() > 0) is frozen_before
+        if not frozen_before:
+            oldest = {id(o) for o in gc.get_objects(generation=2)}
+            assert all(id(item) in oldest for item in kept)
+    finally:
+        gc.unfreeze()
