@@ -12,6 +12,8 @@ import pytest
 from conftest import REPO
 
 from poakit.project.load import load_project
+from poakit.project.loader import Loader
+from poakit.site import catalogue
 from poakit.site.pages import Page, site_pages
 from poakit.site.urls import page_url
 
@@ -164,3 +166,25 @@ def test_every_reason_page_cites_a_source_for_each_requirement(
     rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
     sources = [line for line in section.splitlines() if line.startswith("- **")]
     assert len(sources) == len(rows) - 1  # one source per requirement (the first row is the header)
+
+
+def test_a_build_reads_the_snippets_details_back_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Examples, variables and template depend on the library alone: the first build keeps
+    them in the cache, the next (a fresh process: a fresh memo) reads them back; an entry that
+    is not what was kept is made again."""
+    folder = tmp_path / "cache"
+    first = {p.path: p.content for p in site_pages(Loader(REPO).load(cache_folder=folder))}
+    made: list[str] = []
+    real = catalogue._details
+    monkeypatch.setattr(catalogue, "_details", lambda s, lib: made.append(s.id) or real(s, lib))
+    again = {p.path: p.content for p in site_pages(Loader(REPO).load(cache_folder=folder))}
+    assert again == first and made == []
+    project = Loader(REPO).load(cache_folder=folder)
+    assert project.cache is not None
+    snippet = next(iter(project.library.measures.values()))
+    key = ("details", project.library_key, snippet.template_name)
+    project.cache.put(catalogue.digest(*key), b'{"not": "a list of blocks"}')
+    assert {p.path: p.content for p in site_pages(project)} == first
+    assert made == [snippet.id]

@@ -81,6 +81,8 @@ class Project:
     #: what only all the cases together show (boilerplate): reported by `poa check` and the
     #: build, not on a case's page, which is made when that case alone is checked
     across: tuple[Finding, ...] = ()
+    #: the cache the project was read back from, for what a site makes of the library alone
+    cache: Cache | None = None
 
     @property
     def findings(self) -> list[Finding]:

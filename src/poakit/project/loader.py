@@ -182,7 +182,8 @@ class Loader:
         for path, result in zip(keys, cases, strict=True):
             self.memo.keep(keys[path], result)
         self.memo.sweep()
-        self._latest = Project(self.root, library, cases, library_key, across=across_cases(cases))
+        across = across_cases(cases)
+        self._latest = Project(self.root, library, cases, library_key, across=across, cache=cache)
         return self._latest
 
     def _current_library(self, cache: Cache | None) -> tuple[Library, str]:

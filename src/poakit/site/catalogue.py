@@ -7,6 +7,8 @@ with the sample case (`samples`), so the catalogue always reads as the letters w
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -27,6 +29,7 @@ from ..model.library import STANDARD_VARIABLES, Kind, Library, Snippet
 from ..model.sections import BY_KEY
 from ..model.status import status_of
 from ..model.values import format_value
+from ..project.cache import Cache, digest
 from ..project.load import CaseResult
 from ..project.memo import Memo, remembered
 from ..templating.escape import fenced_text, html_text, markdown_text
@@ -210,11 +213,12 @@ def root_cause_page(
     library_key: str = "",
     *,
     directory_urls: bool = True,
+    cache: Cache | None = None,
 ) -> str:
     """The root cause's page; `cases`: those that use it (as `usage` finds them)."""
     facts = [("Id", f"`{cause.id}`"), ("Fits", _reason_links(library, cause.meta.reasons))]
     blocks = [f"# {cause.meta.title}", cause.meta.summary or "", table(("", ""), facts)]
-    blocks += _snippet_details(cause, library, memo, library_key)
+    blocks += _snippet_details(cause, library, memo, library_key, cache)
     empty = "No published example case uses this root cause yet."
     page = f"{ROOT_CAUSES}/{cause.id}.md"
     blocks += _cases_block(cases, empty, memo, page, directory_urls)
@@ -229,6 +233,7 @@ def measure_page(
     library_key: str = "",
     *,
     directory_urls: bool = True,
+    cache: Cache | None = None,
 ) -> str:
     """The measure's page; `cases`: those that use it (as `usage` finds them)."""
     meta = measure.meta
@@ -239,7 +244,7 @@ def measure_page(
         ("Serves", _reason_links(library, meta.reasons)),
     ]
     blocks = [f"# {meta.title}", meta.summary or "", table(("", ""), facts)]
-    blocks += _snippet_details(measure, library, memo, library_key)
+    blocks += _snippet_details(measure, library, memo, library_key, cache)
     empty = "No published example case uses this measure yet."
     page = f"{MEASURES}/{measure.id}.md"
     blocks += _cases_block(cases, empty, memo, page, directory_urls)
@@ -253,14 +258,31 @@ def _reason_links(library: Library, ids: Sequence[str]) -> str:
 
 
 def _snippet_details(
-    snippet: Snippet, library: Library, memo: Memo | None, library_key: str
+    snippet: Snippet, library: Library, memo: Memo | None, library_key: str, cache: Cache | None
 ) -> list[str]:
     """The example renderings, the variables table and the template of a letter snippet.
 
     They depend on the library alone, so a preview server makes them once while no snippet
-    changes (kept in the memo by the library's digest)."""
+    changes (kept in the memo by the library's digest), and a build reads them from the cache
+    the project came from, if an earlier one kept them there."""
     key = ("details", library_key, snippet.template_name) if library_key else None
-    return list(remembered(memo, key, partial(_details, snippet, library)))
+    make = partial(_details, snippet, library)
+    if key is not None and cache is not None:
+        make = partial(_kept, cache, digest(*key), make)
+    return list(remembered(memo, key, make))
+
+
+def _kept(cache: Cache, key: str, make: Callable[[], list[str]]) -> list[str]:
+    """`make()`, read from `cache` under `key` if it is there (as JSON), else kept there."""
+    data = cache.get(key)
+    if data is not None:
+        with contextlib.suppress(ValueError):
+            blocks = json.loads(data)
+            if isinstance(blocks, list) and all(isinstance(b, str) for b in blocks):
+                return blocks
+    blocks = make()
+    cache.put(key, json.dumps(blocks).encode("utf-8"))
+    return blocks
 
 
 def _details(snippet: Snippet, library: Library) -> list[str]:

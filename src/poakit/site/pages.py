@@ -84,6 +84,7 @@ def site_pages(
         return used.get((snippet.kind.value, snippet.id), [])
 
     key, urls = project.library_key, {"directory_urls": directory_urls}
+    cache = project.cache  # where the snippets' details are kept between builds
     pages += [
         Page(f"reasons/{r.id}.md", catalogue.reason_page(r, library, users(r), memo, **urls))
         for r in library.reasons.values()
@@ -92,13 +93,16 @@ def site_pages(
     pages += [
         Page(
             f"root-causes/{c.id}.md",
-            catalogue.root_cause_page(c, library, users(c), memo, key, **urls),
+            catalogue.root_cause_page(c, library, users(c), memo, key, cache=cache, **urls),
         )
         for c in library.root_causes.values()
     ]
     pages.append(Page("root-causes/index.md", catalogue.root_causes_index(library)))
     pages += [
-        Page(f"measures/{m.id}.md", catalogue.measure_page(m, library, users(m), memo, key, **urls))
+        Page(
+            f"measures/{m.id}.md",
+            catalogue.measure_page(m, library, users(m), memo, key, cache=cache, **urls),
+        )
         for m in library.measures.values()
     ]
     pages.append(Page("measures/index.md", catalogue.measures_index(library)))
