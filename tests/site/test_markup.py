@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html.parser
 import posixpath
+import random
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -367,3 +368,35 @@ def test_an_unsearched_island_is_a_comment_to_the_search_until_opened() -> None:
     assert island.startswith("<!--") and island.endswith("-->")
     assert mdutil.open_islands(island, unsearched=False) == island
     assert mdutil.open_islands(island) == "<ul><li>Acme</li></ul>"
+
+
+# What an island is, said as a regular expression: the reference the hand-written search of
+# `markup._islands` must agree with on any text.
+_REFERENCE = re.compile(r"<!-- poakit-html( unsearched)?\n(.*?)\n-->", re.DOTALL)
+_PIECES = [
+    "<!-- poakit-html\n",
+    "<!-- poakit-html unsearched\n",
+    "\n-->",
+    "<!-- poakit-html",
+    "<!-- poakit-htmlx\n",
+    " unsearched\n",
+    "<!-- poakit-island 0 -->",
+    "-->",
+    "\n",
+    "a",
+    "<p>x</p>",
+]
+
+
+def test_islands_are_found_as_the_reference_expression_finds_them() -> None:
+    rng = random.Random(20261201)
+    for _ in range(20000):
+        text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 12)))
+        for unsearched in (True, False):
+            expected = _REFERENCE.sub(
+                lambda m, u=unsearched: m.group(0) if m.group(1) and not u else m.group(2), text
+            )
+            assert mdutil.open_islands(text, unsearched=unsearched) == expected, text
+        if "<!-- poakit-island " not in text:
+            found = [m.group(0) for m in _REFERENCE.finditer(text)]
+            assert mdutil.take_islands(text)[1] == found, text

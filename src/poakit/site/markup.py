@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -39,7 +39,34 @@ UNINDEXED = "{ data-search-exclude }"
 # seller names are not indexed again on every page that lists a case.
 ISLAND_START, ISLAND_END = "<!-- poakit-html\n", "\n-->"
 UNSEARCHED_START = "<!-- poakit-html unsearched\n"
-_ISLAND = re.compile(r"<!-- poakit-html( unsearched)?\n(.*?)" + re.escape(ISLAND_END), re.DOTALL)
+_OPENING = "<!-- poakit-html"
+
+
+def _islands(text: str) -> Iterator[tuple[int, int, bool, str]]:
+    """Each island of `text`: where it starts and ends, whether the search may read it, and
+    its HTML. It ends at the first `ISLAND_END` after its start (an island holds no "-->").
+    A plain search with `str.find`: a regular expression's lazy `.*?` tried the end at every
+    character of the island, the main cost of setting islands aside."""
+    at = text.find(_OPENING)
+    while at >= 0:
+        for start, searched in ((ISLAND_START, True), (UNSEARCHED_START, False)):
+            if text.startswith(start, at):
+                end = text.find(ISLAND_END, at + len(start))
+                if end < 0:
+                    return
+                yield at, end + len(ISLAND_END), searched, text[at + len(start) : end]
+                at = end + len(ISLAND_END) - 1
+                break
+        at = text.find(_OPENING, at + 1)
+
+
+def _replaced(text: str, islands: Iterable[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end) span replaced by its new text."""
+    parts, last = [], 0
+    for start, end, new in islands:
+        parts += [text[last:start], new]
+        last = end
+    return "".join(parts) + text[last:] if parts else text
 
 
 def html_island(html: str, *, searched: bool = True) -> str:
@@ -53,9 +80,16 @@ def html_island(html: str, *, searched: bool = True) -> str:
 def open_islands(html: str, *, unsearched: bool = True) -> str:
     """The page's HTML with every island unwrapped; with `unsearched=False`, those only that
     the search reads (the others stay comments until the search has read the page)."""
-    if "<!-- poakit-html" not in html:
+    if _OPENING not in html:
         return html
-    return _ISLAND.sub(lambda m: m.group(0) if m.group(1) and not unsearched else m.group(2), html)
+    return _replaced(
+        html,
+        (
+            (start, end, body)
+            for start, end, searched, body in _islands(html)
+            if searched or unsearched
+        ),
+    )
 
 
 # An adapter can go further and keep the islands out of Markdown altogether (`take_islands`
@@ -70,15 +104,11 @@ def take_islands(markdown: str) -> tuple[str, list[str]]:
     """The page with each island replaced by a numbered placeholder (a comment, which
     Markdown passes through), and the islands, in order. A page that already holds a
     placeholder's words is left whole (its islands then go through Markdown as comments)."""
-    if "<!-- poakit-html" not in markdown or "<!-- poakit-island " in markdown:
+    if _OPENING not in markdown or "<!-- poakit-island " in markdown:
         return markdown, []
-    islands: list[str] = []
-
-    def place(match: re.Match[str]) -> str:
-        islands.append(match.group(0))
-        return _PLACEHOLDER.format(len(islands) - 1)
-
-    return _ISLAND.sub(place, markdown), islands
+    found = [(start, end) for start, end, _, _ in _islands(markdown)]
+    placed = ((start, end, _PLACEHOLDER.format(n)) for n, (start, end) in enumerate(found))
+    return _replaced(markdown, placed), [markdown[start:end] for start, end in found]
 
 
 def put_islands(html: str, islands: Sequence[str]) -> str:
