@@ -400,3 +400,14 @@ def test_islands_are_found_as_the_reference_expression_finds_them() -> None:
         if "<!-- poakit-island " not in text:
             found = [m.group(0) for m in _REFERENCE.finditer(text)]
             assert mdutil.take_islands(text)[1] == found, text
+
+
+def test_relative_paths_are_those_posixpath_gives() -> None:
+    """`urls.relative_path` skips `posixpath.relpath`'s detour through the working folder and
+    must give what it gives, for any two paths from the site's root."""
+    rng = random.Random(7)
+    parts = ["cases", "root-causes", "a", "b", "index.html", ".", "..", "", "x y", "é"]
+    for _ in range(20000):
+        path, start = ("/".join(rng.choices(parts, k=rng.randint(0, 4))) for _ in range(2))
+        expected = posixpath.relpath("/" + path, "/" + start)
+        assert urls.relative_path(path, start) == expected, (path, start)
