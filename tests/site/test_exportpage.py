@@ -14,7 +14,7 @@ from poakit.project.load import load_project
 from poakit.render import DEFAULT_WIDTH, render_letter
 from poakit.render.markdown import letter_markdown
 from poakit.render.text import answers
-from poakit.site import exportpage
+from poakit.site import exportpage, pages
 from poakit.site.casepages import case_page
 from poakit.site.markup import UNINDEXED
 from poakit.site.pages import site_pages
@@ -110,3 +110,28 @@ def test_download_files_follow_a_changed_snippet(mini: Path) -> None:
     assert second["cases/acme/acme.txt"] != first["cases/acme/acme.txt"]
     assert second["cases/acme/acme.docx"] == render_letter(after.letter, "docx")
     assert second["cases/acme/acme.docx"] != first["cases/acme/acme.docx"]
+
+
+def test_the_files_of_a_case_make_its_letter_text_once_and_the_page_as_without() -> None:
+    """`prepare_case` hands the text download to the page's copy texts: the page is the one
+    `case_page` makes alone, and the text is made once, not twice."""
+    project = load_project(REPO)
+    calls: list[str] = []
+    real = render_letter
+
+    def counting(letter: object, fmt: str, **kwargs: object) -> bytes:
+        calls.append(fmt)
+        return real(letter, fmt, **kwargs)  # type: ignore[arg-type]
+
+    for case in project.cases:
+        if case.letter is None:
+            continue
+        alone = case_page(case, project.library)
+        calls.clear()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pages, "render_letter", counting)
+            patch.setattr(exportpage, "render_letter", counting)
+            files = pages.prepare_case(case, project.library)
+        assert files["page.md"].decode("utf-8") == alone, case.slug
+        assert sorted(calls) == ["docx", "text"], case.slug
+        assert files["txt"] == real(case.letter, "text")

@@ -20,7 +20,9 @@ from .versions import versions_blocks
 CASES, REASONS = "cases", "reasons"
 
 
-def case_page(result: CaseResult, library: Library) -> str:
+def case_page(result: CaseResult, library: Library, letter_text: str | None = None) -> str:
+    """The case's page; `letter_text`: its letter as plain text, where it is made already
+    (see `exportpage.copy_texts`)."""
     letter = result.letter
     if result.file is None or letter is None:
         return error_page(result)
@@ -31,7 +33,7 @@ def case_page(result: CaseResult, library: Library) -> str:
         *([_PRIVATE_BANNER] if not case.public else []),
         _case_header(case, library),
         *_review_panel(result.findings, case, result.display),
-        *exportpage.letter_blocks(result.slug, letter),
+        *exportpage.letter_blocks(result.slug, letter, letter_text),
         *_investigation(case),
         *_follow_up(case, result),
         *versions_blocks(result.versions, letter),

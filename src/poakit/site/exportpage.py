@@ -32,21 +32,23 @@ def download_path(slug: str, extension: str) -> str:
     return f"cases/{slug}/{slug}.{extension}"
 
 
-def copy_texts(letter: Letter) -> dict[str, str]:
-    """What each copy button copies: "letter", and each titled section by its key."""
-    texts = {"letter": render_letter(letter, "text").decode("utf-8")}
+def copy_texts(letter: Letter, text: str | None = None) -> dict[str, str]:
+    """What each copy button copies: "letter", and each titled section by its key. `text`:
+    the letter's text as `render_letter(letter, "text")` gives it, where it is made already
+    (for the text download: wrapping it is a third of making a case's files)."""
+    texts = {"letter": render_letter(letter, "text").decode("utf-8") if text is None else text}
     for section in _titled(letter):
         texts[section.key] = section_body(letter, section, DEFAULT_WIDTH)
     return texts
 
 
-def letter_blocks(slug: str, letter: Letter) -> list[str]:
-    """The Plan of Action part of a case page, as Markdown blocks."""
+def letter_blocks(slug: str, letter: Letter, text: str | None = None) -> list[str]:
+    """The Plan of Action part of a case page, as Markdown blocks (`text`: see `copy_texts`)."""
     return [
         LETTER_START,
         f"## Plan of Action {UNINDEXED}",
         _export_bar(slug),
-        _payload(letter),
+        _payload(letter, text),
         letter_markdown_with_buttons(letter, level=3),
         LETTER_END,
     ]
@@ -91,7 +93,7 @@ def _button(key: str, label: str, what: str, *, primary: bool = False) -> str:
     )
 
 
-def _payload(letter: Letter) -> str:
+def _payload(letter: Letter, text: str | None) -> str:
     """The copy texts as JSON that cannot end its <script> element early."""
-    data = json_in_html(copy_texts(letter))
+    data = json_in_html(copy_texts(letter, text))
     return html_island(f'<script type="application/json" id="{PAYLOAD_ID}">{data}</script>')

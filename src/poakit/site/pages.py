@@ -112,10 +112,9 @@ def site_pages(
 def prepare_case(result: CaseResult, library: Library) -> dict[str, bytes]:
     """What the site shows of a case just checked, while its letter is at hand (a
     `loader.Prepare`, run where the case is checked): its page, text and DOCX."""
-    files = {"page.md": casepages.case_page(result, library).encode("utf-8")}
-    if result.letter is not None:
-        files.update(_made_downloads(result.letter))
-    return files
+    made = _made_downloads(result.letter) if result.letter is not None else {}
+    text = made["txt"].decode("utf-8") if "txt" in made else None  # made once, for both
+    return {"page.md": casepages.case_page(result, library, text).encode("utf-8"), **made}
 
 
 def _case_page(result: CaseResult, project: Project, memo: Memo | None) -> str | bytes | Path:
