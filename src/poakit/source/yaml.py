@@ -44,6 +44,9 @@ MAX_NODES = 50_000
 MAX_DEPTH = 100
 
 _CORE = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP, _MERGE = (_CORE + name for name in ("str", "seq", "map", "merge"))
+#: Scalars `_build` hands to PyYAML's constructor for their tag (plain values, never generators)
+_PLAIN = frozenset(_CORE + name for name in ("int", "float", "bool", "null", "timestamp"))
 #: The only types a case or snippet file may hold; `!!python/...`, `!!binary`, `!!set` and
 #: custom tags are refused by name rather than by PyYAML's "could not determine a constructor".
 _TAGS = frozenset(
@@ -196,7 +199,10 @@ def _line_column(before: str, first_line: int) -> tuple[int, int]:
 def _construct(loader: Any, node: yaml.Node, path: str, first_line: int) -> Any:
     """The Python data of a checked node tree; a scalar Python cannot hold is a finding."""
     try:
-        return loader.construct_document(node)
+        try:
+            return _build(loader, node)
+        except _Unusual:  # "<<: *defaults", "!!map text": PyYAML's own rules and errors
+            return loader.construct_document(node)
     except (ValueError, OverflowError) as exc:  # 2026-02-30, or an integer of 5,000 digits
         bad = _unconstructible(loader, node)
         if bad is None:  # pragma: no cover - construct_document failed on some scalar
@@ -206,6 +212,36 @@ def _construct(loader: Any, node: yaml.Node, path: str, first_line: int) -> Any:
         scalar, problem = bad
         where = Position(path, scalar.start_mark.line + first_line, scalar.start_mark.column + 1)
         raise InputError([_value_finding(where, scalar, problem)]) from None
+
+
+class _Unusual(Exception):
+    """A mapping that merges another (`<<`), or a node whose tag does not fit its kind: the
+    document is built by PyYAML's constructor instead, with its rules and its errors."""
+
+
+def _build(loader: Any, node: yaml.Node) -> Any:
+    """The Python data of a checked node tree (see `_walk`: keys are plain scalars of known
+    tags, the tree is bounded): what PyYAML's `construct_document` gives, each scalar built
+    by PyYAML's own constructor for its tag, without its machinery for recursive and shared
+    nodes, which a checked tree does not need (a node used twice through an alias is built
+    twice, into equal values). A third of reading a case file went into that machinery."""
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):
+        if tag == _STR:
+            return node.value
+        if tag not in _PLAIN:
+            raise _Unusual
+        return loader.yaml_constructors[tag](loader, node)
+    if isinstance(node, yaml.SequenceNode) and tag == _SEQ:
+        return [_build(loader, item) for item in node.value]
+    if not isinstance(node, yaml.MappingNode) or tag != _MAP:
+        raise _Unusual
+    built = {}
+    for key, value in node.value:
+        if key.tag == _MERGE:
+            raise _Unusual
+        built[_build(loader, key)] = _build(loader, value)
+    return built
 
 
 def _unconstructible(loader: Any, root: yaml.Node) -> tuple[yaml.ScalarNode, Exception] | None:
