@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import poa
 
+from poakit.cli import followup
+from poakit.cli.main import main
+
 
 def test_sent_records_the_letter_and_says_what_it_did(mini: Path) -> None:
     result = poa("sent", "acme", "--date", "2026-10-07", cwd=mini)
@@ -157,3 +160,21 @@ def test_a_letter_with_errors_is_not_rendered_compared_or_packed(
         "(did you mean 'inauthentic'?) [unknown-reason]\n"
     )
     assert not (mini / "out.md").exists() and not (mini / "packet.zip").exists()
+
+
+def test_diff_of_the_current_letter_with_itself_checks_the_case_once(
+    mini: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    checked: list[Path] = []
+    real = followup.sendable_letter
+
+    def counting(root: Path, path: Path):  # type: ignore[no-untyped-def]
+        checked.append(path)
+        return real(root, path)
+
+    monkeypatch.chdir(mini)
+    monkeypatch.setenv("POAKIT_TODAY", "2026-11-27")
+    monkeypatch.setattr(followup, "sendable_letter", counting)
+    assert main(["diff", "acme", "current", "current"]) == 0
+    assert len(checked) == 1
+    assert "+++ the current letter (not sent)" in capsys.readouterr().out

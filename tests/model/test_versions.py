@@ -9,10 +9,12 @@ import pytest
 from poakit.model.case import Event
 from poakit.model.versions import (
     Change,
+    SentVersion,
     Skipped,
     Words,
     changed,
     compare,
+    find_version,
     in_view,
     parse_record_name,
     record_name,
@@ -102,3 +104,15 @@ def test_the_view_keeps_one_unit_around_each_change_and_counts_the_rest() -> Non
     view = in_view([*same[:4], added, *same[4:]])
     assert view == [Skipped(3), same[3], added, same[4], Skipped(1)]
     assert in_view(same) == [Skipped(6)]
+
+
+@pytest.mark.parametrize(("name", "number"), [("v2", 2), ("V2", 2), ("2", 2), ("v1", 1)])
+def test_a_version_is_found_by_its_name_or_number(name: str, number: int) -> None:
+    versions = [
+        SentVersion(n, dt.date(2026, 10, n), Event.SUBMITTED, f"letter {n}", f"v{n}.txt")
+        for n in (1, 2)
+    ]
+    found = find_version(versions, name)
+    assert found is not None and found.number == number
+    for other in ("v3", "current", "", "v", "02"):
+        assert find_version(versions, other) is None

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import InputError, UsageError
 from ..model.case import Event
-from ..model.versions import SentVersion, compare
+from ..model.versions import SentVersion, compare, find_version
 from ..project import packet, sent
 from ..project.load import load_library, sendable_letter
 from ..render import DEFAULT_WIDTH, render_letter
@@ -130,8 +130,8 @@ def run_diff(args: argparse.Namespace) -> int:
     if damaged:
         raise InputError(damaged)
     old, new = _compared(args, versions, path)
-    old_label, old_text = _version(old, versions, root, path)
-    new_label, new_text = _version(new, versions, root, path)
+    shown = {name: _version(name, versions, root, path) for name in {old, new}}  # once each
+    (old_label, old_text), (new_label, new_text) = shown[old], shown[new]
     width = 80 if args.width is None else args.width
     sys.stdout.write(diff_text(old_label, new_label, compare(old_text, new_text), width))
     return 0
@@ -155,8 +155,7 @@ def _version(name: str, versions: Sequence[SentVersion], root: Path, path: Path)
     if name.lower() == CURRENT:
         _, _, letter = sendable_letter(root, path)
         return "the current letter (not sent)", render_letter(letter, "text").decode("utf-8")
-    number = name.lower().removeprefix("v")
-    found = next((v for v in versions if str(v.number) == number), None)
+    found = find_version(versions, name)
     if found is None:
         recorded = ", ".join(v.name for v in versions) or "none yet"
         raise UsageError(

@@ -47,6 +47,12 @@ class SentVersion:
         return f"{self.name} ({self.event} on {format_date(self.date)})"
 
 
+def find_version(versions: Sequence[SentVersion], name: str) -> SentVersion | None:
+    """The version `name` names: "v2", "V2" or "2", as `poa sent` numbered them."""
+    number = name.lower().removeprefix("v")
+    return next((v for v in versions if str(v.number) == number), None)
+
+
 def record_name(number: int, date: dt.date, event: Event) -> str:
     """The file name of a record: v2-2026-10-08-resubmitted.txt."""
     return f"v{number}-{date.isoformat()}-{event}.txt"
