@@ -440,11 +440,11 @@ def _walk(
         end = node.end_mark
         marks.ends.setdefault(loc, (end.line + first_line, end.column + 1))
     if node.tag == _CORE + "value":  # a bare "=": PyYAML resolves it to a type it cannot build
-        node.tag = _CORE + "str"
+        node.tag = _STR
     if node.tag not in _TAGS:
         yield _tag_finding(Position(path, *mark), node.tag)
         return
-    if isinstance(node, yaml.ScalarNode) and node.tag == _CORE + "str":
+    if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
         node.value = normalize_breaks(node.value)  # the one normalisation (see `escape`)
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
