@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
-from ..errors import InputError, Level, PoakitError, UsageError
+from ..errors import Finding, InputError, PoakitError, UsageError
 from ..fileio import write_atomic
 from ..project.load import errors_in, load_library, sendable_letter
 from ..project.loader import check_project
@@ -168,8 +168,8 @@ def run_check(args: argparse.Namespace) -> int:
     return 1 if errors_in(findings) else 0
 
 
-def _summary(findings: Sequence[object], cases: int) -> str:
-    errors = sum(1 for f in findings if getattr(f, "level", None) is Level.ERROR)
+def _summary(findings: Sequence[Finding], cases: int) -> str:
+    errors = errors_in(findings)
     warnings = len(findings) - errors
     return (
         f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} "
