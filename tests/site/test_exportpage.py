@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import REPO
+from htmlread import read, site_markdown
 
 from poakit.project.load import load_project
 from poakit.render import DEFAULT_WIDTH, render_letter
@@ -16,11 +17,11 @@ from poakit.render.markdown import letter_markdown
 from poakit.render.text import answers
 from poakit.site import exportpage, pages
 from poakit.site.casepages import case_page
-from poakit.site.markup import UNINDEXED
+from poakit.site.markup import UNINDEXED, open_islands
 from poakit.site.pages import site_pages
 
 PAYLOAD = re.compile(r'<script type="application/json" id="poa-copy-text">(.*?)</script>')
-BUTTON_BLOCK = re.compile(r"<button [^\n]*</button>\n\{ \.poa-actions data-search-exclude \}\n\n")
+BUTTONS = re.compile(r'<p class="poa-actions" data-search-exclude><button [^\n]*</button></p>')
 
 
 @pytest.fixture(scope="module")
@@ -54,15 +55,26 @@ def test_case_page_carries_the_copy_texts_once_as_json(project) -> None:  # type
     assert "[Download text (.txt)](acme-home-inauthentic/acme-home-inauthentic.txt)" in page
 
 
-def test_the_letter_on_the_page_is_the_letter_plus_buttons(project) -> None:  # type: ignore[no-untyped-def]
-    """...and the marks that keep its sections out of a search index (see markup.UNINDEXED)."""
+def test_the_letter_on_the_page_reads_as_the_letter_plus_buttons(project) -> None:  # type: ignore[no-untyped-def]
+    """...and the marks that keep its sections out of a search index (see markup.UNINDEXED);
+    the sections render.html writes as islands read as Markdown would make them."""
+    md = site_markdown()
     for case in project.cases:
         with_buttons = exportpage.letter_markdown_with_buttons(case.letter, level=3)
-        unmarked = BUTTON_BLOCK.sub("", with_buttons).replace(f" {UNINDEXED}\n", "\n")
-        assert unmarked == letter_markdown(case.letter, level=3)
         assert with_buttons.count(UNINDEXED) == sum(
             1 for s in case.letter.sections if s.title and s.items
         )
+        assert "poakit-html" in with_buttons  # the shortcut was taken
+        page = BUTTONS.sub("", open_islands(md.reset().convert(with_buttons)))
+        plain = md.reset().convert(letter_markdown(case.letter, level=3))
+        assert read(page.replace(" data-search-exclude", "")) == read(plain), case.slug
+
+
+def test_a_copy_button_is_the_html_markdown_makes_of_it() -> None:
+    island = exportpage._copy_button("evidence", "Copy section", 'Supporting "documents" & <x>')
+    button = exportpage._button("evidence", "Copy section", 'Supporting "documents" & <x>')
+    made = site_markdown().convert(f"{button}\n{{ .poa-actions data-search-exclude }}")
+    assert open_islands(island) == made
 
 
 def test_case_values_cannot_end_the_payload_script(mini: Path) -> None:

@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import markdown
 import pytest
 import yaml
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES
+from htmlread import site_markdown
 
 from poakit.errors import InputError
 from poakit.project.load import check_case, load_library, load_project
@@ -29,25 +29,6 @@ from poakit.site.searchindex import case_entry
 from poakit.source import yaml as yamlsource
 from poakit.source.case import load_case
 from poakit.templating import escape
-
-
-class _IgnoreTags(yaml.SafeLoader):
-    pass
-
-
-_IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-def site_markdown() -> markdown.Markdown:
-    """Python-Markdown with the extensions and settings of the site's mkdocs.yml."""
-    config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=_IgnoreTags)
-    names: list[str] = []
-    settings: dict[str, Any] = {}
-    for entry in config["markdown_extensions"]:
-        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
-        names.append(name)
-        settings[name] = options or {}
-    return markdown.Markdown(extensions=names, extension_configs=settings)
 
 
 class Elements(html.parser.HTMLParser):

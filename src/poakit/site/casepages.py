@@ -12,9 +12,9 @@ from ..model.case import Case, Route
 from ..model.library import Library
 from ..model.values import format_date
 from ..project.load import CaseResult
-from ..templating.escape import fenced_text, markdown_text, page_title
+from ..templating.escape import fenced_text, html_text, markdown_text, page_title
 from . import dashboard, exportpage
-from .markup import UNINDEXED, table
+from .markup import UNINDEXED, html_island, html_table, table
 from .versions import versions_blocks
 
 CASES, REASONS = "cases", "reasons"
@@ -129,8 +129,9 @@ def _count(n: int, word: str) -> str:
 def _investigation(case: Case) -> list[str]:
     if not case.investigation:
         return []
-    rows = [(markdown_text(s.source), markdown_text(s.finding)) for s in case.investigation]
-    return [f"## Investigation {UNINDEXED}", table(("What we reviewed", "What we found"), rows)]
+    rows = [(html_text(s.source), html_text(s.finding)) for s in case.investigation]
+    table_ = html_table(("What we reviewed", "What we found"), rows)
+    return [f"## Investigation {UNINDEXED}", html_island(table_)]
 
 
 def _follow_up(case: Case, result: CaseResult) -> list[str]:

@@ -1,0 +1,176 @@
+"""The letter's sections as finished HTML, for the site, where Markdown would read the same.
+
+A case page's letter is most of its Markdown, and Python-Markdown reads it character by
+character through every inline pattern: some 4 ms a page, a build from nothing pays it for
+every case. Most of a letter is plain: paragraphs, bold and italic from the snippets, the
+case's values, and the lists and the table that `render.markdown` builds around them. For
+those, this module writes the HTML Python-Markdown would write (the same elements, in the
+same order, with the same text: tests/render/test_html.py holds it to that on every letter
+of the project and on thousands of random ones) and the page takes it as an island that
+Markdown skips (`site.markup.html_island`).
+
+Anything else in a snippet's skeleton (a link, code, a heading, an HTML tag, an entity, an
+underscore, a nested or ordered list, a hard line break...) makes `section_html` answer None,
+and the section goes through Markdown as before: this is a shortcut, never a second Markdown.
+Values are never parsed: each is escaped whole (`html_text`), as `markdown_text` shows it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..letter.letter import Letter, Section
+from ..model.values import format_value
+from ..templating.escape import html_text
+from ..templating.richtext import VALUE_MARKER, RichText
+
+# A skeleton holding any of these is left to Markdown: links and images, code, raw HTML and
+# entities, backslash escapes, attribute lists, intraword underscores, table cells.
+_UNPLAIN = re.compile(r"[\[\]`<>&\\{}_|]|\*\*\*")
+# A line Markdown could read as anything but text: a heading, a quote, an indented or fenced
+# block, a rule or setext underline, a list other than "- ", an admonition or definition.
+_UNPLAIN_LINE = re.compile(r"^(?:\s|#|>|[*+]\s|\d+[.)]\s|[-=*]{2,}\s*$|[-=]|[:?!~+])")
+_BULLET = re.compile(r"^- (?=\S)")
+_STRONG = re.compile(r"\*\*(?=[^\s*])([^*]*?[^\s*])\*\*")
+_EM = re.compile(r"\*(?=[^\s*])([^*]*?[^\s*])\*")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def text_html(text: RichText) -> str | None:
+    """`text` (a snippet's skeleton with the case's values) as HTML blocks: paragraphs, and
+    lists of "- " lines; None where Markdown is needed to read it (see the module)."""
+    blocks: list[str] = []
+    for block in re.split(r"\n[ \t]*\n", text.skeleton.strip()):
+        lines = block.split("\n")
+        bullets = [_BULLET.match(line) is not None for line in lines]
+        if any(bullets) and not all(bullets):
+            return None
+        if all(bullets) and blocks and blocks[-1].startswith("<ul>"):
+            return None  # Markdown makes one list of two, its items paragraphs
+        if all(bullets):
+            lines = [line[2:] for line in lines]
+        if not all(_plain_line(line, text.values) for line in lines):
+            return None
+        if all(bullets):
+            items = [_inline(line, text.values) for line in lines]
+            if None in items:
+                return None
+            blocks.append("<ul>\n" + "".join(f"<li>{item}</li>\n" for item in items) + "</ul>")
+        else:
+            inline = _inline("\n".join(line.rstrip() for line in lines), text.values)
+            if inline is None:
+                return None
+            if inline:  # Markdown makes no paragraph of nothing
+                blocks.append(f"<p>{inline}</p>")
+    return "\n".join(blocks)
+
+
+def _plain_line(line: str, values: tuple[str, ...]) -> bool:
+    """A line of a paragraph or list item that Markdown reads as text: not a block's start,
+    not blank once filled (a paragraph break), not ending in two spaces (a line break)."""
+    filled = _filled_line(line, values)
+    if _UNPLAIN_LINE.match(line) or _UNPLAIN_LINE.match(filled):
+        return False
+    return bool(filled.strip()) and not filled.endswith("  ")
+
+
+def _filled_line(line: str, values: tuple[str, ...]) -> str:
+    return VALUE_MARKER.sub(lambda m: html_text(values[int(m.group(1))]), line)
+
+
+def _inline(skeleton: str, values: tuple[str, ...]) -> str | None:
+    """One paragraph or list item: `**bold**` and `*italic*` of the skeleton, values
+    escaped; None if the skeleton holds any other markup, or a value sits against an
+    asterisk with white space at that end (Markdown would not read the emphasis)."""
+    if _UNPLAIN.search(skeleton):
+        return None
+    filled = [html_text(value) for value in values]
+    for match in VALUE_MARKER.finditer(skeleton):
+        value = filled[int(match.group(1))]
+        before, after = skeleton[match.start() - 1 : match.start()], skeleton[match.end() :][:1]
+        if ("*" in (before, after)) and (value == "" or value != value.strip()):
+            return None
+    html = _EM.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", skeleton))
+    if "*" in html:
+        return None
+    html = VALUE_MARKER.sub(lambda m: filled[int(m.group(1))], _SPACES.sub(" ", html))
+    return html.strip()
+
+
+def section_html(letter: Letter, section: Section) -> str | None:
+    """The body of `section` (its lead paragraphs and its items, without the heading) as
+    `render.markdown.section_blocks` would come out of Markdown; None where it cannot say."""
+    parts = [text_html(item.text) for item in section.lead]
+    if section.items:
+        parts.append(_BODIES.get(section.key, _paragraphs)(letter, section))
+    if None in parts:
+        return None
+    return "\n".join(part for part in parts if part)
+
+
+def _paragraphs(letter: Letter, section: Section) -> str | None:
+    blocks = [text_html(item.text) for item in section.items]
+    return None if None in blocks else "\n".join(b for b in blocks if b)
+
+
+def _single(text: RichText) -> str | None:
+    """A text that is one paragraph, as its inline HTML (a list item's, a table cell's)."""
+    html = text_html(text)
+    if html is None or not html.startswith("<p>") or "\n<" in html:
+        return None
+    return html[3:-4]
+
+
+def _root_causes(letter: Letter, section: Section) -> str | None:
+    items = []
+    for item in section.items:
+        body = _single(item.text)
+        if body is None:
+            return None
+        label = f"<strong>{html_text(item.label)}.</strong> " if item.label else ""
+        items.append(f"<li>{label}{body}</li>\n")
+    return "<ol>\n" + "".join(items) + "</ol>"
+
+
+def _measures(letter: Letter, section: Section) -> str | None:
+    items = []
+    for item in section.items:
+        body = _single(item.text)
+        if body is None:
+            return None
+        note = letter.answer_note(item)
+        items.append(f"<li>{body}{f' <em>({html_text(note)})</em>' if note else ''}</li>\n")
+    return "<ul>\n" + "".join(items) + "</ul>"
+
+
+def _evidence(letter: Letter, section: Section) -> str | None:
+    rows = []
+    for item in section.items:
+        doc = item.entry
+        first = _single(item.text)
+        if first is None:
+            return None
+        covers = ", ".join([*doc.asins, *doc.orders, *doc.complaints])
+        date = html_text(format_value(doc.date)) if doc.date else ""
+        cells = [first, date, html_text(covers), html_text(doc.file) if doc.file else ""]
+        rows.append("<tr>\n" + "".join(f"<td>{cell}</td>\n" for cell in cells) + "</tr>\n")
+    head = "".join(f"<th>{name}</th>\n" for name in ("Document", "Date", "Covers", "File"))
+    return (
+        f"<table>\n<thead>\n<tr>\n{head}</tr>\n</thead>\n<tbody>\n{''.join(rows)}</tbody>\n</table>"
+    )
+
+
+def _markdown_only(letter: Letter, section: Section) -> None:
+    """A reply's points mix numbered answers and bullets: left to Markdown."""
+    return None
+
+
+_BODIES: dict[str, Callable[[Letter, Section], str | None]] = {
+    "request": _markdown_only,
+    "changes": _markdown_only,
+    "root_causes": _root_causes,
+    "corrective_actions": _measures,
+    "preventive_measures": _measures,
+    "evidence": _evidence,
+}
