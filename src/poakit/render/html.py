@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..letter.letter import Letter, Section
+from ..letter.letter import Item, Letter, Section
 from ..model.values import format_value
 from ..templating.escape import html_text
 from ..templating.richtext import VALUE_MARKER, RichText
@@ -122,26 +122,31 @@ def _single(text: RichText) -> str | None:
     return html[3:-4]
 
 
-def _root_causes(letter: Letter, section: Section) -> str | None:
+def _list(tag: str, section: Section, item_html: Callable[[Item, str], str]) -> str | None:
+    """The section's items as a list (`tag` "ol" or "ul"), each one paragraph, made into its
+    list item's HTML by `item_html` (the item, its text's HTML)."""
     items = []
     for item in section.items:
         body = _single(item.text)
         if body is None:
             return None
-        label = f"<strong>{html_text(item.label)}.</strong> " if item.label else ""
-        items.append(f"<li>{label}{body}</li>\n")
-    return "<ol>\n" + "".join(items) + "</ol>"
+        items.append(f"<li>{item_html(item, body)}</li>\n")
+    return f"<{tag}>\n" + "".join(items) + f"</{tag}>"
+
+
+def _root_causes(letter: Letter, section: Section) -> str | None:
+    def labelled(item: Item, body: str) -> str:
+        return f"<strong>{html_text(item.label)}.</strong> {body}" if item.label else body
+
+    return _list("ol", section, labelled)
 
 
 def _measures(letter: Letter, section: Section) -> str | None:
-    items = []
-    for item in section.items:
-        body = _single(item.text)
-        if body is None:
-            return None
+    def noted(item: Item, body: str) -> str:
         note = letter.answer_note(item)
-        items.append(f"<li>{body}{f' <em>({html_text(note)})</em>' if note else ''}</li>\n")
-    return "<ul>\n" + "".join(items) + "</ul>"
+        return f"{body} <em>({html_text(note)})</em>" if note else body
+
+    return _list("ul", section, noted)
 
 
 def _evidence(letter: Letter, section: Section) -> str | None:
