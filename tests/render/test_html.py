@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 
 from poakit.letter.letter import Letter
 from poakit.project.load import check_case, load_library
-from poakit.render.html import section_html, text_html
+from poakit.render.html import section_html, table_html, text_html
 from poakit.render.markdown import section_blocks
-from poakit.templating.escape import markdown_text
+from poakit.site.markup import table
+from poakit.templating.escape import html_text, markdown_text
 from poakit.templating.richtext import CLOSE, OPEN, RichText
 
 MD = site_markdown()
@@ -199,3 +200,20 @@ def test_a_value_against_an_asterisk_with_white_space_at_its_edge_is_left_to_mar
     value: str,
 ) -> None:
     assert text_html(RichText(f"a **{OPEN}0{CLOSE}** b", (value,))) is None
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [("Supplier invoices, 2026", "1,180 units (90 of B0C1234567)")],
+        [("<script>alert(1)</script> | pipe", "**not bold** `not code` [no](link) &amp; \\ \n x")],
+        [("", " padded  value "), ("#1", "- a dash")],
+    ],
+)
+def test_an_html_table_reads_as_markdown_makes_the_table(cells: list[tuple[str, str]]) -> None:
+    """The investigation's table is an island (`table_html`): it reads as the Markdown table
+    of the same values did."""
+    header = ("What we reviewed", "What we found")
+    island = table_html(header, [tuple(map(html_text, row)) for row in cells])
+    made = site_markdown().convert(table(header, [tuple(map(markdown_text, row)) for row in cells]))
+    assert read(island) == read(made)

@@ -17,13 +17,13 @@ from urllib.parse import unquote
 
 import pytest
 from conftest import REPO
-from htmlread import read, site_markdown
+from htmlread import site_markdown
 from sites import build, copy_sources
 
 from poakit.project.load import load_project
 from poakit.site import catalogue, dashboard, lessons, urls
 from poakit.site import markup as mdutil
-from poakit.templating.escape import html_text, markdown_text, visible
+from poakit.templating.escape import visible
 
 TODAY = dt.date(2026, 11, 27)
 HOSTILE_NAME = "<b>Bold</b> & \"quoted\" 'single' **md** [x](javascript:alert(1)) {{ 7*7 }}\x07"
@@ -397,22 +397,3 @@ def test_relative_paths_are_those_posixpath_gives() -> None:
         path, start = ("/".join(rng.choices(parts, k=rng.randint(0, 4))) for _ in range(2))
         expected = posixpath.relpath("/" + path, "/" + start)
         assert urls.relative_path(path, start) == expected, (path, start)
-
-
-@pytest.mark.parametrize(
-    "cells",
-    [
-        [("Supplier invoices, 2026", "1,180 units (90 of B0C1234567)")],
-        [("<script>alert(1)</script> | pipe", "**not bold** `not code` [no](link) &amp; \\ \n x")],
-        [("", " padded  value "), ("#1", "- a dash")],
-    ],
-)
-def test_an_html_table_reads_as_markdown_makes_the_table(cells: list[tuple[str, str]]) -> None:
-    """The investigation's table is an island (`html_table`): it reads as the Markdown table
-    of the same values did."""
-    header = ("What we reviewed", "What we found")
-    island = mdutil.html_table(header, [tuple(map(html_text, row)) for row in cells])
-    made = site_markdown().convert(
-        mdutil.table(header, [tuple(map(markdown_text, row)) for row in cells])
-    )
-    assert read(island) == read(made)

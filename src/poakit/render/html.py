@@ -18,7 +18,7 @@ Values are never parsed: each is escaped whole (`html_text`), as `markdown_text`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 from ..letter.letter import Item, Letter, Section
 from ..model.values import format_value
@@ -158,12 +158,19 @@ def _evidence(letter: Letter, section: Section) -> str | None:
             return None
         covers = ", ".join([*doc.asins, *doc.orders, *doc.complaints])
         date = html_text(format_value(doc.date)) if doc.date else ""
-        cells = [first, date, html_text(covers), html_text(doc.file) if doc.file else ""]
-        rows.append("<tr>\n" + "".join(f"<td>{cell}</td>\n" for cell in cells) + "</tr>\n")
-    head = "".join(f"<th>{name}</th>\n" for name in ("Document", "Date", "Covers", "File"))
-    return (
-        f"<table>\n<thead>\n<tr>\n{head}</tr>\n</thead>\n<tbody>\n{''.join(rows)}</tbody>\n</table>"
-    )
+        rows.append([first, date, html_text(covers), html_text(doc.file) if doc.file else ""])
+    return table_html(("Document", "Date", "Covers", "File"), rows)
+
+
+def table_html(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """The HTML Python-Markdown's tables extension makes of a table (`site.markup.table`),
+    for an island; header and cells are HTML already (each value escaped with `html_text`)."""
+
+    def row(cells: Sequence[str], tag: str) -> str:
+        return "<tr>\n" + "".join(f"<{tag}>{c}</{tag}>\n" for c in cells) + "</tr>\n"
+
+    body = "".join(row(cells, "td") for cells in rows)
+    return f"<table>\n<thead>\n{row(header, 'th')}</thead>\n<tbody>\n{body}</tbody>\n</table>"
 
 
 def _markdown_only(letter: Letter, section: Section) -> None:

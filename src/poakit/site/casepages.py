@@ -12,9 +12,10 @@ from ..model.case import Case, Route
 from ..model.library import Library
 from ..model.values import format_date
 from ..project.load import CaseResult
+from ..render.html import table_html
 from ..templating.escape import fenced_text, html_text, markdown_text, page_title
 from . import dashboard, exportpage
-from .markup import UNINDEXED, html_island, html_table, table
+from .markup import UNINDEXED, html_island, table
 from .versions import versions_blocks
 
 CASES, REASONS = "cases", "reasons"
@@ -130,7 +131,7 @@ def _investigation(case: Case) -> list[str]:
     if not case.investigation:
         return []
     rows = [(html_text(s.source), html_text(s.finding)) for s in case.investigation]
-    table_ = html_table(("What we reviewed", "What we found"), rows)
+    table_ = table_html(("What we reviewed", "What we found"), rows)
     return [f"## Investigation {UNINDEXED}", html_island(table_)]
 
 

@@ -20,17 +20,6 @@ def cell(text: str) -> str:
 BARE_PIPE = re.compile(r"(?<!\\)\|")
 
 
-def html_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """The HTML Python-Markdown's tables extension makes of `table(header, rows)`, for an
-    island; header and cells are HTML already (each value escaped with `html_text`)."""
-
-    def row(cells: Sequence[str], tag: str) -> str:
-        return "<tr>\n" + "".join(f"<{tag}>{c}</{tag}>\n" for c in cells) + "</tr>\n"
-
-    body = "".join(row(cells, "td") for cells in rows)
-    return f"<table>\n<thead>\n{row(header, 'th')}</thead>\n<tbody>\n{body}</tbody>\n</table>"
-
-
 #: After a heading (attr_list): the theme's search leaves out the heading and its section.
 #: A case page's sections carry it, so a search index that takes the page in (a staged tree;
 #: see `stage`) holds only its head: the title, the seller, the reasons, the status. Material
