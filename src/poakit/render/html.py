@@ -40,25 +40,27 @@ _SPACES = re.compile(r"[ \t]+")
 def text_html(text: RichText) -> str | None:
     """`text` (a snippet's skeleton with the case's values) as HTML blocks: paragraphs, and
     lists of "- " lines; None where Markdown is needed to read it (see the module)."""
+    filled = [html_text(value) for value in text.values]  # each value escaped once
     blocks: list[str] = []
     for block in re.split(r"\n[ \t]*\n", text.skeleton.strip()):
         lines = block.split("\n")
         bullets = [_BULLET.match(line) is not None for line in lines]
-        if any(bullets) and not all(bullets):
+        is_list = all(bullets)
+        if any(bullets) and not is_list:
             return None
-        if all(bullets) and blocks and blocks[-1].startswith("<ul>"):
+        if is_list and blocks and blocks[-1].startswith("<ul>"):
             return None  # Markdown makes one list of two, its items paragraphs
-        if all(bullets):
+        if is_list:
             lines = [line[2:] for line in lines]
-        if not all(_plain_line(line, text.values) for line in lines):
+        if not all(_plain_line(line, filled) for line in lines):
             return None
-        if all(bullets):
-            items = [_inline(line, text.values) for line in lines]
+        if is_list:
+            items = [_inline(line, filled) for line in lines]
             if None in items:
                 return None
             blocks.append("<ul>\n" + "".join(f"<li>{item}</li>\n" for item in items) + "</ul>")
         else:
-            inline = _inline("\n".join(line.rstrip() for line in lines), text.values)
+            inline = _inline("\n".join(line.rstrip() for line in lines), filled)
             if inline is None:
                 return None
             if inline:  # Markdown makes no paragraph of nothing
@@ -66,26 +68,27 @@ def text_html(text: RichText) -> str | None:
     return "\n".join(blocks)
 
 
-def _plain_line(line: str, values: tuple[str, ...]) -> bool:
+def _plain_line(line: str, filled: list[str]) -> bool:
     """A line of a paragraph or list item that Markdown reads as text: not a block's start,
-    not blank once filled (a paragraph break), not ending in two spaces (a line break)."""
-    filled = _filled_line(line, values)
-    if _UNPLAIN_LINE.match(line) or _UNPLAIN_LINE.match(filled):
-        return False
-    return bool(filled.strip()) and not filled.endswith("  ")
+    not blank once filled (a paragraph break), not ending in two spaces (a line break).
+    Read filled: a value only adds text after what precedes it, so a line that starts a
+    block in the skeleton starts it filled too, and a value can make one start."""
+    line = _filled(line, filled)
+    return not _UNPLAIN_LINE.match(line) and bool(line.strip()) and not line.endswith("  ")
 
 
-def _filled_line(line: str, values: tuple[str, ...]) -> str:
-    return VALUE_MARKER.sub(lambda m: html_text(values[int(m.group(1))]), line)
+def _filled(skeleton: str, filled: list[str]) -> str:
+    """`skeleton` with each value marker replaced by its value, escaped already (`filled`)."""
+    return VALUE_MARKER.sub(lambda m: filled[int(m.group(1))], skeleton)
 
 
-def _inline(skeleton: str, values: tuple[str, ...]) -> str | None:
+def _inline(skeleton: str, filled: list[str]) -> str | None:
     """One paragraph or list item: `**bold**` and `*italic*` of the skeleton, values
-    escaped; None if the skeleton holds any other markup, or a value sits against an
-    asterisk with white space at that end (Markdown would not read the emphasis)."""
+    (escaped: `filled`) in place; None if the skeleton holds any other markup, or a value
+    sits against an asterisk with white space at that end (Markdown would not read the
+    emphasis)."""
     if _UNPLAIN.search(skeleton):
         return None
-    filled = [html_text(value) for value in values]
     for match in VALUE_MARKER.finditer(skeleton):
         value = filled[int(match.group(1))]
         before, after = skeleton[match.start() - 1 : match.start()], skeleton[match.end() :][:1]
@@ -94,8 +97,7 @@ def _inline(skeleton: str, values: tuple[str, ...]) -> str | None:
     html = _EM.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", skeleton))
     if "*" in html:
         return None
-    html = VALUE_MARKER.sub(lambda m: filled[int(m.group(1))], _SPACES.sub(" ", html))
-    return html.strip()
+    return _filled(_SPACES.sub(" ", html), filled).strip()
 
 
 def section_html(letter: Letter, section: Section) -> str | None:
