@@ -22,8 +22,12 @@ def section_blocks(letter: Letter, section: Section, level: int = 2) -> list[str
         return []
     lead = [item.text.markdown() for item in section.lead]
     body = _BODIES.get(section.key, _paragraphs)(letter, section) if section.items else ""
-    heading = f"{'#' * level} {section.title}" if section.title else ""
-    return [heading, *lead, body]
+    return [section_heading(section, level), *lead, body]
+
+
+def section_heading(section: Section, level: int = 2) -> str:
+    """The section's heading at `level` ("" for an untitled section)."""
+    return f"{'#' * level} {section.title}" if section.title else ""
 
 
 def signature_markdown(letter: Letter) -> str:

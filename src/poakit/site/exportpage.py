@@ -16,7 +16,7 @@ import html
 from ..letter.letter import Letter, Section
 from ..render import DEFAULT_WIDTH, render_letter
 from ..render.html import section_html
-from ..render.markdown import section_blocks, signature_markdown
+from ..render.markdown import section_blocks, section_heading, signature_markdown
 from ..render.text import section_body
 from ..templating.escape import json_in_html, url_segment
 from .markup import UNINDEXED, html_island
@@ -60,11 +60,14 @@ def letter_markdown_with_buttons(letter: Letter, level: int) -> str:
     its finished HTML, as an island, where `render.html` can write what Markdown would."""
     blocks: list[str] = []
     for section in letter.sections:
-        parts = section_blocks(letter, section, level)
-        body = section_html(letter, section) if parts else None
-        if body is not None:
-            parts = [parts[0], html_island(body)]
-        if parts and section.title:
+        if not section.everything:
+            continue
+        body = section_html(letter, section)  # the Markdown only where the HTML cannot be
+        if body is None:
+            parts = section_blocks(letter, section, level)
+        else:
+            parts = [section_heading(section, level), html_island(body)]
+        if section.title:
             heading = f"{parts[0]} {UNINDEXED}"
             parts = [heading, _copy_button(section.key, "Copy section", section.title), *parts[1:]]
         blocks.extend(parts)
