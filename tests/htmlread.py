@@ -38,18 +38,18 @@ class _Reader(HTMLParser):
         self.text = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if not _BLOCK.fullmatch(tag):
-            self.text += f"<{tag} {sorted(attrs)}>"
-            return
-        self.flush()
-        self.out.append(f"<{tag} {sorted(attrs)}>")
+        self._tag(tag, f"<{tag} {sorted(attrs)}>")
 
     def handle_endtag(self, tag: str) -> None:
-        if not _BLOCK.fullmatch(tag):
-            self.text += f"</{tag}>"
-            return
-        self.flush()
-        self.out.append(f"</{tag}>")
+        self._tag(tag, f"</{tag}>")
+
+    def _tag(self, tag: str, mark: str) -> None:
+        """A block's tag stands on its own; an inline one (strong, em...) is part of the text."""
+        if _BLOCK.fullmatch(tag):
+            self.flush()
+            self.out.append(mark)
+        else:
+            self.text += mark
 
     def handle_data(self, data: str) -> None:
         self.text += data
