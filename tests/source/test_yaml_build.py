@@ -1,12 +1,20 @@
 """`source.yaml` builds a checked document's data itself (`_build`) rather than through
 PyYAML's `construct_document`: the same data, or the same finding, for every YAML file of the
 project and for the corners of YAML (merge keys, aliases, tags that do not fit their node,
-numbers and dates PyYAML reads its own way, values it cannot build)."""
+numbers and dates PyYAML reads its own way, values it cannot build). A tree without anchors
+is checked, marked and built in one pass (`_plain_tree`): the same document as the checks one
+by one give, or the same finding."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import pytest
+import yaml
 from conftest import REPO
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from poakit.errors import InputError
 from poakit.source import yaml as yaml_module
@@ -35,6 +43,20 @@ CORNERS = [
     "",
     "# only a comment\n",
     "plain scalar document\n",
+    "dup: 1\ndup: 2\n",
+    "a:\n  b: 1\n  b: 2\n",
+    "'<<': quoted\nx: 1\n",
+    "=: key of an unknown type\n",
+    "!!binary key: x\n",
+    "!custom value\n",
+    "text: !!python/name:os.system\n",
+    "crlf: 'one\r\ntwo'\nsep: \"a\\u2028b\\x85c\"\nflow: {a: [1, 2], b: x}\nend: [1]",
+    "deep: " + "[" * 98 + "]" * 98 + "\n",
+    "deep: " + "[" * 99 + "]" * 99 + "\n",
+    "deep: " + "[" * 100 + "]" * 100 + "\n",
+    "wide: [" + "1, " * 60_000 + "1]\n",
+    "? {a: b}\n: c\n",
+    "1: a\n01: b\n",
 ]
 
 
@@ -63,7 +85,29 @@ def _old(monkeypatch: pytest.MonkeyPatch, text: str) -> object:
 
     with monkeypatch.context() as patch:
         patch.setattr(yaml_module, "_build", unusual)
+        patch.setattr(yaml_module, "_plain_tree", _leave)
         return _outcome(text)
+
+
+def _leave(*args: object) -> object:
+    return yaml_module._UNUSUAL
+
+
+def _document(text: str) -> object:
+    """The whole document (its data, as Python and as text, and all its marks), or the
+    findings."""
+    try:
+        document = yaml_module.load(text, "file.yaml")
+    except InputError as exc:
+        return ("findings", [str(f) for f in exc.findings])
+    marks = (document.values, document.keys, document.ends)
+    return ("document", document.data, repr(document.data), marks)
+
+
+def _one_by_one(monkeypatch: pytest.MonkeyPatch, text: str) -> object:
+    with monkeypatch.context() as patch:
+        patch.setattr(yaml_module, "_plain_tree", _leave)
+        return _document(text)
 
 
 @pytest.mark.parametrize("text", CORNERS)
@@ -80,3 +124,98 @@ def test_every_yaml_file_of_the_project_is_built_as_pyyaml_builds_it(
     assert len(texts) > 250
     for text in texts:
         assert _outcome(text) == _old(monkeypatch, text)
+
+
+def _taken(monkeypatch: pytest.MonkeyPatch, texts: list[str]) -> int:
+    """How many of `texts` the one pass builds (rather than leaving them to the checks)."""
+    built = 0
+    real = yaml_module._plain_tree
+
+    def counting(*args: Any) -> object:
+        nonlocal built
+        found = real(*args)
+        built += found is not yaml_module._UNUSUAL
+        return found
+
+    with monkeypatch.context() as patch:
+        patch.setattr(yaml_module, "_plain_tree", counting)
+        for text in texts:
+            _document(text)
+    return built
+
+
+@pytest.mark.parametrize("text", CORNERS)
+def test_a_tree_without_anchors_is_read_in_one_pass_as_the_checks_read_it(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _document(text) == _one_by_one(monkeypatch, text)
+
+
+def test_every_yaml_file_is_read_in_one_pass_as_the_checks_read_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = _files()
+    for text in texts:
+        assert _document(text) == _one_by_one(monkeypatch, text)
+    cases = [p.read_text("utf-8") for p in sorted((REPO / "cases").glob("*.yaml"))]
+    assert _taken(monkeypatch, cases) == len(cases) >= 9  # the pass serves every case file
+    assert _taken(monkeypatch, texts) > 0.9 * len(texts)
+
+
+def test_what_the_one_pass_leaves_to_the_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each document the checks would report on or build their own way goes to them."""
+    unusual = [
+        "dup: 1\ndup: 2\n",
+        "'<<': quoted\n",
+        "=: x\n",
+        "x: !!binary aGk=\n",
+        "? [a]\n: b\n",
+        "wrong: !!map text\n",
+        "bad date: 2026-02-30\n",
+        "deep: " + "[" * 100 + "]" * 100 + "\n",
+        "wide: [" + "1, " * 60_000 + "1]\n",
+        "a: &x 1\nb: *x\n",  # an anchor: the shape check measures aliases
+    ]
+    assert _taken(monkeypatch, unusual) == 0
+    assert _taken(monkeypatch, ["a: 1\nb: [x, {c: 2026-10-04}]\n", "plain\n"]) == 2
+
+
+_SCALARS = st.one_of(
+    st.text(max_size=20),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+    st.sampled_from(
+        ["=", "<<", "~", "yes", "0x1F", "1:30", "2026-02-30", ".inf", "a: b", "\u2028"]
+    ),
+)
+_DATA = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.one_of(st.text(max_size=8), st.integers(0, 99)), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=_DATA,
+    flow=st.sampled_from([None, True, False]),
+    width=st.sampled_from([8, 40, 80]),
+    plain=st.booleans(),
+)
+def test_any_document_is_read_in_one_pass_as_the_checks_read_it(
+    data: object, flow: bool | None, width: int, plain: bool
+) -> None:
+    """Random data written as YAML in block, flow and mixed styles; with `plain`, every
+    quote dropped, so that text is read back as whatever it looks like (a number, a date,
+    a duplicate key, a merge key, nonsense)."""
+    text = yaml.safe_dump(data, default_flow_style=flow, width=width, allow_unicode=True)
+    if plain:
+        text = text.replace("'", "").replace('"', "")
+    with pytest.MonkeyPatch.context() as patch:
+        assert _document(text) == _one_by_one(patch, text)
