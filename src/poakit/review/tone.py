@@ -43,15 +43,17 @@ _SENTENCE_END = re.compile(
 )
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences of `text`; together they cover all of it."""
+@functools.lru_cache(maxsize=4096)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) offsets of the sentences of `text`; together they cover all of it.
+    Remembered: the tone, prose, figure and boilerplate checks each split the same texts."""
     spans: list[tuple[int, int]] = []
     start = 0
     for end in _SENTENCE_END.finditer(text):
         spans.append((start, end.end()))
         start = end.end()
     spans.append((start, len(text)))
-    return spans
+    return tuple(spans)
 
 
 def scan(rules: Iterable[ToneRule], text: str, section: str) -> list[ToneMatch]:
@@ -103,7 +105,7 @@ class ToneScanner:
     def _scan(self, text: str, section: str, words: Sequence[str] | None) -> list[ToneMatch]:
         chosen = self._candidates(text, words)
         found: list[ToneMatch] = []
-        spans: list[tuple[int, int]] = []
+        spans: tuple[tuple[int, int], ...] = ()
         for index in sorted(chosen):
             rule = self.rules[index]
             if section in rule.sections:
@@ -113,10 +115,11 @@ class ToneScanner:
                 found.extend(_rule_matches(rule, patterns, text, spans))
         return sorted(found, key=lambda match: (match.start, match.end))
 
-    def first_match(self, text: str) -> re.Match[str] | None:
+    def first_match(self, text: str, words: Sequence[str] | None = None) -> re.Match[str] | None:
         """The first match anywhere in `text` of the first pattern, in the rules' order, that
-        matches at all (what `next(m for p in patterns if (m := p.search(text)))` finds)."""
-        chosen = self._candidates(text)
+        matches at all (what `next(m for p in patterns if (m := p.search(text)))` finds).
+        `words`: as for `scan`."""
+        chosen = self._candidates(text, words)
         for index in sorted(chosen):
             for pattern in self.rules[index].patterns:
                 if pattern in chosen[index] and (match := pattern.search(text)):
@@ -145,7 +148,10 @@ class ToneScanner:
 
 
 def _rule_matches(
-    rule: ToneRule, patterns: Sequence[re.Pattern[str]], text: str, spans: list[tuple[int, int]]
+    rule: ToneRule,
+    patterns: Sequence[re.Pattern[str]],
+    text: str,
+    spans: Sequence[tuple[int, int]],
 ) -> list[ToneMatch]:
     """One rule's matches; where its patterns overlap, the earliest (then longest) wins."""
     hits = [h for pattern in patterns for h in pattern.finditer(text) if h.end() > h.start()]
@@ -159,7 +165,7 @@ def _rule_matches(
     return kept
 
 
-def _sentence(text: str, spans: list[tuple[int, int]], offset: int) -> str:
+def _sentence(text: str, spans: Sequence[tuple[int, int]], offset: int) -> str:
     index = bisect.bisect_right(spans, (offset, len(text) + 1)) - 1
     start, end = spans[max(index, 0)]
     return text[start:end]
