@@ -174,10 +174,20 @@ def test_what_the_one_pass_leaves_to_the_checks(monkeypatch: pytest.MonkeyPatch)
         "bad date: 2026-02-30\n",
         "deep: " + "[" * 100 + "]" * 100 + "\n",
         "wide: [" + "1, " * 60_000 + "1]\n",
-        "a: &x 1\nb: *x\n",  # an anchor: the shape check measures aliases
+        "a: &x [*x]\n",  # a value containing itself
+        "a: &x {b: [*x]}\n",
+        "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"  # "billion laughs": 10^5 values from 6 lines
+        + "".join(f"{c}: &{c} [{', '.join(['*' + chr(ord(c) - 1)] * 10)}]\n" for c in "bcde"),
     ]
     assert _taken(monkeypatch, unusual) == 0
-    assert _taken(monkeypatch, ["a: 1\nb: [x, {c: 2026-10-04}]\n", "plain\n"]) == 2
+    plain = [
+        "a: 1\nb: [x, {c: 2026-10-04}]\n",
+        "plain\n",
+        "a: &x 1\nb: Home & Garden\n",
+        "a: &x [1, {b: c}]\nd: *x\ne: [*x, *x]\n",  # aliases: each use built and marked
+        "? &k a\n: *k\n",
+    ]
+    assert _taken(monkeypatch, plain) == len(plain)
 
 
 _SCALARS = st.one_of(
@@ -191,6 +201,18 @@ _SCALARS = st.one_of(
         ["=", "<<", "~", "yes", "0x1F", "1:30", "2026-02-30", ".inf", "a: b", "\u2028"]
     ),
 )
+
+
+def _shared(data: Any) -> Any:
+    """`data` with its first list or mapping used once more, so that PyYAML writes an anchor
+    and an alias (it does for any object met twice)."""
+    if not isinstance(data, (list, dict)):
+        return data
+    parts = data.values() if isinstance(data, dict) else data
+    inner = [part for part in parts if isinstance(part, (list, dict))]
+    return [data, inner[0]] if inner else data
+
+
 _DATA = st.recursive(
     _SCALARS,
     lambda inner: (
@@ -203,7 +225,7 @@ _DATA = st.recursive(
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    data=_DATA,
+    data=_DATA.map(_shared),
     flow=st.sampled_from([None, True, False]),
     width=st.sampled_from([8, 40, 80]),
     plain=st.booleans(),

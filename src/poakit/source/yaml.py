@@ -127,7 +127,7 @@ def load(text: str, path: str, *, first_line: int = 1) -> Document:
         ends: dict[Loc, tuple[int, int]] = {}
         marks = _Marks(values, keys, ends)
         lines = _lines(text)
-        data = _plain_tree(loader, node, marks, first_line) if "&" not in text else _UNUSUAL
+        data = _plain_tree(loader, node, marks, first_line)
         if data is _UNUSUAL:  # the checks one by one, each with its own clear finding
             for found in (values, keys, ends):
                 found.clear()
@@ -225,17 +225,19 @@ _UNUSUAL = object()  # what `_plain_tree` gives for a tree it leaves to the full
 
 
 def _plain_tree(loader: Any, root: yaml.Node, marks: _Marks, first_line: int) -> Any:
-    """The data and marks of a tree without anchors, hence without aliases, in one pass: what
-    `_walk` records and `_construct` builds, where they would find nothing wrong. Anything
-    they would report or treat specially (a tag not allowed, a key that is not a plain
-    scalar, a duplicate or merge key, a value PyYAML cannot build, a tree too deep or too
-    large) gives `_UNUSUAL`, and the document goes through them instead. Most case and
-    snippet files are such trees; one pass instead of three is a third of reading one."""
-    count = [0]
+    """The data and marks of a checked tree in one pass: what `_walk` records and `_construct`
+    builds, where they and `_shape_problem` would find nothing wrong. Anything they would
+    report or treat specially (a value containing itself, a tree too deep or expanding too
+    far, a tag not allowed, a key that is not a plain scalar, a duplicate or merge key, a
+    value PyYAML cannot build) gives `_UNUSUAL`, and the document goes through them instead.
+    One pass instead of three is a third of reading a case file."""
+    on_path: set[int] = set()  # PyYAML gives an alias the very node of its anchor
+    count = 0
 
     def build(node: yaml.Node, loc: Loc, depth: int) -> Any:
-        count[0] += 1
-        if depth >= MAX_DEPTH or count[0] > MAX_NODES:
+        nonlocal count
+        count += 1  # every use of a node through an alias counts, as the shape check counts
+        if depth >= MAX_DEPTH or count > MAX_NODES or id(node) in on_path:
             raise _Unusual
         start = node.start_mark
         mark = (start.line + first_line, start.column + 1)
@@ -253,26 +255,29 @@ def _plain_tree(loader: Any, root: yaml.Node, marks: _Marks, first_line: int) ->
         if getattr(node, "flow_style", False):
             end = node.end_mark
             marks.ends.setdefault(loc, (end.line + first_line, end.column + 1))
+        on_path.add(id(node))
         if isinstance(node, yaml.SequenceNode) and tag == _SEQ:
-            return [build(item, (*loc, index), depth + 1) for index, item in enumerate(node.value)]
-        if not isinstance(node, yaml.MappingNode) or tag != _MAP:
+            built: Any = [build(item, (*loc, n), depth + 1) for n, item in enumerate(node.value)]
+        elif isinstance(node, yaml.MappingNode) and tag == _MAP:
+            built = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _KEY_TAGS:
+                    raise _Unusual
+                key = key_node.value
+                if key == "<<" or (*loc, key) in marks.keys:
+                    raise _Unusual
+                count += 1
+                start = key_node.start_mark
+                marks.keys[(*loc, key)] = (start.line + first_line, start.column + 1)
+                name = (
+                    key
+                    if key_node.tag == _STR
+                    else loader.yaml_constructors[key_node.tag](loader, key_node)
+                )
+                built[name] = build(value_node, (*loc, key), depth + 1)
+        else:
             raise _Unusual
-        built = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _KEY_TAGS:
-                raise _Unusual
-            key = key_node.value
-            if key == "<<" or (*loc, key) in marks.keys:
-                raise _Unusual
-            count[0] += 1
-            start = key_node.start_mark
-            marks.keys[(*loc, key)] = (start.line + first_line, start.column + 1)
-            name = (
-                key
-                if key_node.tag == _STR
-                else loader.yaml_constructors[key_node.tag](loader, key_node)
-            )
-            built[name] = build(value_node, (*loc, key), depth + 1)
+        on_path.discard(id(node))
         return built
 
     try:
