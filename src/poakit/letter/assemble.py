@@ -54,6 +54,9 @@ class _Builder:
         self.causes = self._index_root_causes()
         self._check_fact_references()
         self.reply = reply_to(self.case.follow_up, upto)
+        # The standard variables by the issues an entry answers: most entries of a letter
+        # answer the same few sets. Shared safely: the sandbox lets no snippet change them.
+        self._standard: dict[tuple[str, ...], dict[str, Any]] = {}
 
     # -- indexes and references ----------------------------------------------------------------
     def _index_issues(self) -> dict[str, NoticeIssue]:
@@ -346,7 +349,10 @@ class _Builder:
         issues: Sequence[NoticeIssue],
         loc: tuple[str | int, ...],
     ) -> RichText | None:
-        standard = standard_context(self.case, issues, self.library)
+        key = tuple(issue.id for issue in issues)
+        standard = self._standard.get(key)
+        if standard is None:
+            standard = self._standard[key] = standard_context(self.case, issues, self.library)
         # a snippet's own variable wins over a standard one of the same name
         declared = snippet.meta.variables
         context = {**{k: v for k, v in standard.items() if k not in declared}, **values}
