@@ -8,10 +8,18 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, case_with
+from htmlread import read, site_markdown
 
+from poakit.model.case import Case, Event
 from poakit.model.library import Library
+from poakit.model.status import ESCALATION_LABELS, EVENT_LABELS, status_of, timeline
+from poakit.model.values import format_date
+from poakit.model.versions import SentVersion
 from poakit.project.load import load_library, load_project
 from poakit.site import dashboard
+from poakit.site.markup import open_islands
+from poakit.site.versions import ANCHOR as VERSIONS_ANCHOR
+from poakit.templating.escape import markdown_text
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -32,18 +40,24 @@ def test_timeline_lists_entries_oldest_first_with_what_was_sent() -> None:
             {"date": "2026-10-08", "event": "info-requested", "note": "Send the invoices."},
         ]
     )
-    heading, status, body = dashboard.timeline_markdown(case)
+    heading, island = dashboard.timeline_blocks(case)
     assert heading == "## Follow-up { data-search-exclude }"
-    assert status == "Status: **submitted**, derived from the timeline below."
-    assert re.findall(r"\*\*(\d+ October 2026)\*\*", body) == [
+    body = open_islands(island)
+    assert body.startswith(
+        "<p>Status: <strong>submitted</strong>, derived from the timeline below.</p>"
+    )
+    assert re.findall(r"<strong>(\d+ October 2026)</strong>", body) == [
         "5 October 2026",
         "8 October 2026",
         "12 October 2026",
     ]
     assert "day 3 after the notice" in body
-    assert "    **Sent:** Letter v2" in body
-    assert "    **Changed since the last submission:**\n\n    - A\n    - B" in body
-    assert dashboard.timeline_markdown(case_with([])) == []
+    assert "<p><strong>Sent:</strong> Letter v2</p>" in body
+    assert (
+        "<p><strong>Changed since the last submission:</strong></p>\n<ul>\n<li>A</li>\n"
+        "<li>B</li>\n</ul>"
+    ) in body
+    assert dashboard.timeline_blocks(case_with([])) == []
 
 
 def test_timeline_shows_case_text_literally() -> None:
@@ -52,17 +66,116 @@ def test_timeline_shows_case_text_literally() -> None:
             {
                 "date": "2026-10-05",
                 "event": "resubmitted",
-                "note": "{{ 7*7 }} <script>x</script>",
+                "note": "{{ 7*7 }} <script>x</script> -->",
                 "sent": "*v2*",
                 "changes": ["[link](http://x)"],
             }
         ]
     )
-    body = dashboard.timeline_markdown(case)[2]
-    assert "\\{\\{ 7\\*7 \\}\\} &lt;script&gt;x&lt;/script&gt;" in body
-    assert "**Sent:** \\*v2\\*" in body
-    assert "- \\[link\\]\\(http://x\\)" in body
+    body = open_islands(dashboard.timeline_blocks(case)[1])
+    assert "<p>{{ 7*7 }} &lt;script&gt;x&lt;/script&gt; --&gt;</p>" in body
+    assert "<strong>Sent:</strong> *v2*" in body
+    assert "<li>[link](http://x)</li>" in body
     assert "<script>" not in body
+
+
+def _timeline_markdown(case: Case, versions: dict[tuple[dt.date, str], str]) -> str:
+    """The section as Markdown, as the page wrote it before it was HTML."""
+    status = status_of(case.follow_up)
+    entries = []
+    for entry in timeline(case.follow_up):
+        head = (
+            f'- <span class="poakit-event poakit-event--{entry.event}">'
+            f"{EVENT_LABELS[entry.event]}</span> **{format_date(entry.date)}**, "
+            f"day {(entry.date - case.notice.received).days} after the notice"
+        )
+        body = []
+        if entry.note:
+            body.append(markdown_text(entry.note))
+        if entry.sent:
+            body.append(f"**Sent:** {markdown_text(entry.sent)}")
+        version = versions.get((entry.date, entry.event))
+        if version is not None:
+            body.append(f"**Letter:** [{version}](#{VERSIONS_ANCHOR}), as sent")
+        if entry.changes:
+            denied = entry.event is Event.DENIED
+            title = (
+                "What the next version changes" if denied else "Changed since the last submission"
+            )
+            changes = "\n".join(f"- {markdown_text(change)}" for change in entry.changes)
+            body.append(f"**{title}:**\n\n{changes}")
+        if entry.request:
+            points = "\n".join(
+                f"{n}. {markdown_text(p.asked)}" for n, p in enumerate(entry.request, 1)
+            )
+            body.append(f"**Amazon asked:**\n\n{points}")
+        if entry.route is not None:
+            body.append(f"**Route:** {ESCALATION_LABELS[entry.route]}")
+        indented = ["\n".join(f"    {x}" if x else x for x in b.split("\n")) for b in body]
+        entries.append("\n\n".join([head, *indented]))
+    joined = "\n\n".join(entries)
+    return (
+        f"Status: **{status.label}**, derived from the timeline below.\n\n"
+        f'<div class="poakit-timeline" markdown="1">\n\n{joined}\n\n</div>'
+    )
+
+
+_HOSTILE = ["Plain words.", '<b>x</b> & "q" -->', "*a* _b_ `c` [d](e) \\ # f", "1. g\n- h"]
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [{"date": "2026-10-05", "event": "submitted"}],
+        [{"date": "2026-10-05", "event": "submitted", "sent": "{value}"}],
+        [{"date": "2026-10-05", "event": "note", "note": "{value}"}],
+        [
+            {"date": "2026-10-05", "event": "submitted", "sent": "v1 {value}"},
+            {"date": "2026-10-09", "event": "replied"},
+            {
+                "date": "2026-10-12",
+                "event": "info-requested",
+                "note": "{value}",
+                "request": [{"asked": "{value} one"}, {"asked": "two"}],
+            },
+            {"date": "2026-10-14", "event": "resubmitted", "changes": ["{value}", "B"]},
+            {"date": "2026-10-20", "event": "denied", "changes": ["C {value}"]},
+            {"date": "2026-10-22", "event": "note", "route": "mediation", "note": "{value}"},
+        ],
+        [
+            {"date": "2026-10-05", "event": "reinstated"},
+            {"date": "2026-10-01", "event": "submitted"},
+        ],
+    ],
+)
+@pytest.mark.parametrize("value", _HOSTILE)
+def test_the_timeline_reads_as_the_markdown_it_stands_for(
+    entries: list[dict[str, object]], value: str
+) -> None:
+    filled = [
+        {k: _fill(v, value) for k, v in entry.items()}  # every text holds the value
+        for entry in entries
+    ]
+    case = case_with(filled)
+    versions = [  # a recorded letter for each submission
+        SentVersion(n, e.date, e.event, "text", f"cases/acme/sent/v{n}.txt")
+        for n, e in enumerate(case.follow_up, start=1)
+        if e.event in ("submitted", "resubmitted")
+    ]
+    _, island = dashboard.timeline_blocks(case, versions)
+    names = {(v.date, v.event): v.name for v in versions}
+    expected = site_markdown().convert(_timeline_markdown(case, names))
+    assert read(open_islands(island)) == read(expected)
+
+
+def _fill(value: object, text: str) -> object:
+    if isinstance(value, str):
+        return value.replace("{value}", text)
+    if isinstance(value, list):
+        return [_fill(v, text) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, text) for k, v in value.items()}
+    return value
 
 
 def test_case_page_header_links_the_status_to_the_timeline() -> None:
@@ -122,9 +235,6 @@ def test_dashboard_is_the_same_for_the_same_day(mini: Path) -> None:
 
 
 def test_timeline_shows_the_request_the_route_and_the_letter_sent() -> None:
-    from poakit.model.case import Event
-    from poakit.model.versions import SentVersion
-
     case = case_with(
         [
             {"date": "2026-10-05", "event": "submitted"},
@@ -138,8 +248,12 @@ def test_timeline_shows_the_request_the_route_and_the_letter_sent() -> None:
         ]
     )
     v1 = SentVersion(1, dt.date(2026, 10, 5), Event.SUBMITTED, "x", "cases/acme/sent/v1.txt")
-    _, _, body = dashboard.timeline_markdown(case, [v1])
-    assert "    **Letter:** [v1](#versions-sent), as sent" in body
-    assert "    **Amazon asked:**\n\n    1. Invoices for \\*B0C1234567\\*?" in body
-    assert "    **What the next version changes:**\n\n    - A new supplier\\." in body
-    assert "    **Route:** Mediation (EU and UK sellers)" in body
+    body = open_islands(dashboard.timeline_blocks(case, [v1])[1])
+    assert '<p><strong>Letter:</strong> <a href="#versions-sent">v1</a>, as sent</p>' in body
+    assert (
+        "<p><strong>Amazon asked:</strong></p>\n<ol>\n<li>Invoices for *B0C1234567*?</li>"
+    ) in body
+    assert (
+        "<p><strong>What the next version changes:</strong></p>\n<ul>\n<li>A new supplier.</li>"
+    ) in body
+    assert "<p><strong>Route:</strong> Mediation (EU and UK sellers)</p>" in body

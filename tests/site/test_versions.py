@@ -73,7 +73,7 @@ def test_the_examples_show_their_versions() -> None:
         assert "## Versions sent" in page, result.slug
         assert re.search(r"\| v1 \| \d+ September 2026 \| submitted \|", page), result.slug
         assert "<summary>From v1 (submitted on " in page
-        assert "**Letter:** [v1](#versions-sent), as sent" in page
+        assert '<strong>Letter:</strong> <a href="#versions-sent">v1</a>, as sent' in page
 
 
 EXAMPLES = ("peak-outfitters-late-shipment", "tidewater-goods-dropship")

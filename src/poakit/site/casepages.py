@@ -147,7 +147,7 @@ def _investigation(case: Case) -> list[str]:
 
 
 def _follow_up(case: Case, result: CaseResult) -> list[str]:
-    return dashboard.timeline_markdown(case, result.versions)
+    return dashboard.timeline_blocks(case, result.versions)
 
 
 def _lessons(case: Case) -> list[str]:
