@@ -8,9 +8,9 @@ an order number, so every ASIN and order ID stays searchable in the pasted text.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..letter.letter import Item, Letter, Section
@@ -108,20 +108,29 @@ def wrap(text: str, width: int) -> str:
 _HANG = re.compile(r"^\s*(?:(?:-|\d+\.)\s)?")
 
 
-def _wrap_line(line: str, width: int) -> Iterator[str]:
+def _wrap_line(line: str, width: int) -> tuple[str, ...]:
     if len(line) <= width:
-        yield line
-        return
+        return (line,)
+    return _wrapped(line, width)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(line: str, width: int) -> tuple[str, ...]:
+    """A long line wrapped, remembered: the text download and the copy buttons wrap the same
+    sections, and a snippet's line without a case value wraps alike in every letter (wrapping
+    was a tenth of making a case's files)."""
     hang = " " * len(_HANG.match(line).group())  # type: ignore[union-attr]  # always matches
     # Words and IDs are never split, so a line may exceed `width` by one long word.
-    yield from textwrap.wrap(
-        line,
-        width,
-        subsequent_indent=hang,
-        break_long_words=False,
-        break_on_hyphens=False,
-        expand_tabs=False,
-        replace_whitespace=False,
+    return tuple(
+        textwrap.wrap(
+            line,
+            width,
+            subsequent_indent=hang,
+            break_long_words=False,
+            break_on_hyphens=False,
+            expand_tabs=False,
+            replace_whitespace=False,
+        )
     )
 
 
