@@ -45,6 +45,34 @@ def test_the_collector_is_left_as_it_was_found(frozen_before: bool) -> None:
         gc.unfreeze()
 
 
+def _rows(n: int) -> list[dict[str, object]]:
+    return [{"n": n, "cells": [str(n), [n]]} for _ in range(50)]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_this_process_does_not_collect_while_the_results_come_back(enabled: bool) -> None:
+    """What the workers send back is kept: unpickling it set off full collections here, each
+    walking all this process held. Afterwards the collector is as it was."""
+    parent, collections = os.getpid(), []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and os.getpid() == parent:
+            collections.append(info["generation"])
+
+    gc.enable() if enabled else gc.disable()
+    gc.callbacks.append(count)
+    try:
+        done = parallel.on_every_core(_rows, list(range(2000)), jobs=2)  # 300,000 objects
+    finally:
+        gc.callbacks.remove(count)
+        on = gc.isenabled()
+        gc.enable()
+    assert done[1999] == _rows(1999)
+    assert collections == []
+    assert on is enabled
+    assert gc.get_freeze_count() == 0
+
+
 def test_tickets_hand_each_number_out_once_across_processes() -> None:
     tickets = parallel.Tickets(3000)
     read, write = os.pipe()
