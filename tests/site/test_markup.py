@@ -23,6 +23,7 @@ from sites import build, copy_sources
 from poakit.project.load import load_project
 from poakit.site import catalogue, dashboard, lessons, urls
 from poakit.site import markup as mdutil
+from poakit.site.casepages import case_page
 from poakit.templating.escape import visible
 
 TODAY = dt.date(2026, 11, 27)
@@ -336,6 +337,33 @@ def test_islands_taken_out_of_markdown_come_back_as_the_same_html() -> None:
     # two pages that differ only in their islands have the same Markdown without them
     other = page.replace("a *b*", "another name")
     assert mdutil.take_islands(other)[0] == skeleton
+
+
+def test_islands_next_to_each_other_share_a_placeholder() -> None:
+    a, b, c = (mdutil.html_island(f"<p>{n}</p>") for n in "abc")
+    unsearched = mdutil.html_island("<p>u</p>", searched=False)
+    page = f"# T\n\n{a}\n\n{b}\n{unsearched}\n\nText.\n\n{c}\n"
+    skeleton, islands = mdutil.take_islands(page)
+    assert skeleton == (
+        "# T\n\n<!-- poakit-island 0-1 -->\n<!-- poakit-island 2 -->\n\nText.\n\n"
+        "<!-- poakit-island 3 -->\n"
+    )  # only islands a blank line apart share one (Markdown joins the others without one)
+    assert len(islands) == 4
+    shown = mdutil.put_islands(to_html(skeleton), islands)
+    assert mdutil.open_islands(shown) == to_html(page)
+    assert mdutil.put_islands("<!-- poakit-island 2-4 -->", ["x"] * 4) == (
+        "<!-- poakit-island 2-4 -->"  # more islands than there are: left as it is
+    )
+
+
+def test_every_shipped_case_page_shows_the_same_html_with_its_islands_taken_out() -> None:
+    project = load_project(REPO, base=REPO)
+    for result in project.cases:
+        page = case_page(result, project.library)
+        skeleton, islands = mdutil.take_islands(page)
+        assert len(islands) > skeleton.count("poakit-island") > 3, result.slug
+        shown = mdutil.put_islands(to_html(skeleton), islands)
+        assert mdutil.open_islands(shown) == to_html(page), result.slug  # byte for byte
 
 
 def test_a_page_already_holding_a_placeholder_keeps_its_islands() -> None:

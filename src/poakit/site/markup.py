@@ -96,18 +96,33 @@ def open_islands(html: str, *, unsearched: bool = True) -> str:
 # before Markdown, `put_islands` after): Markdown then reads a short placeholder for each, and
 # two pages that differ only in their islands (a catalogue page after a seller's name changed)
 # have the same Markdown, so the HTML kept for one serves the other.
+#
+# Islands next to each other (a section's heading stays Markdown, for the table of contents;
+# its copy button and body follow as islands) share one placeholder, `<!-- poakit-island 3-5
+# -->`: Markdown reads each placeholder as a block of its own (a fifth of a case page's
+# Markdown went into its fourteen placeholders).
 _PLACEHOLDER = "<!-- poakit-island {} -->"
-_PLACED = re.compile(r"<!-- poakit-island (\d+) -->")
+_PLACED = re.compile(r"<!-- poakit-island (\d+)(?:-(\d+))? -->")
 
 
 def take_islands(markdown: str) -> tuple[str, list[str]]:
-    """The page with each island replaced by a numbered placeholder (a comment, which
-    Markdown passes through), and the islands, in order. A page that already holds a
-    placeholder's words is left whole (its islands then go through Markdown as comments)."""
+    """The page with each run of islands (apart only by a blank line) replaced by a numbered
+    placeholder (a comment, which Markdown passes through), and the islands, in order. A page
+    that already holds a placeholder's words is left whole (its islands then go through
+    Markdown as comments)."""
     if _OPENING not in markdown or "<!-- poakit-island " in markdown:
         return markdown, []
     found = [(start, end) for start, end, _, _ in _islands(markdown)]
-    placed = ((start, end, _PLACEHOLDER.format(n)) for n, (start, end) in enumerate(found))
+    runs: list[tuple[int, int, int, int]] = []  # start, end, first island, last island
+    for n, (start, end) in enumerate(found):
+        if runs and markdown[runs[-1][1] : start] == "\n\n":
+            runs[-1] = (runs[-1][0], end, runs[-1][2], n)
+        else:
+            runs.append((start, end, n, n))
+    placed = (
+        (start, end, _PLACEHOLDER.format(f"{first}-{last}" if last > first else first))
+        for start, end, first, last in runs
+    )
     return _replaced(markdown, placed), [markdown[start:end] for start, end in found]
 
 
@@ -116,7 +131,8 @@ def put_islands(html: str, islands: Sequence[str]) -> str:
     the search reads opened, the others still comments (see `open_islands`)."""
 
     def put(match: re.Match[str]) -> str:
-        index = int(match.group(1))
-        return islands[index] if index < len(islands) else match.group(0)
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        return "\n\n".join(islands[first : last + 1]) if last < len(islands) else match.group(0)
 
     return open_islands(_PLACED.sub(put, html) if islands else html, unsearched=False)
