@@ -111,19 +111,24 @@ def _one_by_one(monkeypatch: pytest.MonkeyPatch, text: str) -> object:
 
 
 @pytest.mark.parametrize("text", CORNERS)
-def test_the_corners_of_yaml_are_built_as_pyyaml_builds_them(
+def test_the_corners_of_yaml_are_read_as_pyyaml_and_the_checks_one_by_one_read_them(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert _outcome(text) == _old(monkeypatch, text)
+    assert _document(text) == _one_by_one(monkeypatch, text)
 
 
-def test_every_yaml_file_of_the_project_is_built_as_pyyaml_builds_it(
+def test_every_yaml_file_is_read_as_pyyaml_and_the_checks_one_by_one_read_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     texts = _files()
     assert len(texts) > 250
     for text in texts:
         assert _outcome(text) == _old(monkeypatch, text)
+        assert _document(text) == _one_by_one(monkeypatch, text)
+    cases = [p.read_text("utf-8") for p in sorted((REPO / "cases").glob("*.yaml"))]
+    assert _taken(monkeypatch, cases) == len(cases) >= 9  # the pass serves every case file
+    assert _taken(monkeypatch, texts) > 0.9 * len(texts)
 
 
 def _taken(monkeypatch: pytest.MonkeyPatch, texts: list[str]) -> int:
@@ -142,24 +147,6 @@ def _taken(monkeypatch: pytest.MonkeyPatch, texts: list[str]) -> int:
         for text in texts:
             _document(text)
     return built
-
-
-@pytest.mark.parametrize("text", CORNERS)
-def test_a_tree_without_anchors_is_read_in_one_pass_as_the_checks_read_it(
-    text: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert _document(text) == _one_by_one(monkeypatch, text)
-
-
-def test_every_yaml_file_is_read_in_one_pass_as_the_checks_read_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    texts = _files()
-    for text in texts:
-        assert _document(text) == _one_by_one(monkeypatch, text)
-    cases = [p.read_text("utf-8") for p in sorted((REPO / "cases").glob("*.yaml"))]
-    assert _taken(monkeypatch, cases) == len(cases) >= 9  # the pass serves every case file
-    assert _taken(monkeypatch, texts) > 0.9 * len(texts)
 
 
 def test_what_the_one_pass_leaves_to_the_checks(monkeypatch: pytest.MonkeyPatch) -> None:
