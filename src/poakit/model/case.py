@@ -382,6 +382,11 @@ class Evidence(Model):
         None, description="The id (under suppliers) of the supplier that issued it."
     )
 
+    @property
+    def covers(self) -> list[str]:
+        """What it covers: its ASINs, then its orders, then its complaints."""
+        return [*self.asins, *self.orders, *self.complaints]
+
 
 class RequestPoint(Model):
     """One thing Amazon asked for in a request for information, and the answer to it."""

@@ -177,7 +177,7 @@ def document_details(item: Item) -> str:
     """ " (12 September 2026; covers B0C1234567; file x.pdf)": what a listed document covers."""
     doc = item.entry
     details = [format_value(doc.date)] if doc.date else []
-    covers = [*doc.asins, *doc.orders, *doc.complaints]
+    covers = doc.covers
     if covers:
         details.append("covers " + visible(", ".join(covers)))
     if doc.file:

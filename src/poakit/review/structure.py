@@ -109,9 +109,7 @@ def ids_covered(review: Review) -> Iterator[Finding]:
         for section in review.letter.sections
         for item in section.everything
     )
-    documented = {
-        x for doc in review.case.evidence for x in (*doc.asins, *doc.orders, *doc.complaints)
-    }
+    documented = {x for doc in review.case.evidence for x in doc.covers}
     for n, issue in enumerate(review.case.notice.issues):
         for key, what in (("asins", "ASIN"), ("orders", "order"), ("complaints", "complaint")):
             for i, value in enumerate(getattr(issue, key)):
