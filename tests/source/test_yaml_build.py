@@ -1,9 +1,8 @@
-"""`source.yaml` builds a checked document's data itself (`_build`) rather than through
-PyYAML's `construct_document`: the same data, or the same finding, for every YAML file of the
-project and for the corners of YAML (merge keys, aliases, tags that do not fit their node,
-numbers and dates PyYAML reads its own way, values it cannot build). A tree without anchors
-is checked, marked and built in one pass (`_plain_tree`): the same document as the checks one
-by one give, or the same finding."""
+"""`source.yaml` checks, marks and builds a document in one pass (`_plain_tree`) rather than
+through its checks one by one and PyYAML's `construct_document`: the same document (data and
+every position), or the same findings, for every YAML file of the project, for the corners of
+YAML (merge keys, aliases, tags that do not fit their node, numbers and dates PyYAML reads its
+own way, values it cannot build) and for random documents; and what it leaves to them."""
 
 from __future__ import annotations
 
@@ -71,24 +70,6 @@ def _files() -> list[str]:
     return texts
 
 
-def _outcome(text: str) -> object:
-    try:
-        document = yaml_module.load(text, "file.yaml")
-    except InputError as exc:
-        return ("findings", [str(f) for f in exc.findings])
-    return ("data", document.data, repr(document.data))
-
-
-def _old(monkeypatch: pytest.MonkeyPatch, text: str) -> object:
-    def unusual(loader: object, node: object) -> object:
-        raise yaml_module._Unusual
-
-    with monkeypatch.context() as patch:
-        patch.setattr(yaml_module, "_build", unusual)
-        patch.setattr(yaml_module, "_plain_tree", _leave)
-        return _outcome(text)
-
-
 def _leave(*args: object) -> object:
     return yaml_module._UNUSUAL
 
@@ -105,6 +86,7 @@ def _document(text: str) -> object:
 
 
 def _one_by_one(monkeypatch: pytest.MonkeyPatch, text: str) -> object:
+    """The document as the checks one by one and PyYAML's constructor read it."""
     with monkeypatch.context() as patch:
         patch.setattr(yaml_module, "_plain_tree", _leave)
         return _document(text)
@@ -114,7 +96,6 @@ def _one_by_one(monkeypatch: pytest.MonkeyPatch, text: str) -> object:
 def test_the_corners_of_yaml_are_read_as_pyyaml_and_the_checks_one_by_one_read_them(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert _outcome(text) == _old(monkeypatch, text)
     assert _document(text) == _one_by_one(monkeypatch, text)
 
 
@@ -124,7 +105,6 @@ def test_every_yaml_file_is_read_as_pyyaml_and_the_checks_one_by_one_read_it(
     texts = _files()
     assert len(texts) > 250
     for text in texts:
-        assert _outcome(text) == _old(monkeypatch, text)
         assert _document(text) == _one_by_one(monkeypatch, text)
     cases = [p.read_text("utf-8") for p in sorted((REPO / "cases").glob("*.yaml"))]
     assert _taken(monkeypatch, cases) == len(cases) >= 9  # the pass serves every case file

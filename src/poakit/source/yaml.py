@@ -44,8 +44,9 @@ MAX_NODES = 50_000
 MAX_DEPTH = 100
 
 _CORE = "tag:yaml.org,2002:"
-_STR, _SEQ, _MAP, _MERGE = (_CORE + name for name in ("str", "seq", "map", "merge"))
-#: Scalars `_build` hands to PyYAML's constructor for their tag (plain values, never generators)
+_STR, _SEQ, _MAP = (_CORE + name for name in ("str", "seq", "map"))
+#: Scalars `_plain_tree` hands to PyYAML's constructor for their tag (plain values, never
+#: generators)
 _PLAIN = frozenset(_CORE + name for name in ("int", "float", "bool", "null", "timestamp"))
 _VALUE = _CORE + "value"  # a bare "=": PyYAML resolves it to a type it cannot build
 #: The keys `_plain_tree` builds: text and the plain scalars
@@ -204,12 +205,11 @@ def _line_column(before: str, first_line: int) -> tuple[int, int]:
 
 
 def _construct(loader: Any, node: yaml.Node, path: str, first_line: int) -> Any:
-    """The Python data of a checked node tree; a scalar Python cannot hold is a finding."""
+    """The Python data of a checked node tree that `_plain_tree` left (a merge key, a tag
+    that does not fit its node, a value it cannot build...), by PyYAML's constructor, with
+    its rules and errors; a scalar Python cannot hold is a finding."""
     try:
-        try:
-            return _build(loader, node)
-        except _Unusual:  # "<<: *defaults", "!!map text": PyYAML's own rules and errors
-            return loader.construct_document(node)
+        return loader.construct_document(node)
     except (ValueError, OverflowError) as exc:  # 2026-02-30, or an integer of 5,000 digits
         bad = _unconstructible(loader, node)
         if bad is None:  # pragma: no cover - construct_document failed on some scalar
@@ -287,33 +287,7 @@ def _plain_tree(loader: Any, root: yaml.Node, marks: _Marks, first_line: int) ->
 
 
 class _Unusual(Exception):
-    """A mapping that merges another (`<<`), or a node whose tag does not fit its kind: the
-    document is built by PyYAML's constructor instead, with its rules and its errors."""
-
-
-def _build(loader: Any, node: yaml.Node) -> Any:
-    """The Python data of a checked node tree (see `_walk`: keys are plain scalars of known
-    tags, the tree is bounded): what PyYAML's `construct_document` gives, each scalar built
-    by PyYAML's own constructor for its tag, without its machinery for recursive and shared
-    nodes, which a checked tree does not need (a node used twice through an alias is built
-    twice, into equal values). A third of reading a case file went into that machinery."""
-    tag = node.tag
-    if isinstance(node, yaml.ScalarNode):
-        if tag == _STR:
-            return node.value
-        if tag not in _PLAIN:
-            raise _Unusual
-        return loader.yaml_constructors[tag](loader, node)
-    if isinstance(node, yaml.SequenceNode) and tag == _SEQ:
-        return [_build(loader, item) for item in node.value]
-    if not isinstance(node, yaml.MappingNode) or tag != _MAP:
-        raise _Unusual
-    built = {}
-    for key, value in node.value:
-        if key.tag == _MERGE:
-            raise _Unusual
-        built[_build(loader, key)] = _build(loader, value)
-    return built
+    """A tree `_plain_tree` leaves to the checks one by one and to PyYAML's constructor."""
 
 
 def _unconstructible(loader: Any, root: yaml.Node) -> tuple[yaml.ScalarNode, Exception] | None:
