@@ -55,10 +55,13 @@ def text_html(text: RichText) -> str | None:
         if not all(_plain_line(line, filled) for line in lines):
             return None
         if is_list:
-            items = [_inline(line, filled) for line in lines]
-            if None in items:
-                return None
-            blocks.append("<ul>\n" + "".join(f"<li>{item}</li>\n" for item in items) + "</ul>")
+            items = []
+            for line in lines:
+                item = _inline(line, filled)
+                if item is None:
+                    return None
+                items.append(item)
+            blocks.append(list_html("ul", items))
         else:
             inline = _inline("\n".join(line.rstrip() for line in lines), filled)
             if inline is None:
@@ -132,8 +135,14 @@ def _list(tag: str, section: Section, item_html: Callable[[Item, str], str]) -> 
         body = _single(item.text)
         if body is None:
             return None
-        items.append(f"<li>{item_html(item, body)}</li>\n")
-    return f"<{tag}>\n" + "".join(items) + f"</{tag}>"
+        items.append(item_html(item, body))
+    return list_html(tag, items)
+
+
+def list_html(tag: str, items: Iterable[str]) -> str:
+    """A list (`tag` "ul" or "ol") as Python-Markdown writes a tight one; the items are HTML
+    already (each value escaped with `html_text`)."""
+    return "\n".join([f"<{tag}>", *(f"<li>{item}</li>" for item in items), f"</{tag}>"])
 
 
 def _root_causes(letter: Letter, section: Section) -> str | None:

@@ -12,7 +12,7 @@ from ..model.case import Case, Route
 from ..model.library import Library
 from ..model.values import format_date
 from ..project.load import CaseResult
-from ..render.html import table_html
+from ..render.html import list_html, table_html
 from ..templating.escape import fenced_text, html_text, markdown_text, page_title
 from . import dashboard, exportpage
 from .markup import UNINDEXED, html_island, table
@@ -120,17 +120,17 @@ def _review_panel(findings: Sequence[Finding], case: Case, display: str) -> list
         fix = (finding.fix or "").strip()
         fix = f" <em>{html_text(fix)}</em>" if fix else ""
         items.append(
-            f"<li><strong>{finding.level}</strong> ({html_text(place)}, "
-            f"<code>{html_text(finding.rule)}</code>): {html_text(finding.message)}.{fix}</li>"
+            f"<strong>{finding.level}</strong> ({html_text(place)}, "
+            f"<code>{html_text(finding.rule)}</code>): {html_text(finding.message)}.{fix}"
         )
-    lines += ["<ul>", *items, "</ul>"] if items else []
+    if items:
+        lines.append(list_html("ul", items))
     if case.silence:
         lines.append("<p>Silenced for this case:</p>")
-        silenced = [
-            f"<li><code>{html_text(s.rule)}</code>: {html_text(s.reason)}</li>"
-            for s in case.silence
-        ]
-        lines += ["<ul>", *silenced, "</ul>"]
+        silenced = (
+            f"<code>{html_text(s.rule)}</code>: {html_text(s.reason)}" for s in case.silence
+        )
+        lines.append(list_html("ul", silenced))
     return [html_island("\n".join([*lines, "</div>"]))]
 
 

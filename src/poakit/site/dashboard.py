@@ -32,6 +32,7 @@ from ..model.values import format_date
 from ..model.versions import SentVersion
 from ..project.load import CaseResult
 from ..project.memo import Memo, remembered
+from ..render.html import list_html
 from ..templating.escape import html_attribute, html_text, page_title, tag_name
 from .markup import UNINDEXED, html_island
 from .urls import link
@@ -297,11 +298,11 @@ def _entry(entry: FollowUp, notice: dt.date, version: str | None = None) -> tupl
     if entry.changes:
         denied = entry.event is Event.DENIED
         title = "What the next version changes" if denied else "Changed since the last submission"
-        changes = [f"<li>{html_text(change)}</li>" for change in entry.changes]
-        body.append("\n".join([f"<p><strong>{title}:</strong></p>", "<ul>", *changes, "</ul>"]))
+        changes = list_html("ul", (html_text(change) for change in entry.changes))
+        body.append(f"<p><strong>{title}:</strong></p>\n{changes}")
     if entry.request:
-        points = [f"<li>{html_text(point.asked)}</li>" for point in entry.request]
-        body.append("\n".join(["<p><strong>Amazon asked:</strong></p>", "<ol>", *points, "</ol>"]))
+        points = list_html("ol", (html_text(point.asked) for point in entry.request))
+        body.append(f"<p><strong>Amazon asked:</strong></p>\n{points}")
     if entry.route is not None:
         body.append(f"<p><strong>Route:</strong> {ESCALATION_LABELS[entry.route]}</p>")
     return head, body
