@@ -41,9 +41,9 @@ def on_every_core(work: Callable[[T], U], items: Sequence[T], jobs: int | None =
     step = count * CHUNKS_PER_CORE
     chunks = [list(items[i::step]) for i in range(step)]
     context = multiprocessing.get_context("fork")
-    pool = context.Pool  # the workers fork (collector on) before this process pauses its own
-    with frozen(), pool(count, initializer=_install, initargs=(work,)) as workers, _kept():
-        done = workers.map(_work_chunk, chunks)
+    # in this order: the workers fork (their collector on) before this process pauses its own
+    with frozen(), context.Pool(count, initializer=_install, initargs=(work,)) as pool, _kept():
+        done = pool.map(_work_chunk, chunks)
     ordered: list[Any] = [None] * len(items)  # chunk i holds items i, i + n, i + 2n...
     for i, chunk in enumerate(done):
         ordered[i::step] = chunk
