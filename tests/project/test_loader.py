@@ -20,7 +20,6 @@ import pytest
 import yaml
 from conftest import REPO
 
-from poakit.project import loader as loader_module
 from poakit.project import parallel
 from poakit.project.cache import Cache
 from poakit.project.load import CaseResult, load_project
@@ -372,7 +371,7 @@ def test_results_read_back_join_the_oldest_generation(frozen_before: bool) -> No
     if frozen_before:
         gc.freeze()
     try:
-        with loader_module._uncollected():
+        with parallel.uncollected():
             assert not gc.isenabled()
             kept = [[n] for n in range(1000)]
         assert gc.isenabled()

@@ -16,14 +16,12 @@ made when the case was checked, and `poa check` gets no case model (see `Record`
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import os
 import pickle
 import stat
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -42,7 +40,7 @@ from .cache import Cache, digest, folder_fingerprint
 from .load import CaseResult, Containment, Project, across_cases, check_case, load_library
 from .memo import Memo
 from .packet import attachment_check
-from .parallel import on_every_core
+from .parallel import on_every_core, uncollected
 from .settings import switch
 
 #: What a site makes of a freshly checked case while its letter is at hand: files by name
@@ -173,7 +171,7 @@ class Loader:
             for path in case_paths(self.root)
         }
         results: dict[Path, CaseResult | None] = {}
-        with _uncollected():
+        with uncollected():
             for path, key in keys.items():
                 results[path] = self.memo.find(key) or work.kept(path)
         todo = [path for path, found in results.items() if found is None]
@@ -347,25 +345,6 @@ def _shown(path: Path, base: Path) -> str:
     """`display_path` of absolute paths, asked for every case twice a load (pathlib's
     `relative_to` is slow), remembered."""
     return display_path(path, base)
-
-
-@contextlib.contextmanager
-def _uncollected() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while the results are read back: they are
-    kept, not garbage, and a thousand of them grow the heap enough for several full
-    collections, each walking all of it (0.1 to 0.3 s in all). Afterwards they join the
-    oldest generation directly (through `gc.freeze`), rather than be walked once more by the
-    first collection of the young ones; a collector that was frozen stays frozen."""
-    enabled, frozen = gc.isenabled(), gc.get_freeze_count() > 0
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if not frozen:
-            gc.unfreeze()  # everything frozen goes to the oldest generation
-        if enabled:
-            gc.enable()
 
 
 def _extension(name: str) -> str:
