@@ -132,7 +132,7 @@ def run_diff(args: argparse.Namespace) -> int:
     old, new = _compared(args, versions, path)
     shown = {name: _version(name, versions, root, path) for name in {old, new}}  # once each
     (old_label, old_text), (new_label, new_text) = shown[old], shown[new]
-    width = 80 if args.width is None else args.width
+    width = DEFAULT_WIDTH if args.width is None else args.width
     sys.stdout.write(diff_text(old_label, new_label, compare(old_text, new_text), width))
     return 0
 
