@@ -22,7 +22,10 @@ times are medians over the rounds, and each ratio is the median of the rounds' r
 that round's baseline. Peak memory is the largest resident set of the command or of the
 workers it forks (over cold and warm runs), read by a small process that runs the command
 (`_MEASURE`: a process forked from this one would start at this one's size); output and
-search index sizes come from the built site. Prints a table, writes JSON.
+search index sizes come from the built site. CPU time (user and system, the workers'
+included) is reported beside each wall time: the targets are wall times, but CPU time moves
+far less with the machine's load, so it shows what a change saved when two runs' wall times
+differ by more than the change. Prints a table, writes JSON.
 
     python benchmarks/scale.py                 # N = 10, 200, 1000 (make bench)
     python benchmarks/scale.py --sizes 5 --runs 1 --edits 2 --output /tmp/r.json
@@ -244,27 +247,30 @@ def baseline_project(root: Path, project: Path) -> Path:
 class Run:
     seconds: float
     peak_mb: float
+    cpu_seconds: float  # user + system, of the command and of the workers it waited for
 
 
 # Runs a command and writes its wall time and peak resident memory to a file. A process made
 # by fork() starts out with its parent's peak, and keeps it through exec(): measured from this
 # benchmark (which holds a thousand letters), every command would peak at this process's size
 # at least. The measuring process is small; the peak it reads (RUSAGE_CHILDREN) is the
-# largest of the command and of the workers the command waited for.
+# largest of the command and of the workers the command waited for. CPU time (user + system)
+# is read the same way: it moves far less than wall time with the machine's load, so it shows
+# whether a change saved work when the wall times of two runs are too noisy to tell.
 _MEASURE = """
 import resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.call(sys.argv[2:], stdout=subprocess.DEVNULL)
 elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as out:
-    out.write(f"{elapsed} {peak}")
+    out.write(f"{elapsed} {used.ru_maxrss} {used.ru_utime + used.ru_stime}")
 sys.exit(code)
 """
 
 
 def timed(command: list[str], cwd: Path) -> Run:
-    """Run `command`, return its wall time and peak resident memory (see `_MEASURE`)."""
+    """Run `command`, return its wall time, peak resident memory and CPU time (`_MEASURE`)."""
     with tempfile.NamedTemporaryFile("r", suffix=".measure") as measured:
         process = subprocess.run(
             [sys.executable, "-c", _MEASURE, measured.name, *command],
@@ -275,12 +281,16 @@ def timed(command: list[str], cwd: Path) -> Run:
         )
         if process.returncode not in (0, 1):
             raise RuntimeError(f"{' '.join(command)} failed:\n{process.stderr.decode()[-2000:]}")
-        elapsed, peak = measured.read().split()
-    return Run(float(elapsed), int(peak) / 1024)
+        elapsed, peak, cpu = measured.read().split()
+    return Run(float(elapsed), int(peak) / 1024, float(cpu))
 
 
 def median(runs: list[Run]) -> Run:
-    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs))
+    return Run(
+        statistics.median(r.seconds for r in runs),
+        max(r.peak_mb for r in runs),
+        statistics.median(r.cpu_seconds for r in runs),
+    )
 
 
 @dataclass
@@ -290,6 +300,7 @@ class Builds:
     baseline: Run
     ratio: float  # warm / baseline, the median of the rounds'
     cold_ratio: float  # cold / baseline, likewise
+    cold_cpu_ratio: float  # cold / baseline in CPU time, likewise
 
 
 def builds(project: Path, baseline: Path, runs: int) -> Builds:
@@ -312,6 +323,7 @@ def builds(project: Path, baseline: Path, runs: int) -> Builds:
         median(theirs),
         statistics.median(o.seconds / t.seconds for o, t in zip(ours, theirs, strict=True)),
         statistics.median(c.seconds / t.seconds for c, t in zip(cold, theirs, strict=True)),
+        statistics.median(c.cpu_seconds / t.cpu_seconds for c, t in zip(cold, theirs, strict=True)),
     )
 
 
@@ -412,6 +424,14 @@ class Result:
     preview_seconds: float | None
     ratio: float  # warm build / baseline build (the median of the rounds' ratios)
     cold_ratio: float  # cold build / baseline build, likewise
+    # CPU seconds (user + system, workers included), medians: beside the wall times, which
+    # a shared machine's load moves by a fifth or more between runs
+    build_cpu_seconds: float
+    build_cold_cpu_seconds: float
+    baseline_cpu_seconds: float
+    check_cpu_seconds: float
+    check_cold_cpu_seconds: float
+    cold_cpu_ratio: float  # cold build / baseline build in CPU time
     search_found: dict[str, bool] = field(default_factory=dict)
 
 
@@ -446,6 +466,12 @@ def measure(n: int, runs: int, edits: int, work: Path) -> Result:
         preview_seconds=latency,
         ratio=made.ratio,
         cold_ratio=made.cold_ratio,
+        build_cpu_seconds=ours.cpu_seconds,
+        build_cold_cpu_seconds=cold.cpu_seconds,
+        baseline_cpu_seconds=theirs.cpu_seconds,
+        check_cpu_seconds=check.cpu_seconds,
+        check_cold_cpu_seconds=cold_check.cpu_seconds,
+        cold_cpu_ratio=made.cold_cpu_ratio,
         search_found=search_finds(site, terms),
     )
 
@@ -490,6 +516,8 @@ def table(results: list[Result]) -> str:
         "base index MB",
         "check s",
         "cold check s",
+        "cold check cpu s",
+        "cold cpu ratio",
         "preview s",
         "search finds",
     )
@@ -509,6 +537,8 @@ def table(results: list[Result]) -> str:
                 f"{r.baseline_search_index_mb:.2f}",
                 f"{r.check_seconds:.2f}",
                 f"{r.check_cold_seconds:.2f}",
+                f"{r.check_cold_cpu_seconds:.2f}",
+                f"{r.cold_cpu_ratio:.2f}",
                 "-" if r.preview_seconds is None else f"{r.preview_seconds:.2f}",
                 "yes" if all(r.search_found.values()) else "NO",
             )

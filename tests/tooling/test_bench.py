@@ -42,6 +42,10 @@ def test_benchmark_runs_at_small_n(tmp_path: Path) -> None:
     assert row["preview_seconds"] is not None and row["preview_seconds"] > 0
     assert all(row["search_found"].values()), row["search_found"]
     assert row["ratio"] > 0 and row["cold_ratio"] > 0
+    # CPU time counts the workers a command forks: a cold check uses more than it waits
+    cpu = ("build_cpu_seconds", "build_cold_cpu_seconds", "baseline_cpu_seconds")
+    assert all(row[name] > 0 for name in (*cpu, "check_cpu_seconds", "check_cold_cpu_seconds"))
+    assert row["cold_cpu_ratio"] > 0
     assert set(report["targets"]) == {
         "build_ratio_to_baseline",
         "cold_build_ratio_to_baseline",
