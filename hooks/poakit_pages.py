@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from poakit.project.settings import include_private, parse_today, site_url
 from poakit.site import searchindex
 from poakit.site.markup import open_islands, put_islands, take_islands
 from poakit.site.pages import Page, prepare_case, published_findings, search_entries, site_pages
+from poakit.site.urls import file_link
 
 log = logging.getLogger("mkdocs.plugins.poakit")
 _state: dict[str, Any] = {"command": "build"}
@@ -78,13 +80,7 @@ def on_files(files: Files, config: Any) -> Files:
         log.info(str(finding))
     memo: Memo = _state["memo"]
     _state["search"] = search_entries(project, include_private=shown, memo=memo)
-    pages = site_pages(
-        project,
-        include_private=shown,
-        today=_state["today"],
-        directory_urls=config.use_directory_urls,
-        memo=memo,
-    )
+    pages = site_pages(project, include_private=shown, today=_state["today"], memo=memo)
     memo.sweep()
     blobs = Cache(_state["cache"] or _state["scratch"]) if _state["dirty"] else None
     for page in pages:
@@ -134,8 +130,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
 
 @event_priority(110)  # after poakit_html_cache, which keeps the HTML with the placeholders
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
-    """Put the islands back in place, those the search reads opened (see site.markup)."""
-    return put_islands(html, _state["islands"].pop(page.file.src_uri, ()))
+    """The islands back in place, those the search reads opened, their links resolved."""
+    link = partial(file_link, page.file.src_uri, directory_urls=config.use_directory_urls)
+    return put_islands(html, _state["islands"].pop(page.file.src_uri, ()), link)
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

@@ -151,6 +151,42 @@ def test_each_case_page_links_to_the_same_files(mkdocs_site: Path, zensical: Zen
             assert path.is_file() or (path / "index.html").is_file(), (page, target)
 
 
+def _article_links(site: Path, page: str) -> list[str]:
+    """Where the links of a page's <article> lead, as paths in the site (anchors, and links
+    out of the site, left out)."""
+    text = (site / page).read_text(encoding="utf-8")
+    article = text[text.index("<article") : text.index("</article>")]
+    hrefs = [h.split("#")[0] for h in re.findall(r'<a [^>]*href="([^"]*)"', article)]
+    here = posixpath.dirname(page)
+    return [posixpath.normpath(posixpath.join(here, h)) for h in hrefs if h and ":" not in h]
+
+
+def test_links_in_raw_html_lead_where_mkdocs_links_lead(
+    mkdocs_site: Path, zensical: ZensicalSite
+) -> None:
+    """A case page's header, its downloads, a catalogue page's and the lessons page's lists
+    of cases are raw HTML, whose links Zensical rewrites as it rewrites Markdown links (MkDocs
+    leaves them): the stage writes them for that (`markup.site_link`)."""
+    pages = [
+        *_case_pages(mkdocs_site),
+        *sorted(_files(mkdocs_site, "reasons/*/index.html")),
+        *sorted(_files(mkdocs_site, "root-causes/*/index.html"))[:5],
+        *sorted(_files(mkdocs_site, "measures/*/index.html"))[:5],
+        "lessons/index.html",
+        "cases/index.html",
+    ]
+    for page in pages:
+        ours = sorted(_article_links(mkdocs_site, page))  # (the tags are placed differently)
+        assert sorted(_article_links(zensical.site, page)) == ours, page
+        for target in ours:
+            path = zensical.site / target
+            assert path.is_file() or (path / "index.html").is_file(), (page, target)
+    header = _article_links(zensical.site, "cases/acme-home-inauthentic/index.html")
+    assert "reasons/inauthentic" in header  # the header's link, an island's
+    lessons = _article_links(zensical.site, "lessons/index.html")
+    assert "cases/acme-home-inauthentic" in lessons
+
+
 def _targets(site: Path, page: str) -> list[str]:
     """Where the letter's links lead, as paths in the site (links within the page left out)."""
     here = posixpath.dirname(page)

@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
+import re
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import yaml
 from htmlread import read, site_markdown
 
+from poakit import __version__
 from poakit.errors import Finding, Level, Position
-from poakit.project.load import load_project
-from poakit.site.casepages import _count, _review_panel, case_page
-from poakit.site.markup import open_islands
+from poakit.model.case import Case
+from poakit.model.library import Library
+from poakit.model.values import format_date
+from poakit.project.load import load_library, load_project
+from poakit.site import dashboard
+from poakit.site.casepages import _case_header, _count, _review_panel, case_page
+from poakit.site.markup import open_islands, resolve_links
+from poakit.site.urls import file_link
 from poakit.templating.escape import markdown_text
 
 
 def header(mini: Path, notice_lines: str) -> list[str]:
+    """The header's rows as `| label | value |`, their text as a reader sees it."""
     case = mini / "cases" / "acme.yaml"
     text = case.read_text(encoding="utf-8")
     case.write_text(text.replace("  evidence_window_days: 365\n", notice_lines), encoding="utf-8")
     project = load_project(mini, base=mini)
     (result,) = project.cases
-    page = case_page(result, project.library)
-    return [line for line in page.splitlines() if line.startswith("| ")][:8]
+    page = open_islands(case_page(result, project.library))
+    table = page[page.index("<table>") : page.index("</table>")]
+    rows = re.findall(r"<tr>\n<td>(.*?)</td>\n<td>(.*?)</td>\n</tr>", table)
+    return [f"| {label} | {re.sub('<[^>]+>', '', value)} |" for label, value in rows]
 
 
 @pytest.mark.parametrize(
@@ -43,7 +55,7 @@ def test_the_header_says_what_the_notice_asks_for_and_by_when(
 ) -> None:
     rows = header(mini, lines)
     assert f"| Asks for | {asks} |" in rows
-    assert rows.index(f"| Asks for | {asks} |") == 4  # after the notice's date and action
+    assert rows.index(f"| Asks for | {asks} |") == 3  # after the notice's date and action
     assert (by in rows) if by else not any(row.startswith("| Reply by") for row in rows)
 
 
@@ -107,3 +119,65 @@ def test_the_review_panel_reads_as_the_admonition_markdown_makes(
     html = open_islands(island)
     assert read(html) == expected
     assert "<script" not in html and "<img" not in html and "<a " not in html
+
+
+# -- the header as an island -----------------------------------------------------------------
+
+
+def _header_markdown(case: Case, library: Library) -> str:
+    """The Markdown table the header stands for (as the page wrote it before it was HTML)."""
+    seller, notice = case.seller, case.notice
+    store = f" ({markdown_text(seller.store)})" if seller.store else ""
+    reasons = ", ".join(
+        dict.fromkeys(
+            f"[{markdown_text(library.reason_title(i.reason))}](../reasons/{i.reason}.md)"
+            for i in notice.issues
+        )
+    )
+    label = dashboard.status_of(case.follow_up).label
+    rows = [
+        ("Seller", markdown_text(seller.name) + store),
+        ("Marketplace", markdown_text(seller.marketplace)),
+        ("Notice", f"{format_date(notice.received)}, {notice.action.replace('-', ' ')}"),
+        ("Asks for", "plan of action"),
+        ("Reasons", reasons),
+        ("Status", f"[{label}](#follow-up)" if case.follow_up else label),
+        ("Built with", f"snippet library {__version__}"),
+    ]
+    lines = ["|  |  |", "|---|---|"]
+    lines += ["| " + " | ".join(" ".join(c.split()) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def mini_library() -> Library:
+    return load_library(Path(__file__).parent.parent / "fixtures" / "mini" / "snippets")
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("follow_up", [False, True])
+def test_the_header_reads_as_the_table_markdown_makes(
+    mini_library: Library, value: str, follow_up: bool
+) -> None:
+    path = Path(__file__).parent.parent / "fixtures" / "mini" / "cases" / "acme.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["seller"].update(name=f"Seller {value}", store=value, marketplace=f"{value}.example")
+    data["follow_up"] = [{"date": "2026-10-05", "event": "submitted"}] if follow_up else []
+    case = Case.model_validate(data)
+    island = _case_header(case, mini_library)
+    html = open_islands(island)
+    # Markdown keeps a link's docs-relative path (MkDocs rewrites it); here the island's link
+    # is resolved as from the page's folder, to compare the two
+    shown = re.sub(r'href="<poakit-link:([^"]*)>"', r'href="../\1"', html)
+    assert read(shown) == read(site_markdown().convert(_header_markdown(case, mini_library)))
+    for tag in ("<script", "<img", "<b>", "<strong"):
+        assert tag not in html
+    links = re.findall(r'href="([^"]*)"', html)
+    assert links == ["<poakit-link:reasons/inauthentic.md>", *(["#follow-up"] if follow_up else [])]
+    # the site's URL of the reason page, from the case page, with and without directory URLs
+    for directory_urls, url in (
+        (True, "../../reasons/inauthentic/"),
+        (False, "../reasons/inauthentic.html"),
+    ):
+        link = partial(file_link, "cases/acme.md", directory_urls=directory_urls)
+        assert f'href="{url}"' in resolve_links(html, link)

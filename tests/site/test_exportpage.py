@@ -52,7 +52,25 @@ def test_case_page_carries_the_copy_texts_once_as_json(project) -> None:  # type
     (payload,) = PAYLOAD.findall(page)
     assert json.loads(payload) == exportpage.copy_texts(case.letter)
     assert page.count('data-poa-copy="') == 5
-    assert "[Download text (.txt)](acme-home-inauthentic/acme-home-inauthentic.txt)" in page
+    start = page.index('<p class="poa-actions"')
+    bar = page[start : page.index("</p>", start) + 4]
+    links = {
+        "<poakit-link:cases/acme-home-inauthentic/acme-home-inauthentic.txt>": "Download text (.txt)",
+        "<poakit-link:cases/acme-home-inauthentic/acme-home-inauthentic.docx>": "Download Word (.docx)",
+    }
+    assert re.findall(r'download href="([^"]*)">([^<]*)</a>', bar) == list(links.items())
+    # as Markdown made the bar of the links, relative to the page's source, and the button
+    markdown = (
+        re.sub(r"</?p[^>]*>", "", bar[: bar.index("\n")])
+        + "\n"
+        + " ".join(
+            f"[{label}]({target[len('<poakit-link:cases/') : -1]}){{ .md-button download }}"
+            for target, label in links.items()
+        )
+        + "\n{ .poa-actions data-search-exclude }"
+    )
+    shown = re.sub(r'href="<poakit-link:cases/([^"]*)>"', r'href="\1"', bar)
+    assert read(shown) == read(site_markdown().convert(markdown))
 
 
 def test_the_letter_on_the_page_reads_as_the_letter_plus_buttons(project) -> None:  # type: ignore[no-untyped-def]

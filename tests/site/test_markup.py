@@ -12,6 +12,7 @@ import html.parser
 import posixpath
 import random
 import re
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -60,9 +61,11 @@ def elements(page: str, tag: str) -> list[tuple[dict[str, str], str]]:
     return [(attrs, "".join(texts)) for name, attrs, texts in parser.elements if name == tag]
 
 
-def to_html(page: str) -> str:
-    """A generated page as the site shows it: Markdown, then its islands opened (the hook)."""
-    return mdutil.open_islands(site_markdown().convert(page))
+def to_html(page: str, at: str = "index.md", directory_urls: bool = True) -> str:
+    """A generated page as the site shows it at `at`: Markdown, then its islands opened and
+    their links resolved (as the MkDocs adapter does)."""
+    link = partial(urls.file_link, at, directory_urls=directory_urls)
+    return mdutil.resolve_links(mdutil.open_islands(site_markdown().convert(page)), link)
 
 
 @pytest.fixture
@@ -112,10 +115,9 @@ def test_dashboard_links_are_the_sites_urls(
     mini: Path, directory_urls: bool, case_link: str, reason_link: str
 ) -> None:
     project = load_project(mini)
-    page = dashboard.dashboard(
-        project.cases, project.library, TODAY, 7, directory_urls=directory_urls
-    )
-    links = [attrs["href"] for attrs, _ in elements(to_html(page), "a")]
+    page = dashboard.dashboard(project.cases, project.library, TODAY, 7)
+    shown = to_html(page, dashboard.DASHBOARD_PAGE, directory_urls)
+    links = [attrs["href"] for attrs, _ in elements(shown, "a")]
     assert case_link in links and reason_link in links
     # only the introduction's links are Markdown, which MkDocs rewrites
     assert [link for link in links if link.endswith(".md")] == [
@@ -129,7 +131,8 @@ def test_dashboard_shows_case_values_literally(hostile: Path) -> None:
     """As the Markdown version did: the text as typed, control characters as their pictures;
     the row's marketplace attribute equals the marketplace filter's option value."""
     project = load_project(hostile)
-    converted = to_html(dashboard.dashboard(project.cases, project.library, TODAY, 7))
+    page = dashboard.dashboard(project.cases, project.library, TODAY, 7)
+    converted = to_html(page, dashboard.DASHBOARD_PAGE)
     page = converted[converted.index('<div class="poakit-dashboard">') :]
     rows = [attrs for attrs, _ in elements(page, "tr") if attrs.get("data-status")]
     (row,) = [r for r in rows if r["data-marketplace"] == visible(HOSTILE_MARKET)]
@@ -157,9 +160,9 @@ def test_lessons_lists_link_each_case_and_show_its_lessons_literally(
 ) -> None:
     cases = [c for c in load_project(hostile).cases if c.file is not None]
     library = load_project(hostile).library
-    page = lessons.lessons_page(cases, library, directory_urls=directory_urls)
+    page = lessons.lessons_page(cases, library)
     assert not re.search(r"^- ", page, re.MULTILINE), "the lessons are a raw HTML list"
-    converted = to_html(page)
+    converted = to_html(page, lessons.LESSONS_PAGE, directory_urls)
     links = {attrs["href"]: text for attrs, text in elements(converted, "a")}
     assert links[case_link] == "Acme Home Goods LLC"
     hostile_link = case_link.replace("acme", "hostile")
@@ -186,30 +189,21 @@ def test_catalogue_pages_list_their_cases_as_links_with_names_shown_literally(
     reason = acme.case.reason_ids()[0]
     cause = acme.case.snippet_ids("root-cause")[0]
     measure = acme.case.snippet_ids("measure")[0]
-    pages = [
-        catalogue.reason_page(
-            library.reasons[reason],
-            library,
-            used[("reason", reason)],
-            directory_urls=directory_urls,
+    pages = {
+        f"reasons/{reason}.md": catalogue.reason_page(
+            library.reasons[reason], library, used[("reason", reason)]
         ),
-        catalogue.root_cause_page(
-            library.root_causes[cause],
-            library,
-            used[("root-cause", cause)],
-            directory_urls=directory_urls,
+        f"root-causes/{cause}.md": catalogue.root_cause_page(
+            library.root_causes[cause], library, used[("root-cause", cause)]
         ),
-        catalogue.measure_page(
-            library.measures[measure],
-            library,
-            used[("measure", measure)],
-            directory_urls=directory_urls,
+        f"measures/{measure}.md": catalogue.measure_page(
+            library.measures[measure], library, used[("measure", measure)]
         ),
-    ]
-    for page in pages:
+    }
+    for at, page in pages.items():
         listed = page[page.index("## Example cases") :]
         assert not re.search(r"^- ", listed, re.MULTILINE), "the cases are a raw HTML list"
-        converted = to_html(page)
+        converted = to_html(page, at, directory_urls)
         links = {attrs["href"]: text for attrs, text in elements(converted, "a")}
         assert links[case_link] == "Acme Home Goods LLC"
         assert links[case_link.replace("acme", "hostile")] == visible(HOSTILE_NAME)
@@ -247,6 +241,12 @@ def test_links_are_the_ones_mkdocs_writes(directory_urls: bool) -> None:
                 source,
                 target,
             )
+            assert urls.file_link(source, target, directory_urls=directory_urls) == expected
+    # any other file (a download) where it lies, as MkDocs links it from a page's Markdown
+    for source in PAGES:
+        for target in ("cases/acme/acme.txt", "cases/a b/a b.docx", "assets/x%y.css"):
+            expected = get_relative_url(url(target), url(source))
+            assert urls.file_link(source, target, directory_urls=directory_urls) == expected
     # pages whose URLs share a folder link to every page alike (the catalogue's memo key)
     pages = [*PAGES, "reasons/other.md", "measures/index.md", "measures/x.md"]
     for one in pages:
@@ -362,8 +362,10 @@ def test_every_shipped_case_page_shows_the_same_html_with_its_islands_taken_out(
         page = case_page(result, project.library)
         skeleton, islands = mdutil.take_islands(page)
         assert len(islands) > skeleton.count("poakit-island") > 3, result.slug
-        shown = mdutil.put_islands(to_html(skeleton), islands)
-        assert mdutil.open_islands(shown) == to_html(page), result.slug  # byte for byte
+        at = f"cases/{result.slug}.md"
+        link = partial(urls.file_link, at, directory_urls=True)
+        shown = mdutil.put_islands(site_markdown().convert(skeleton), islands, link)
+        assert mdutil.open_islands(shown) == to_html(page, at), result.slug  # byte for byte
 
 
 def test_a_page_already_holding_a_placeholder_keeps_its_islands() -> None:
@@ -425,3 +427,62 @@ def test_relative_paths_are_those_posixpath_gives() -> None:
         path, start = ("/".join(rng.choices(parts, k=rng.randint(0, 4))) for _ in range(2))
         expected = posixpath.relpath("/" + path, "/" + start)
         assert urls.relative_path(path, start) == expected, (path, start)
+
+
+@pytest.mark.site
+def test_without_directory_urls_a_case_pages_header_and_downloads_resolve(
+    flat_site: Path,
+) -> None:
+    page = "cases/acme-home-inauthentic.html"
+    links = _links(flat_site / page)
+    assert [link for link in links if not _resolves(flat_site, page, link)] == []
+    assert "../reasons/inauthentic.html" in links  # the header's, an island's link
+    assert {"acme-home-inauthentic/acme-home-inauthentic.txt"} | {
+        "acme-home-inauthentic/acme-home-inauthentic.docx"
+    } <= set(links)
+    assert not [link for link in links if "poakit-link" in link]
+
+
+def test_island_links_are_resolved_for_the_page_that_holds_them() -> None:
+    searched = f'<p><a href="{mdutil.site_link("reasons/x y.md")}">x</a></p>'
+    unsearched = f'<p><a href="{mdutil.site_link("cases/a/a.txt")}">t</a></p>'
+    page = (
+        f"# A\n\n{mdutil.html_island(searched)}\n\nText.\n\n"
+        f"{mdutil.html_island(unsearched, searched=False)}\n"
+    )
+    skeleton, islands = mdutil.take_islands(page)
+    html = site_markdown().convert(skeleton)
+    for directory_urls, expected in (
+        (True, ["../../reasons/x%20y/", "a.txt"]),
+        (False, ["../reasons/x%20y.html", "a/a.txt"]),
+    ):
+        link = partial(urls.file_link, "cases/a.md", directory_urls=directory_urls)
+        shown = mdutil.open_islands(mdutil.put_islands(html, islands, link))
+        assert re.findall(r'href="([^"#]+)"', shown) == expected
+    # a staged tree: as Markdown links are written, relative to the page's file
+    staged = mdutil.open_islands(
+        mdutil.put_islands(html, islands, partial(urls.source_link, "cases/a.md"))
+    )
+    assert re.findall(r'href="([^"#]+)"', staged) == ["../reasons/x%20y.md", "a/a.txt"]
+    # without a page (no adapter that knows the site's URLs), the marks stay as they are
+    assert mdutil.site_link("reasons/x y.md") in mdutil.put_islands(html, islands)
+
+
+def test_a_case_value_cannot_make_an_island_link(mini: Path) -> None:
+    """Every value in an island is escaped, its quotes too: text that spells a link mark
+    stays text, and no link the page did not write appears once the links are resolved."""
+    forged = 'x" href="poakit-link:../../etc/passwd" href="<poakit-link:../../etc/passwd>"'
+    case = mini / "cases" / "acme.yaml"
+    text = case.read_text(encoding="utf-8")
+    case.write_text(text.replace("Acme Home Goods LLC", _yaml(forged)), encoding="utf-8")
+    project = load_project(mini, base=mini)
+    (result,) = project.cases
+    skeleton, islands = mdutil.take_islands(case_page(result, project.library))
+    html = site_markdown().convert(skeleton)
+    link = partial(urls.file_link, "cases/acme.md", directory_urls=True)
+    shown = mdutil.open_islands(mdutil.put_islands(html, islands, link))
+    hrefs = [attrs.get("href", "") for attrs, _ in elements(shown, "a")]
+    links = [href for href in hrefs if not href.startswith("#")]  # the headings' own anchors
+    assert links == ["../../reasons/inauthentic/", "acme.txt", "acme.docx"]
+    texts = [text for _, text in elements(shown, "td")]
+    assert forged in texts[1]  # the seller's name, shown as typed

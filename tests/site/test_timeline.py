@@ -180,8 +180,11 @@ def _fill(value: object, text: str) -> object:
 
 def test_case_page_header_links_the_status_to_the_timeline() -> None:
     case = case_with([{"date": "2026-10-05", "event": "info-requested"}])
-    assert dashboard.status_cell(case) == "[info requested](#follow-up)"
-    assert dashboard.status_cell(case_with([])) == "draft"
+    assert dashboard.status_html(case) == '<a href="#follow-up">info requested</a>'
+    assert dashboard.status_html(case_with([])) == "draft"
+    # the anchor is the id Markdown gives the section's heading
+    (heading, _) = dashboard.timeline_blocks(case)
+    assert f'id="{dashboard.FOLLOW_UP_ANCHOR}"' in site_markdown().convert(heading)
 
 
 # -- tags -----------------------------------------------------------------------------------

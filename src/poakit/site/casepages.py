@@ -15,7 +15,7 @@ from ..project.load import CaseResult
 from ..render.html import list_html, table_html
 from ..templating.escape import fenced_text, html_text, markdown_text, page_title
 from . import dashboard, exportpage
-from .markup import UNINDEXED, html_island, table
+from .markup import UNINDEXED, html_island, site_link
 from .versions import versions_blocks
 
 CASES, REASONS = "cases", "reasons"
@@ -69,9 +69,10 @@ def _reasons_text(case: Case, library: Library) -> str:
     return ", ".join(dict.fromkeys(titles))
 
 
-def _reason_links(case: Case, library: Library, prefix: str) -> str:
+def _reason_links(case: Case, library: Library) -> str:
     links = dict.fromkeys(
-        f"[{markdown_text(library.reason_title(i.reason))}]({prefix}{REASONS}/{i.reason}.md)"
+        f'<a href="{site_link(f"{REASONS}/{i.reason}.md")}">'
+        f"{html_text(library.reason_title(i.reason))}</a>"
         for i in case.notice.issues
         if i.reason in library.reasons
     )
@@ -83,21 +84,24 @@ _ROUTE_WORDS = {Route.NONE: "nothing to send", Route.DOCUMENTS: "documents only"
 
 
 def _case_header(case: Case, library: Library) -> str:
+    """The table of the case's facts, as finished HTML (an island: as a Markdown table it was
+    a fifth of a case page's Markdown), its links resolved by the adapter (`site_link`)."""
     seller = case.seller
     route, deadline = case.notice.route, case.notice.deadline
-    store = f" ({markdown_text(seller.store)})" if seller.store else ""
+    store = f" ({html_text(seller.store)})" if seller.store else ""
+    action = case.notice.action.replace("-", " ")
     rows = [
-        ("Seller", markdown_text(seller.name) + store),
-        ("Marketplace", markdown_text(seller.marketplace)),
-        ("Notice", f"{format_date(case.notice.received)}, {case.notice.action.replace('-', ' ')}"),
-        ("Asks for", markdown_text(_ROUTE_WORDS.get(route, route.replace("-", " ")))),
+        ("Seller", html_text(seller.name) + store),
+        ("Marketplace", html_text(seller.marketplace)),
+        ("Notice", f"{format_date(case.notice.received)}, {html_text(action)}"),
+        ("Asks for", html_text(_ROUTE_WORDS.get(route, route.replace("-", " ")))),
         *([("Reply by", format_date(deadline))] if deadline else []),
-        ("Reasons", _reason_links(case, library, "../")),
-        ("Status", dashboard.status_cell(case)),
+        ("Reasons", _reason_links(case, library)),
+        ("Status", dashboard.status_html(case)),
         # One source for the version: pyproject.toml, through the installed metadata.
-        ("Built with", f"snippet library {__version__}"),
+        ("Built with", html_text(f"snippet library {__version__}")),
     ]
-    return table(("", ""), rows)
+    return html_island(table_html(("", ""), rows))
 
 
 def _review_panel(findings: Sequence[Finding], case: Case, display: str) -> list[str]:

@@ -35,8 +35,7 @@ from ..project.memo import Memo, remembered
 from ..templating.escape import fenced_text, html_text, markdown_text
 from ..templating.render import RenderError, environment
 from .lessons import LESSONS_PAGE, reason_anchor
-from .markup import html_island, table
-from .urls import folder_url, link
+from .markup import html_island, site_link, table
 
 CASES, REASONS, ROOT_CAUSES, MEASURES = "cases", "reasons", "root-causes", "measures"
 
@@ -80,11 +79,8 @@ def reason_page(
     library: Library,
     cases: Sequence[CaseResult],
     memo: Memo | None = None,
-    *,
-    directory_urls: bool = True,
 ) -> str:
-    """The reason's page; `cases`: those that cite it (as `usage` finds them);
-    `directory_urls`: MkDocs' `use_directory_urls`, for the links to them (see `urls`)."""
+    """The reason's page; `cases`: those that cite it (as `usage` finds them)."""
     meta = reason.meta
     blocks = [f"# {meta.title}", meta.summary]
     if meta.document_only:
@@ -100,8 +96,7 @@ def reason_page(
     blocks += _root_cause_block(library, meta.root_causes)
     blocks += _measure_blocks(library, meta.measures)
     empty = "No published example case cites this reason yet."
-    page = f"{REASONS}/{reason.id}.md"
-    blocks += _cases_block(cases, empty, memo, page, directory_urls)
+    blocks += _cases_block(cases, empty, memo)
     if any(c.file for c in cases):
         anchor = reason_anchor(reason.id)
         blocks.append(f"What these cases taught: [Lessons learned](../{LESSONS_PAGE}#{anchor}).")
@@ -212,7 +207,6 @@ def root_cause_page(
     memo: Memo | None = None,
     library_key: str = "",
     *,
-    directory_urls: bool = True,
     cache: Cache | None = None,
 ) -> str:
     """The root cause's page; `cases`: those that use it (as `usage` finds them)."""
@@ -220,8 +214,7 @@ def root_cause_page(
     blocks = [f"# {cause.meta.title}", cause.meta.summary or "", table(("", ""), facts)]
     blocks += _snippet_details(cause, library, memo, library_key, cache)
     empty = "No published example case uses this root cause yet."
-    page = f"{ROOT_CAUSES}/{cause.id}.md"
-    blocks += _cases_block(cases, empty, memo, page, directory_urls)
+    blocks += _cases_block(cases, empty, memo)
     return "\n\n".join(b for b in blocks if b) + "\n"
 
 
@@ -232,7 +225,6 @@ def measure_page(
     memo: Memo | None = None,
     library_key: str = "",
     *,
-    directory_urls: bool = True,
     cache: Cache | None = None,
 ) -> str:
     """The measure's page; `cases`: those that use it (as `usage` finds them)."""
@@ -246,8 +238,7 @@ def measure_page(
     blocks = [f"# {meta.title}", meta.summary or "", table(("", ""), facts)]
     blocks += _snippet_details(measure, library, memo, library_key, cache)
     empty = "No published example case uses this measure yet."
-    page = f"{MEASURES}/{measure.id}.md"
-    blocks += _cases_block(cases, empty, memo, page, directory_urls)
+    blocks += _cases_block(cases, empty, memo)
     return "\n\n".join(b for b in blocks if b) + "\n"
 
 
@@ -422,22 +413,14 @@ def usage(cases: Sequence[CaseResult]) -> dict[tuple[str, str], list[CaseResult]
     return used
 
 
-def _cases_block(
-    cases: Sequence[CaseResult], empty: str, memo: Memo | None, page: str, directory_urls: bool
-) -> list[str]:
+def _cases_block(cases: Sequence[CaseResult], empty: str, memo: Memo | None) -> list[str]:
     """The cases a catalogue page lists, as raw HTML (an island, see `markup`): Markdown would
     parse each of hundreds of links on every page that lists a case, on every preview save."""
     shown = sorted((c for c in cases if c.file), key=lambda c: c.slug)
-    # kept in the memo by the case's digest: a preview save remakes one line, not all (the
-    # line's link is the same from every page whose URL is in the same folder)
-    folder = folder_url(page, directory_urls=directory_urls)
+    # kept in the memo by the case's digest: a preview save remakes one line, not all (its
+    # link is marked, the same on every page: see `markup.site_link`)
     lines = [
-        remembered(
-            memo,
-            c.key and ("catalogue-line", c.key, folder, directory_urls),
-            partial(_case_line, c, page, directory_urls),
-        )
-        for c in shown
+        remembered(memo, c.key and ("catalogue-line", c.key), partial(_case_line, c)) for c in shown
     ]
     if not lines:
         return ["## Example cases", f"*{empty}*"]
@@ -445,10 +428,10 @@ def _cases_block(
     return ["## Example cases", island]
 
 
-def _case_line(result: CaseResult, page: str, directory_urls: bool) -> str:
+def _case_line(result: CaseResult) -> str:
     assert result.file is not None
     case = result.file.case
-    url = link(page, f"{CASES}/{result.slug}.md", directory_urls=directory_urls)
+    url = site_link(f"{CASES}/{result.slug}.md")
     name, status = html_text(case.seller.name), html_text(str(status_of(case.follow_up)))
     return f'<li><a href="{url}">{name}</a>: {status}</li>'
 

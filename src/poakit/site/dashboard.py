@@ -11,7 +11,7 @@ import datetime as dt
 import html
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -34,9 +34,11 @@ from ..project.load import CaseResult
 from ..project.memo import Memo, remembered
 from ..render.html import list_html
 from ..templating.escape import html_attribute, html_text, page_title, tag_name
-from .markup import UNINDEXED, html_island
-from .urls import link
+from .markup import UNINDEXED, html_island, site_link
 from .versions import ANCHOR as VERSIONS_ANCHOR
+
+#: The id Markdown gives the heading "Follow-up" (the header's status links to it).
+FOLLOW_UP_ANCHOR = "follow-up"
 
 # -- the dashboard --------------------------------------------------------------------------
 
@@ -49,14 +51,10 @@ def dashboard(
     today: dt.date,
     follow_up_days: int,
     *,
-    directory_urls: bool = True,
     memo: Memo | None = None,
 ) -> str:
-    """The cases index: counts per status, then one sortable, filterable row per case.
-
-    `directory_urls` says how the site addresses pages (MkDocs' `use_directory_urls`): the
-    table is raw HTML, whose links the site builder leaves alone (see `urls`).
-    """
+    """The cases index: counts per status, then one sortable, filterable row per case (raw
+    HTML, its links marked for the adapter: see `markup.site_link`)."""
     intro = (
         # the table needs the width the table of contents would take; the search index has
         # an entry per case already (searchindex), and the whole table would only bloat it
@@ -68,17 +66,16 @@ def dashboard(
     )
     if not cases:
         return intro + "\n\nNo cases yet.\n"
-    url = partial(link, DASHBOARD_PAGE, directory_urls=directory_urls)
 
     def row(result: CaseResult) -> tuple[_Row, str]:
-        made = _Row.of(result, library, today, follow_up_days, url)
+        made = _Row.of(result, library, today, follow_up_days)
         return made, _table_row(made)
 
     # Kept in the memo by the case's digest: a preview save remakes one row, not all.
     made = [
         remembered(
             memo,
-            result.key and ("dashboard-row", result.key, today, follow_up_days, directory_urls),
+            result.key and ("dashboard-row", result.key, today, follow_up_days),
             partial(row, result),
         )
         for result in cases
@@ -108,16 +105,17 @@ class _Row:
         library: Library,
         today: dt.date,
         days: int,
-        url: Callable[[str], str],
     ) -> _Row:
-        page = url(f"cases/{result.slug}.md")
+        page = site_link(f"cases/{result.slug}.md")
         if result.file is None:
             return cls(result, None, (), url=page)
         case = result.file.case
         issues = case.notice.issues
         reasons = tuple(dict.fromkeys((i.reason, library.reason_title(i.reason)) for i in issues))
         links = ", ".join(
-            _link(url(f"reasons/{rid}.md"), title) if rid in library.reasons else html_text(title)
+            _link(site_link(f"reasons/{rid}.md"), title)
+            if rid in library.reasons
+            else html_text(title)
             for rid, title in reasons
         )
         return cls(result, track(case, today, days), reasons, links, page)
@@ -202,7 +200,9 @@ def _select(key: str, label: str, options: Sequence[tuple[str, str]]) -> str:
 
 
 def _link(url: str, text: str) -> str:
-    return f'<a href="{html.escape(url)}">{html_text(text)}</a>'
+    """A link to `url`, a `site_link` mark (its target URL-quoted: nothing to escape; an
+    escaped mark would no longer be one)."""
+    return f'<a href="{url}">{html_text(text)}</a>'
 
 
 def _table_row(row: _Row) -> str:
@@ -271,10 +271,10 @@ def timeline_blocks(case: Case, versions: Sequence[SentVersion] = ()) -> list[st
     return [f"## Follow-up {UNINDEXED}", html_island("\n".join([status_line, *timeline_html]))]
 
 
-def status_cell(case: Case) -> str:
+def status_html(case: Case) -> str:
     """The status for the case page's header, linked to the timeline it comes from."""
-    label = status_of(case.follow_up).label
-    return f"[{label}](#follow-up)" if case.follow_up else label
+    label = html_text(status_of(case.follow_up).label)
+    return f'<a href="#{FOLLOW_UP_ANCHOR}">{label}</a>' if case.follow_up else label
 
 
 def _entry(entry: FollowUp, notice: dt.date, version: str | None = None) -> tuple[str, list[str]]:

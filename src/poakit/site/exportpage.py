@@ -18,13 +18,14 @@ from ..render import DEFAULT_WIDTH, render_letter
 from ..render.html import section_html
 from ..render.markdown import section_blocks, section_heading, signature_markdown
 from ..render.text import section_body
-from ..templating.escape import json_in_html, url_segment
-from .markup import UNINDEXED, html_island
+from ..templating.escape import json_in_html
+from .markup import UNINDEXED, html_island, site_link
 
 DOWNLOADS = (("txt", "text", "Download text (.txt)"), ("docx", "docx", "Download Word (.docx)"))
 PAYLOAD_ID = "poa-copy-text"
-# Material's search leaves out any element carrying this attribute: no button labels in it.
-_ACTIONS = "{ .poa-actions data-search-exclude }"
+# Material's search leaves out any element carrying `data-search-exclude`: no button labels in
+# it. The buttons' paragraphs are written as Markdown wrote `{ .poa-actions data-search-exclude }`.
+_ACTIONS = '<p class="poa-actions" data-search-exclude>'
 LETTER_START = html_island('<div class="poa-letter-start"></div>')
 LETTER_END = html_island('<div class="poa-letter-end"></div>')
 
@@ -80,20 +81,21 @@ def _titled(letter: Letter) -> list[Section]:
 
 
 def _export_bar(slug: str) -> str:
+    """The copy button and the download links, as the HTML Markdown made of them (an island),
+    the links resolved by the adapter (`markup.site_link`)."""
     button = _button("letter", "Copy letter", "the whole letter", primary=True)
     links = " ".join(
-        f"[{label}]({url_segment(slug)}/{url_segment(slug)}.{ext}){{ .md-button download }}"
+        f'<a class="md-button" download href="{site_link(download_path(slug, ext))}">'
+        f"{html.escape(label)}</a>"
         for ext, _, label in DOWNLOADS
     )
-    return f"{button}\n{links}\n{_ACTIONS}"
+    return html_island(f"{_ACTIONS}{button}\n{links}</p>")
 
 
 def _copy_button(key: str, label: str, what: str) -> str:
-    """A section's button, as the HTML Markdown makes of the button and `_ACTIONS` (an
-    island: Python-Markdown reads raw HTML tag by tag, 0.3 ms a button)."""
-    return html_island(
-        f'<p class="poa-actions" data-search-exclude>{_button(key, label, what)}</p>'
-    )
+    """A section's button, as the HTML Markdown made of it (an island: Python-Markdown reads
+    raw HTML tag by tag, 0.3 ms a button)."""
+    return html_island(f"{_ACTIONS}{_button(key, label, what)}</p>")
 
 
 def _button(key: str, label: str, what: str, *, primary: bool = False) -> str:

@@ -9,7 +9,7 @@ preventive measures use. A measure used twice in one case counts once for that c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -20,8 +20,7 @@ from ..project.load import CaseResult
 from ..project.memo import Memo, remembered
 from ..templating.escape import html_text, markdown_text
 from .charts import Bar, Series, stacked_bars
-from .markup import html_island, table
-from .urls import link
+from .markup import html_island, site_link, table
 
 LESSONS_PAGE = "lessons.md"
 CHARTED_MEASURES = 12  # the table lists every measure; the chart stays small
@@ -71,10 +70,10 @@ class _Part:
     items: tuple[str, ...]  # its lessons as HTML list items
 
 
-def _part(result: CaseResult, case: Case, url: Callable[[str], str]) -> _Part:
+def _part(result: CaseResult, case: Case) -> _Part:
     result_outcome = case_outcome(case)
     seller = html_text(case.seller.name)
-    source = f'<a href="{url(f"cases/{result.slug}.md")}">{seller}</a>, {result_outcome}'
+    source = f'<a href="{site_link(f"cases/{result.slug}.md")}">{seller}</a>, {result_outcome}'
     items = [f"<li>{html_text(lesson)} ({source})</li>" for lesson in case.lessons]
     if not case.lessons:
         items.append(f"<li><em>No lessons recorded yet</em> ({source})</li>")
@@ -82,15 +81,12 @@ def _part(result: CaseResult, case: Case, url: Callable[[str], str]) -> _Part:
     return _Part(reasons, tuple(case.snippet_ids("measure")), result_outcome, tuple(items))
 
 
-def _parts(
-    cases: Sequence[CaseResult], directory_urls: bool = True, memo: Memo | None = None
-) -> list[_Part]:
-    url = partial(link, LESSONS_PAGE, directory_urls=directory_urls)
+def _parts(cases: Sequence[CaseResult], memo: Memo | None = None) -> list[_Part]:
     return [
         remembered(
             memo,
-            result.key and ("lessons-part", result.key, directory_urls),
-            partial(_part, result, result.file.case, url),
+            result.key and ("lessons-part", result.key),
+            partial(_part, result, result.file.case),
         )
         for result in cases
         if result.file is not None
@@ -134,13 +130,12 @@ def lessons_page(
     cases: Sequence[CaseResult],
     library: Library,
     *,
-    directory_urls: bool = True,
     memo: Memo | None = None,
 ) -> str:
-    """The page; `directory_urls` is MkDocs' `use_directory_urls`, for the links that the
-    lessons lists write in raw HTML (see `urls`). With a `memo`, each case's part of the page
-    is kept by the case's digest."""
-    parts = _parts(cases, directory_urls, memo)
+    """The page; its lessons lists are raw HTML, their links marked for the adapter (see
+    `markup.site_link`). With a `memo`, each case's part of the page is kept by the case's
+    digest."""
+    parts = _parts(cases, memo)
     total = _tally(parts)
     blocks = ["# Lessons learned"]
     if not total.cases:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from urllib.parse import quote, unquote
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -92,6 +93,32 @@ def open_islands(html: str, *, unsearched: bool = True) -> str:
     )
 
 
+# A link in an island to another file of the site is written `href="<poakit-link:reasons/x.md>"`
+# (`site_link`: the file's path under docs/), and made a real link by whoever builds the site
+# (`resolve_links`): builders do not agree on links in raw HTML. MkDocs leaves them as they
+# are, so the MkDocs adapter writes each file's URL relative to the page's URL, which depends
+# on the page and on `use_directory_urls` (`urls.file_link`); Zensical rewrites them as it
+# rewrites Markdown links, relative to the page's file, so a staged tree holds that
+# (`urls.source_link`). The page's Markdown stays the same for both, and for the cache. A case
+# value cannot make a mark: it starts with "<", which every escaping of a value for a page
+# turns into "&lt;" (a value's quotes may stay as typed in text, so a mark without "<" could
+# be spelled).
+_LINK_PREFIX = 'href="<poakit-link:'
+_LINKED = re.compile(r'href="<poakit-link:([^"<>]*)>"')
+
+
+def site_link(target: str) -> str:
+    """The href, in an island, of the file `target` under docs/ (see above)."""
+    return f"<poakit-link:{quote(target)}>"
+
+
+def resolve_links(html: str, link: Callable[[str], str]) -> str:
+    """`html` with each island's `site_link` made `link(target)` (see above)."""
+    if _LINK_PREFIX not in html:
+        return html
+    return _LINKED.sub(lambda match: f'href="{link(unquote(match.group(1)))}"', html)
+
+
 # An adapter can go further and keep the islands out of Markdown altogether (`take_islands`
 # before Markdown, `put_islands` after): Markdown then reads a short placeholder for each, and
 # two pages that differ only in their islands (a catalogue page after a seller's name changed)
@@ -126,13 +153,17 @@ def take_islands(markdown: str) -> tuple[str, list[str]]:
     return _replaced(markdown, placed), [markdown[start:end] for start, end in found]
 
 
-def put_islands(html: str, islands: Sequence[str]) -> str:
+def put_islands(html: str, islands: Sequence[str], link: Callable[[str], str] | None = None) -> str:
     """The HTML Markdown made of `take_islands`' page with the islands back in place: those
-    the search reads opened, the others still comments (see `open_islands`)."""
+    the search reads opened, the others still comments (see `open_islands`); with `link`,
+    their links resolved (`resolve_links`)."""
 
     def put(match: re.Match[str]) -> str:
         first = int(match.group(1))
         last = int(match.group(2) or first)
         return "\n\n".join(islands[first : last + 1]) if last < len(islands) else match.group(0)
 
-    return open_islands(_PLACED.sub(put, html) if islands else html, unsearched=False)
+    html = _PLACED.sub(put, html) if islands else html
+    if link is not None:
+        html = resolve_links(html, link)
+    return open_islands(html, unsearched=False)

@@ -46,14 +46,12 @@ def site_pages(
     *,
     include_private: bool = False,
     today: dt.date | None = None,
-    directory_urls: bool = True,
     memo: Memo | None = None,
 ) -> list[Page]:
     """Every generated page. Private cases only with `include_private` (local preview).
 
-    `today` is the day the dashboard counts to (default: the real today); `directory_urls`
-    is how the site addresses pages (MkDocs' `use_directory_urls`), for the links that the
-    dashboard and the lessons page write in raw HTML.
+    `today` is the day the dashboard counts to (default: the real today). Links written in
+    raw HTML are marked, for the adapter to resolve (`markup.site_link`).
     """
     library = project.library
     cases = shown_cases(project, include_private=include_private)
@@ -66,16 +64,9 @@ def site_pages(
         for ext, data in _downloads(c, project).items()
     ]
     day = today or dt.date.today()
-    index = dashboard.dashboard(
-        cases,
-        library,
-        day,
-        library.settings.follow_up_days,
-        directory_urls=directory_urls,
-        memo=memo,
-    )
+    index = dashboard.dashboard(cases, library, day, library.settings.follow_up_days, memo=memo)
     pages.append(Page(dashboard.DASHBOARD_PAGE, index))
-    learned = lessons.lessons_page(readable, library, directory_urls=directory_urls, memo=memo)
+    learned = lessons.lessons_page(readable, library, memo=memo)
     pages.append(Page(lessons.LESSONS_PAGE, learned, nav=True))
     pages.append(Page("tags.md", dashboard.tags_page(), nav=True))
     used = catalogue.usage(readable)
@@ -83,17 +74,17 @@ def site_pages(
     def users(snippet: Snippet) -> list[CaseResult]:
         return used.get((snippet.kind.value, snippet.id), [])
 
-    key, urls = project.library_key, {"directory_urls": directory_urls}
+    key = project.library_key
     cache = project.cache  # where the snippets' details are kept between builds
     pages += [
-        Page(f"reasons/{r.id}.md", catalogue.reason_page(r, library, users(r), memo, **urls))
+        Page(f"reasons/{r.id}.md", catalogue.reason_page(r, library, users(r), memo))
         for r in library.reasons.values()
     ]
     pages.append(Page("reasons/index.md", catalogue.reasons_index(library)))
     pages += [
         Page(
             f"root-causes/{c.id}.md",
-            catalogue.root_cause_page(c, library, users(c), memo, key, cache=cache, **urls),
+            catalogue.root_cause_page(c, library, users(c), memo, key, cache=cache),
         )
         for c in library.root_causes.values()
     ]
@@ -101,7 +92,7 @@ def site_pages(
     pages += [
         Page(
             f"measures/{m.id}.md",
-            catalogue.measure_page(m, library, users(m), memo, key, cache=cache, **urls),
+            catalogue.measure_page(m, library, users(m), memo, key, cache=cache),
         )
         for m in library.measures.values()
     ]

@@ -99,10 +99,6 @@ def docs_dir(config: Mapping[str, Any]) -> str:
     return str(config.get("docs_dir") or "docs")
 
 
-def use_directory_urls(config: Mapping[str, Any]) -> bool:
-    return config.get("use_directory_urls", True) is not False
-
-
 def poakit_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     """`extra.poakit`: the settings poakit's build reads (include_private, today, cache)."""
     extra = config.get("extra") or {}

@@ -27,6 +27,7 @@ import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from ..project.loader import cache_folder, loader
 from ..project.settings import build_date, include_private, parse_today
 from ..source.layout import CASES_DIR, SNIPPETS_DIR
 from . import dashboard, guide
-from .markup import open_islands
+from .markup import open_islands, resolve_links
 from .pages import Page, prepare_case, published_findings, site_pages
 from .siteconfig import (
     CONFIG_FILE,
@@ -50,8 +51,8 @@ from .siteconfig import (
     poakit_settings,
     read_config,
     staged_config,
-    use_directory_urls,
 )
+from .urls import source_link
 
 #: The rule of a finding about a guide page whose macros cannot be rendered.
 MACRO_RULE = "guide-macro"
@@ -126,9 +127,7 @@ def staged_files(root: Path, config: Mapping[str, Any]) -> tuple[dict[str, bytes
     today = parse_today(settings.get("today"), root / CONFIG_FILE) or build_date()
     project = loader(root).load(cache_folder=cache_folder(root, settings), prepare=prepare_case)
     problems = published_findings(project, include_private=shown)
-    generated = site_pages(
-        project, include_private=shown, today=today, directory_urls=use_directory_urls(config)
-    )
+    generated = site_pages(project, include_private=shown, today=today)
     files: dict[str, bytes] = {}
     guide_problems: list[Finding] = []
     render = _guide_renderer(root, config, guide_problems)
@@ -166,15 +165,18 @@ def _docs_files(docs: Path) -> Iterator[Path]:
 
 
 def staged_page(page: Page) -> bytes:
-    """A generated page as a file of the staged tree: HTML islands opened (no hook will),
-    and a page that a build finds through a compact entry made searchable as a page."""
+    """A generated page as a file of the staged tree: HTML islands opened (no hook will), their
+    links written as Markdown links are (`markup.site_link`: Zensical rewrites links in raw
+    HTML as it rewrites those), and a page that a build finds through a compact entry made
+    searchable as a page."""
     content = page.content
     data = content.read_bytes() if isinstance(content, Path) else content
     if isinstance(data, str):
         data = data.encode("utf-8")
     if not _page(page.path):
         return data
-    text = open_islands(data.decode("utf-8"))
+    opened = open_islands(data.decode("utf-8"))
+    text = resolve_links(opened, partial(source_link, page.path))
     return (dashboard.indexed(text) if page.entry else text).encode("utf-8")
 
 

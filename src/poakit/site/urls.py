@@ -1,15 +1,17 @@
 """The URL of a generated page, for links written in raw HTML.
 
 A page's Markdown links (`[Acme](acme.md)`) are rewritten by the site builder into the linked
-page's URL; links inside raw HTML are not. The pages that write raw HTML instead of Markdown
-(for speed: the cases dashboard, the lessons lists, the catalogue's lists of cases) write that
-URL themselves, the way MkDocs addresses pages: `cases/acme.md` is served as `cases/acme/`
+page's URL; MkDocs leaves links inside raw HTML alone. The pages that write raw HTML instead
+of Markdown (for speed: the cases dashboard, the lessons lists, the catalogue's lists of
+cases, a case page's header) mark their links (`markup.site_link`), and the MkDocs adapter
+writes the URL in, the way MkDocs addresses pages: `cases/acme.md` is served as `cases/acme/`
 with `use_directory_urls` (MkDocs' default) and as `cases/acme.html` without it; an
 `index.md` is its folder's page either way.
 """
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from urllib.parse import quote
 
@@ -36,6 +38,23 @@ def link(source: str, target: str, *, directory_urls: bool) -> str:
     there = page_url(target, directory_urls=directory_urls)
     relative = relative_path(there, folder)
     return quote(relative + "/" if there.endswith("/") else relative)
+
+
+@functools.lru_cache(maxsize=65536)  # the catalogue's pages hold thousands of links
+def file_link(source: str, target: str, *, directory_urls: bool) -> str:
+    """The URL-quoted relative link from page `source` to `target` (both under docs/): a page
+    (`.md`) at its URL (`link`), any other file (a download) where it lies."""
+    if target.endswith(".md"):
+        return link(source, target, directory_urls=directory_urls)
+    folder = folder_url(source, directory_urls=directory_urls)
+    return quote(relative_path(target, folder))
+
+
+@functools.lru_cache(maxsize=65536)
+def source_link(source: str, target: str) -> str:
+    """The URL-quoted link from page `source` to file `target` (both under docs/) as a
+    Markdown link is written: relative to the page's file, whatever its URL."""
+    return quote(relative_path(target, posixpath.dirname(source)))
 
 
 def relative_path(path: str, start: str) -> str:
