@@ -15,10 +15,9 @@ from poakit.project.load import load_project
 from poakit.project.loader import Loader
 from poakit.site import catalogue
 from poakit.site.pages import Page, site_pages
-from poakit.site.urls import page_url
 
 LINK = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)]*)?\)")
-HREF = re.compile(r'<a href="([^"#:]+/)"')
+HREF = re.compile(r'<a href="<poakit-link:([^"#]+\.md)>"')
 
 
 def _pages(root: Path, *, include_private: bool = False) -> dict[str, str]:
@@ -34,14 +33,10 @@ def shipped() -> dict[str, str]:
 
 def _links(path: str, content: str) -> set[str]:
     """The pages `content` links to: by Markdown links, and by the raw HTML lists' links,
-    written as the site serves pages (directory URLs, the default of `site_pages`)."""
+    marked with the page's path under docs/ (`markup.site_link`)."""
     folder = posixpath.dirname(path)
     found = {posixpath.normpath(posixpath.join(folder, target)) for target in LINK.findall(content)}
-    here = page_url(path, directory_urls=True)
-    for href in HREF.findall(content):
-        served = posixpath.normpath(posixpath.join(here, unquote(href)))
-        found.add(f"{served}/index.md" if href.endswith("/index/") else f"{served}.md")
-    return found
+    return found | {unquote(target) for target in HREF.findall(content)}
 
 
 @pytest.mark.parametrize(
