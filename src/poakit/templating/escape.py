@@ -13,7 +13,6 @@ chart, a tag or an export only through the function here for that kind of sink:
 | the search index (Material shows entries as HTML)  | `search_text`     |
 | a page title (front matter; the theme writes it raw)| `page_title`      |
 | a Material tag name (written raw into pages)       | `tag_name`        |
-| a path segment of a URL                            | `url_segment`     |
 | text inside a Markdown code fence                  | `fenced_text`     |
 | plain text exports and terminal output             | `visible`         |
 | a GitHub Actions annotation: its message            | `github_message`  |
@@ -31,7 +30,6 @@ import html
 import json
 import re
 from typing import Any
-from urllib.parse import quote
 
 from ..source.yaml import normalize_breaks
 
@@ -128,11 +126,6 @@ _TAG_UNSAFE = re.compile(r"[^\w .,()'-]")
 def tag_name(value: str) -> str:
     """A Material tag: letters, digits, spaces and `.,()'-` only, on one line."""
     return " ".join(_TAG_UNSAFE.sub("", visible(normalize_breaks(value))).split())
-
-
-def url_segment(value: str) -> str:
-    """A path segment of a URL (a slug), percent-encoded."""
-    return quote(value, safe="")
 
 
 # -- GitHub Actions ------------------------------------------------------------------------------
