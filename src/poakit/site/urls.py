@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from urllib.parse import quote
 
 
+@functools.lru_cache(maxsize=16384)
 def page_url(path: str, *, directory_urls: bool) -> str:
     """The URL of page `path` (under docs/, e.g. `cases/acme.md`) from the site's root."""
     folder, _, name = path.removesuffix(".md").rpartition("/")
@@ -37,7 +39,7 @@ def link(source: str, target: str, *, directory_urls: bool) -> str:
     folder = folder_url(source, directory_urls=directory_urls)
     there = page_url(target, directory_urls=directory_urls)
     relative = relative_path(there, folder)
-    return quote(relative + "/" if there.endswith("/") else relative)
+    return _quoted(relative + "/" if there.endswith("/") else relative)
 
 
 @functools.lru_cache(maxsize=65536)  # the catalogue's pages hold thousands of links
@@ -47,25 +49,38 @@ def file_link(source: str, target: str, *, directory_urls: bool) -> str:
     if target.endswith(".md"):
         return link(source, target, directory_urls=directory_urls)
     folder = folder_url(source, directory_urls=directory_urls)
-    return quote(relative_path(target, folder))
+    return _quoted(relative_path(target, folder))
 
 
 @functools.lru_cache(maxsize=65536)
 def source_link(source: str, target: str) -> str:
     """The URL-quoted link from page `source` to file `target` (both under docs/) as a
     Markdown link is written: relative to the page's file, whatever its URL."""
-    return quote(relative_path(target, posixpath.dirname(source)))
+    return _quoted(relative_path(target, posixpath.dirname(source)))
 
 
 def relative_path(path: str, start: str) -> str:
     """`posixpath.relpath` of two paths from the site's root (`"/" + path` from
     `"/" + start`), without its detour through the working folder: a catalogue of a thousand
-    cases writes some 12,000 links a build."""
-    target = [part for part in posixpath.normpath("/" + path).split("/") if part]
-    origin = [part for part in posixpath.normpath("/" + start).split("/") if part]
+    cases writes some 12,000 links a build (each path's parts are remembered: a page links
+    to many, and a case is linked from many pages)."""
+    target, origin = _parts(path), _parts(start)
     common = 0
     for mine, theirs in zip(target, origin, strict=False):
         if mine != theirs:
             break
         common += 1
-    return "/".join([".."] * (len(origin) - common) + target[common:]) or "."
+    return "/".join([".."] * (len(origin) - common) + list(target[common:])) or "."
+
+
+@functools.lru_cache(maxsize=16384)
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(part for part in posixpath.normpath("/" + path).split("/") if part)
+
+
+#: What `quote` leaves as it is (letters, digits, "_.-~" and "/"): most links are slugs.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~/-]*")
+
+
+def _quoted(url: str) -> str:
+    return url if _UNQUOTED.fullmatch(url) else quote(url)
