@@ -38,7 +38,7 @@ def test_required_literals(pattern: str, words: set[str] | None) -> None:
 
 def _unfiltered(rules: tuple[tone.ToneRule, ...], text: str, section: str) -> list[tone.ToneMatch]:
     scanner = tone.ToneScanner(rules)
-    scanner._by_word = {}  # no prefilter: every pattern on every text
+    scanner._by_word, scanner._also = {}, {}  # no prefilter: every pattern on every text
     scanner._always = [(i, p) for i, rule in enumerate(rules) for p in rule.patterns]
     return scanner.scan(text, section)
 
@@ -54,3 +54,28 @@ def test_the_prefilter_changes_no_finding() -> None:
     for text in texts:
         for section in KEYS:
             assert filtered.scan(text, section) == _unfiltered(rules, text, section), text
+
+
+@pytest.mark.parametrize(
+    ("pattern", "sets"),
+    [
+        (r"\bwe (?:will|shall) do better\b", [{" do better"}, {"shall", "will"}, {"we "}]),
+        (r"<\s*(?:insert|name)\b[^<>]{0,9}>", [{"insert", "name"}, {"<"}, {">"}]),
+        (r"[A-Z]{3}\d+", []),
+        (r"(a|b)?c", [{"c"}]),
+        (r"\bX{3,}\b", [{"xxx"}]),
+        (r"(?<=[^\s_])[ \t]*_{3,}", [{"___"}]),
+        (r"(?:ab){2}c+", [{"abab"}, {"c"}]),
+        (r"z{20}", [{"z" * 8}]),
+    ],
+)
+def test_required_sets(pattern: str, sets: list[set[str]]) -> None:
+    """Every match holds one string of each set; the best set (longest shortest member, then
+    fewest members) first, the one the scan indexes texts by."""
+    found = regexwords.required_sets(re.compile(pattern, re.IGNORECASE))
+    assert [set(s) for s in found] == sets
+    compiled = re.compile(pattern, re.IGNORECASE)
+    for text in ("We will do better.", "<insert name>", "ABC123", "bc", "XXXX", "a ____", "ababcc"):
+        match = compiled.search(text)
+        if match:
+            assert all(any(w in match.group().lower() for w in s) for s in found)

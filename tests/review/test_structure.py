@@ -219,3 +219,55 @@ def test_check_json_output_and_exit_code(toned: Path, capsys: pytest.CaptureFixt
         "fix",
         "rule",
     }
+
+
+def test_every_string_of_a_case_is_found_in_order_with_its_place() -> None:
+    """`unfilled_fields` reads every string value of the case file (`_strings`)."""
+    from poakit.review.structure import _strings
+
+    data = {
+        "seller": {"name": "A", "tags": ["x", 3, {"deep": ["y", None, "z"]}]},
+        "empty": {},
+        "list": [],
+        "n": 7,
+        5: "keyed by a number",
+        "last": "w",
+    }
+    assert _strings(data) == [
+        (("seller", "name"), "A"),
+        (("seller", "tags", 0), "x"),
+        (("seller", "tags", 2, "deep", 0), "y"),
+        (("seller", "tags", 2, "deep", 2), "z"),
+        (("5",), "keyed by a number"),
+        (("last",), "w"),
+    ]
+    assert _strings("only") == [((), "only")]
+
+
+def test_a_placeholder_anywhere_in_a_case_is_found_and_none_where_there_is_none(
+    tmp_path: Path,
+) -> None:
+    """The check stops early when no value holds any word its patterns need (`can_match`):
+    a placeholder in the last value of the file is still found, and a clean case has none."""
+    from poakit.review.tone import ToneScanner
+
+    library = load_library(REPO / "snippets")
+    (rule,) = [r for r in library.tone_rules if r.id == "unfilled-placeholder"]
+    scanner = ToneScanner((rule,))
+    assert not scanner.can_match("Our supplier's name and the order date.")  # no "<", "[", "{{"...
+    assert scanner.can_match("Our <supplier name>.") and scanner.can_match("Signed: TBD")
+    source = yaml.safe_load((REPO / "cases" / "acme-home-inauthentic.yaml").read_text())
+    clean = tmp_path / "clean.yaml"
+    clean.write_text(yaml.safe_dump(source, sort_keys=False), encoding="utf-8")
+    assert [
+        f for f in check_case(clean, library, "clean.yaml").findings if f.rule == "unfilled-field"
+    ] == []
+    source["lessons"] = [*source.get("lessons", []), "Signed on XXX by ________"]
+    dirty = tmp_path / "dirty.yaml"
+    dirty.write_text(yaml.safe_dump(source, sort_keys=False), encoding="utf-8")
+    found = [
+        f for f in check_case(dirty, library, "dirty.yaml").findings if f.rule == "unfilled-field"
+    ]
+    assert [f.message for f in found] == [
+        f"lessons[{len(source['lessons']) - 1}] still holds the placeholder 'XXX'"
+    ]

@@ -24,21 +24,43 @@ except ImportError:  # pragma: no cover - a Python without them: no prefilter
     _c = _parser = None
 
 
-@functools.lru_cache(maxsize=4096)
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Lower-case strings one of which every match of `pattern` contains (None: unknown)."""
+    """Lower-case strings one of which every match of `pattern` contains (None: unknown): the
+    first of `required_sets`."""
+    sets = required_sets(pattern)
+    return sets[0] if sets else None
+
+
+@functools.lru_cache(maxsize=4096)
+def required_sets(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """Sets of lower-case strings such that every match of `pattern` contains one string of
+    each set (`\\bwe (?:will|shall) do better` needs "we " and one of "will", "shall", and
+    " do better"), the best first (see `_needed`); empty when unknown."""
     if _parser is None:  # pragma: no cover
-        return None
+        return ()
     try:
         parsed = _parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # pragma: no cover - the pattern compiled already; a changed parser
-        return None
-    return _needed(list(parsed))
+        return ()
+    found = _sets(list(parsed))
+    return tuple(sorted(found, key=_worth)) if found else ()
+
+
+def _worth(words: frozenset[str]) -> tuple[int, int]:
+    """Better first: a longer shortest member (rarer in text), then fewer members."""
+    return -min(len(w) for w in words), len(words)
 
 
 def _needed(sequence: list[tuple[Any, Any]]) -> frozenset[str] | None:
     """The best set of required literals of a parsed sequence: the one whose shortest member
-    is longest. Zero-width items (anchors, lookarounds) do not interrupt a literal run."""
+    is longest."""
+    found = _sets(sequence)
+    return min(found, key=_worth) if found else None
+
+
+def _sets(sequence: list[tuple[Any, Any]]) -> list[frozenset[str]]:
+    """Every set of required literals of a parsed sequence, one per literal run or required
+    item. Zero-width items (anchors, lookarounds) do not interrupt a literal run."""
     candidates: list[frozenset[str]] = []
     run = ""
     for op, arg in sequence:
@@ -55,12 +77,12 @@ def _needed(sequence: list[tuple[Any, Any]]) -> frozenset[str] | None:
             candidates.append(inner)
     if run:
         candidates.append(frozenset({run}))
-    if not candidates:
-        return None
-    return max(candidates, key=lambda words: min(len(w) for w in words))
+    return candidates
 
 
 _ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT} if _c is not None else set()
+#: A repeated run counts this many times at most: enough to be rare in prose.
+_REPEATS = 8
 
 
 def _inner(op: Any, arg: Any) -> frozenset[str] | None:
@@ -72,7 +94,11 @@ def _inner(op: Any, arg: Any) -> frozenset[str] | None:
             return frozenset().union(*branches)  # type: ignore[arg-type]
         return None
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and arg[0] >= 1:
-        return _needed(list(arg[2]))
+        items = list(arg[2])
+        if items and all(kind is _c.LITERAL for kind, _ in items):  # X{3,}: "xxx", not "x"
+            run = "".join(chr(code) for _, code in items).lower()
+            return frozenset({run * min(arg[0], _REPEATS)})
+        return _needed(items)
     if op is _c.ATOMIC_GROUP:
         return _needed(list(arg))
     return None

@@ -276,8 +276,11 @@ def unfilled_fields(review: Review) -> Iterator[Finding]:
         return
     placeholders = scanner((rule,))  # runs only the patterns whose words a value holds
     # the notice, verbatim, is left out: its wording is Amazon's
-    values = [(loc, v) for loc, v in _strings(review.file.source.data, ()) if loc[:2] != _NOTICE]
-    words = placeholders.present("\n".join(value for _, value in values))
+    values = [(loc, v) for loc, v in _strings(review.file.source.data) if loc[:2] != _NOTICE]
+    every = "\n".join(value for _, value in values)
+    words = placeholders.present(every)
+    if not placeholders.can_match(every, words):  # most cases: no value holds what it needs
+        return
     for loc, value in values:
         hit = placeholders.first_match(value, words)
         if hit:
@@ -292,17 +295,20 @@ def unfilled_fields(review: Review) -> Iterator[Finding]:
 _NOTICE = ("notice", "text")
 
 
-def _strings(
-    data: object, loc: tuple[str | int, ...]
-) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(data, str):
-        yield loc, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*loc, str(key)))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, (*loc, index))
+def _strings(data: object) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every string in `data` with its place, in document order (without recursion: a case
+    holds a few hundred values, and each level of a recursive generator handed each one up)."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, str):
+            found.append((loc, value))
+        elif isinstance(value, dict):
+            stack.extend(reversed([((*loc, str(k)), v) for k, v in value.items()]))
+        elif isinstance(value, list):
+            stack.extend(reversed([((*loc, n), v) for n, v in enumerate(value)]))
+    return found
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..errors import Finding, error
 from ..model.sections import KEYS as SECTIONS
 from ..model.tonerules import ToneRule
-from .regexwords import required_literals
+from .regexwords import required_sets
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,10 @@ class ToneScanner:
     """The rules, prepared for scanning many texts.
 
     Running every regex over every text is the review's main cost. Most patterns cannot match
-    without one of a few words (`required_literals`); a substring test for each distinct word
-    is far cheaper than a regex pass, so a pattern runs only where one of its words occurs.
+    without one of a few words (`required_sets`); a substring test for each distinct word
+    is far cheaper than a regex pass, so a pattern runs only where one of its words occurs,
+    and each other set of words it needs has one there too ("we" alone is in most texts,
+    "we" with "will" or "shall" in far fewer).
     """
 
     def __init__(self, rules: Sequence[ToneRule]) -> None:
@@ -80,13 +82,17 @@ class ToneScanner:
         self._scanned: dict[tuple[str, str], tuple[ToneMatch, ...]] = {}
         self._always: list[tuple[int, re.Pattern[str]]] = []
         self._by_word: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        self._also: dict[re.Pattern[str], tuple[frozenset[str], ...]] = {}  # the other sets
         for index, rule in enumerate(self.rules):
             for pattern in rule.patterns:
-                needed = required_literals(pattern)
-                if needed is None:
+                needed = required_sets(pattern)
+                if not needed:
                     self._always.append((index, pattern))
-                for word in needed or ():
+                    continue
+                for word in needed[0]:
                     self._by_word.setdefault(word, []).append((index, pattern))
+                if len(needed) > 1:
+                    self._also[pattern] = needed[1:]
 
     def scan(self, text: str, section: str, words: Sequence[str] | None = None) -> list[ToneMatch]:
         """Matches of the rules that apply to `section`, in text order; `max` not applied.
@@ -140,11 +146,21 @@ class ToneScanner:
         chosen: dict[int, dict[re.Pattern[str], None]] = {}
         for index, pattern in self._always:
             chosen.setdefault(index, {})[pattern] = None
+        also = self._also
         for word in self._by_word if words is None else words:
             if word in lowered:
                 for index, pattern in self._by_word[word]:
-                    chosen.setdefault(index, {})[pattern] = None
+                    others = also.get(pattern)
+                    if others is None or all(
+                        any(w in lowered for w in needed) for needed in others
+                    ):
+                        chosen.setdefault(index, {})[pattern] = None
         return chosen
+
+    def can_match(self, text: str, words: Sequence[str] | None = None) -> bool:
+        """Whether any pattern may match in `text`: has every set of words it needs there
+        (`words`: as for `scan`). A text holding all others holds all that they need."""
+        return bool(self._candidates(text, words))
 
 
 def _rule_matches(
