@@ -15,7 +15,7 @@ from ..project.load import CaseResult
 from ..render.html import list_html, table_html
 from ..templating.escape import fenced_text, html_text, markdown_text, page_title
 from . import dashboard, exportpage
-from .markup import UNINDEXED, html_island, site_link
+from .markup import UNINDEXED, html_island, link_html
 from .versions import versions_blocks
 
 CASES, REASONS = "cases", "reasons"
@@ -71,8 +71,7 @@ def _reasons_text(case: Case, library: Library) -> str:
 
 def _reason_links(case: Case, library: Library) -> str:
     links = dict.fromkeys(
-        f'<a href="{site_link(f"{REASONS}/{i.reason}.md")}">'
-        f"{html_text(library.reason_title(i.reason))}</a>"
+        link_html(f"{REASONS}/{i.reason}.md", library.reason_title(i.reason))
         for i in case.notice.issues
         if i.reason in library.reasons
     )

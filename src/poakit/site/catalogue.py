@@ -35,7 +35,7 @@ from ..project.memo import Memo, remembered
 from ..templating.escape import fenced_text, html_text, markdown_text
 from ..templating.render import RenderError, environment
 from .lessons import LESSONS_PAGE, reason_anchor
-from .markup import html_island, site_link, table
+from .markup import html_island, link_html, table
 
 CASES, REASONS, ROOT_CAUSES, MEASURES = "cases", "reasons", "root-causes", "measures"
 
@@ -431,9 +431,8 @@ def _cases_block(cases: Sequence[CaseResult], empty: str, memo: Memo | None) -> 
 def _case_line(result: CaseResult) -> str:
     assert result.file is not None
     case = result.file.case
-    url = site_link(f"{CASES}/{result.slug}.md")
-    name, status = html_text(case.seller.name), html_text(str(status_of(case.follow_up)))
-    return f'<li><a href="{url}">{name}</a>: {status}</li>'
+    status = html_text(str(status_of(case.follow_up)))
+    return f"<li>{link_html(f'{CASES}/{result.slug}.md', case.seller.name)}: {status}</li>"
 
 
 def _list_block(title: str, items: Iterable[str], *, checklist: bool = False) -> list[str]:

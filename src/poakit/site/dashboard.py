@@ -34,7 +34,7 @@ from ..project.load import CaseResult
 from ..project.memo import Memo, remembered
 from ..render.html import list_html
 from ..templating.escape import html_attribute, html_text, page_title, tag_name
-from .markup import UNINDEXED, html_island, site_link
+from .markup import UNINDEXED, html_island, link_html
 from .versions import ANCHOR as VERSIONS_ANCHOR
 
 #: The id Markdown gives the heading "Follow-up" (the header's status links to it).
@@ -96,7 +96,7 @@ class _Row:
     tracking: Tracking | None  # None: the case file could not be read
     reasons: tuple[tuple[str, str], ...]  # (id, title)
     reason_links: str = ""  # HTML
-    url: str = ""  # of the case's page
+    page: str = ""  # the case's page, under docs/
 
     @classmethod
     def of(
@@ -106,16 +106,14 @@ class _Row:
         today: dt.date,
         days: int,
     ) -> _Row:
-        page = site_link(f"cases/{result.slug}.md")
+        page = f"cases/{result.slug}.md"
         if result.file is None:
-            return cls(result, None, (), url=page)
+            return cls(result, None, (), page=page)
         case = result.file.case
         issues = case.notice.issues
         reasons = tuple(dict.fromkeys((i.reason, library.reason_title(i.reason)) for i in issues))
         links = ", ".join(
-            _link(site_link(f"reasons/{rid}.md"), title)
-            if rid in library.reasons
-            else html_text(title)
+            link_html(f"reasons/{rid}.md", title) if rid in library.reasons else html_text(title)
             for rid, title in reasons
         )
         return cls(result, track(case, today, days), reasons, links, page)
@@ -199,18 +197,12 @@ def _select(key: str, label: str, options: Sequence[tuple[str, str]]) -> str:
     )
 
 
-def _link(url: str, text: str) -> str:
-    """A link to `url`, a `site_link` mark (its target URL-quoted: nothing to escape; an
-    escaped mark would no longer be one)."""
-    return f'<a href="{url}">{html_text(text)}</a>'
-
-
 def _table_row(row: _Row) -> str:
     result = row.result
     if row.tracking is None or result.file is None:
         return (
             '<tr data-status="error" data-reasons="[]" data-marketplace="">\n'
-            f"<td>{_link(row.url, result.slug)}</td>\n<td>error</td>\n"
+            f"<td>{link_html(row.page, result.slug)}</td>\n<td>error</td>\n"
             + "<td></td>\n" * 4
             + f'<td data-sort-value="{DueKind.FIX.rank}">Fix the case file</td>\n</tr>'
         )
@@ -218,7 +210,7 @@ def _table_row(row: _Row) -> str:
     private = "" if case.public else " <em>(private)</em>"
     reason_ids = json.dumps([rid for rid, _ in row.reasons])
     cells = [
-        f"<td>{_link(row.url, case.seller.name)}{private}</td>",
+        f"<td>{link_html(row.page, case.seller.name)}{private}</td>",
         f'<td><span class="poakit-status poakit-status--{tracking.status}">'
         f"{tracking.status.label}</span></td>",
         f"<td>{row.reason_links}</td>",

@@ -20,7 +20,7 @@ from ..project.load import CaseResult
 from ..project.memo import Memo, remembered
 from ..templating.escape import html_text, markdown_text
 from .charts import Bar, Series, stacked_bars
-from .markup import html_island, site_link, table
+from .markup import html_island, link_html, table
 
 LESSONS_PAGE = "lessons.md"
 CHARTED_MEASURES = 12  # the table lists every measure; the chart stays small
@@ -72,8 +72,7 @@ class _Part:
 
 def _part(result: CaseResult, case: Case) -> _Part:
     result_outcome = case_outcome(case)
-    seller = html_text(case.seller.name)
-    source = f'<a href="{site_link(f"cases/{result.slug}.md")}">{seller}</a>, {result_outcome}'
+    source = f"{link_html(f'cases/{result.slug}.md', case.seller.name)}, {result_outcome}"
     items = [f"<li>{html_text(lesson)} ({source})</li>" for lesson in case.lessons]
     if not case.lessons:
         items.append(f"<li><em>No lessons recorded yet</em> ({source})</li>")

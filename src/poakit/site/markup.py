@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from urllib.parse import quote, unquote
 
+from ..templating.escape import html_text
+
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -110,6 +112,12 @@ _LINKED = re.compile(r'href="<poakit-link:([^"<>]*)>"')
 def site_link(target: str) -> str:
     """The href, in an island, of the file `target` under docs/ (see above)."""
     return f"<poakit-link:{quote(target)}>"
+
+
+def link_html(target: str, text: str) -> str:
+    """A link, in an island, to the file `target` under docs/, showing `text` (a value, as
+    typed: escaped here)."""
+    return f'<a href="{site_link(target)}">{html_text(text)}</a>'
 
 
 def resolve_links(html: str, link: Callable[[str], str]) -> str:
