@@ -16,9 +16,10 @@ from poakit.errors import Finding, Level, Position
 from poakit.model.case import Case
 from poakit.model.library import Library
 from poakit.model.values import format_date
+from poakit.model.values import plural as _count
 from poakit.project.load import load_library, load_project
 from poakit.site import dashboard
-from poakit.site.casepages import _case_header, _count, _review_panel, case_page
+from poakit.site.casepages import _case_header, _review_panel, case_page
 from poakit.site.markup import open_islands, resolve_links
 from poakit.site.urls import file_link
 from poakit.templating.escape import markdown_text

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import InputError, UsageError
 from ..model.case import Event
+from ..model.values import plural
 from ..model.versions import SentVersion, compare, find_version
 from ..project import packet, sent
 from ..project.load import load_library, sendable_letter
@@ -176,8 +177,8 @@ def run_packet(args: argparse.Namespace) -> int:
         print(finding, file=sys.stderr)
     files, warnings = len(built.attachments), len(built.warnings)
     print(
-        f"wrote {args.output}: the letter and {files} evidence file{'' if files == 1 else 's'}, "
-        f"{warnings} warning{'' if warnings == 1 else 's'}",
+        f"wrote {args.output}: the letter and {plural(files, 'evidence file')}, "
+        f"{plural(warnings, 'warning')}",
         file=sys.stderr,
     )
     return 0

@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import Finding, InputError, PoakitError, UsageError
 from ..fileio import write_atomic
+from ..model.values import plural
 from ..project.load import errors_in, load_library, sendable_letter
 from ..project.loader import check_project
 from ..render import DEFAULT_WIDTH, FORMATS, render_letter
@@ -172,13 +173,9 @@ def _summary(findings: Sequence[Finding], cases: int) -> str:
     errors = errors_in(findings)
     warnings = len(findings) - errors
     return (
-        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} "
-        f"in {_plural(cases, 'case file')} and the snippet library"
+        f"{plural(errors, 'error')}, {plural(warnings, 'warning')} "
+        f"in {plural(cases, 'case file')} and the snippet library"
     )
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def run_render(args: argparse.Namespace) -> int:

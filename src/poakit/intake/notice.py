@@ -75,6 +75,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from ..model.case import Action, Route
+from ..model.values import plural
 from .figures import (
     Deadline,
     Mention,
@@ -789,10 +790,10 @@ class _Issues:
         if score.score >= CONFIDENT and not rivals:
             return None
         why = ", ".join(f"'{m}'" for m in score.matched[:4])
-        text = f"low confidence: read from {why} ({_count(score.score, 'point')})"
+        text = f"low confidence: read from {why} ({plural(score.score, 'point')})"
         if rivals:
             text += "; also possible: " + ", ".join(
-                f"{s.reason} ({_count(s.score, 'point')})" for s in rivals[:3]
+                f"{s.reason} ({plural(s.score, 'point')})" for s in rivals[:3]
             )
         return text
 
@@ -804,7 +805,7 @@ class _Issues:
         for position, kind, value, block in deciding:
             group.add(position, kind, value, block)
         doubt = "the notice is not in a language poakit reads, so its reason was not guessed"
-        possible = ", ".join(f"{s.reason} ({_count(s.score, 'point')})" for s in self.ranked[:3])
+        possible = ", ".join(f"{s.reason} ({plural(s.score, 'point')})" for s in self.ranked[:3])
         if possible:
             doubt += f"; possible: {possible}"
         return (replace(self._issue(None, group, set()), doubt=doubt),)
@@ -912,7 +913,7 @@ def _headline(reading: NoticeReading) -> str:
     action = (reading.action or "notice").replace("-", " ")
     where = f" on {reading.marketplace}" if reading.marketplace else ""
     counts = ", ".join(
-        _count(len(ids), noun)
+        plural(len(ids), noun)
         for ids, noun in (
             (reading.asins, "ASIN"),
             (reading.orders, "order ID"),
@@ -923,7 +924,7 @@ def _headline(reading: NoticeReading) -> str:
 
 
 def _score_text(score: ReasonScore) -> str:
-    return f"{score.reason} ({_count(score.score, 'point')})"
+    return f"{score.reason} ({plural(score.score, 'point')})"
 
 
 def _issue_text(issue: IssueReading) -> str:
@@ -973,7 +974,3 @@ def _owner_text(owner: RightsOwner | None) -> str:
     if owner.name and owner.email:
         return f"{owner.name} <{owner.email}>"
     return owner.name or owner.email or ""
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .case import SUBMISSIONS, Case, Escalation, Event, FollowUp
-from .values import format_date
+from .values import format_date, plural
 
 
 class Status(StrEnum):
@@ -184,7 +184,7 @@ def due_next(follow_up: Sequence[FollowUp], today: dt.date, follow_up_days: int)
 
 
 def plural_days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+    return plural(n, "day")
 
 
 def _days_ago(today: dt.date, day: dt.date) -> str:

@@ -7,6 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 
+def plural(n: int, noun: str) -> str:
+    """'1 warning', '3 warnings': a count and its noun."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def format_date(value: dt.date | None) -> str:
     """'4 October 2026': unambiguous in every marketplace."""
     if value is None:

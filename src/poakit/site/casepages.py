@@ -10,7 +10,7 @@ from .. import __version__
 from ..errors import Finding, Level
 from ..model.case import Case, Route
 from ..model.library import Library
-from ..model.values import format_date
+from ..model.values import format_date, plural
 from ..project.load import CaseResult
 from ..render.html import list_html, table_html
 from ..templating.escape import fenced_text, html_text, markdown_text, page_title
@@ -112,7 +112,7 @@ def _review_panel(findings: Sequence[Finding], case: Case, display: str) -> list
     errors = sum(1 for f in findings if f.level is Level.ERROR)
     warnings = len(findings) - errors
     kind = "failure" if errors else "warning" if warnings else "success"
-    title = f"Review: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    title = f"Review: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
     lines = [f'<div class="admonition {kind}">', f'<p class="admonition-title">{title}</p>']
     if not findings:
         lines.append("<p>Every check passed.</p>")
@@ -135,10 +135,6 @@ def _review_panel(findings: Sequence[Finding], case: Case, display: str) -> list
         )
         lines.append(list_html("ul", silenced))
     return [html_island("\n".join([*lines, "</div>"]))]
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _investigation(case: Case) -> list[str]:
