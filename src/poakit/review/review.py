@@ -93,10 +93,10 @@ def tone_findings(letter: Letter, library: Library) -> list[Finding]:
         for section in letter.sections
         for item in section.everything
     ]
-    words = rules.present("\n".join(text for _, _, text, _ in parts))
+    scanned = rules.scan_all([(key, text) for key, _, text, _ in parts])
     located: list[tuple[ToneMatch, Item, bool]] = []
-    for key, item, text, values in parts:
-        for match in rules.scan(text, key, words):
+    for (_, item, _, values), matches in zip(parts, scanned, strict=True):
+        for match in matches:
             from_case = item.snippet is None or any(
                 a < match.end and b > match.start for a, b in values
             )
