@@ -208,3 +208,19 @@ def test_any_document_is_read_in_one_pass_as_the_checks_read_it(
         text = text.replace("'", "").replace('"', "")
     with pytest.MonkeyPatch.context() as patch:
         assert _document(text) == _one_by_one(patch, text)
+
+
+def test_a_remembered_tag_reads_as_the_first_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short plain scalars' tags are remembered from file to file (`_Loader.resolve`): read
+    again, and after the memory is full and starts over, every value is what PyYAML reads."""
+    monkeypatch.setattr(yaml_module, "_REMEMBERED_TAGS", 8)
+    monkeypatch.setattr(yaml_module, "_plain_tags", {})
+    text = CORNERS[6] + CORNERS[7] + CORNERS[4]
+    for _ in range(3):
+        assert yaml_module.load(text, "x.yaml").data == yaml.safe_load(text)
+        assert len(yaml_module._plain_tags) <= 8
+    assert yaml_module._plain_tags  # it did remember
+    quoted = "bools: ['yes', \"No\"]\ndate: '2026-10-04'\n"  # quoted: text, whatever is remembered
+    assert yaml_module.load(quoted, "x.yaml").data == {"bools": ["yes", "No"], "date": "2026-10-04"}
+    long = "value: " + "1" * 60 + "\n"  # too long to remember, read all the same
+    assert yaml_module.load(long, "x.yaml").data == {"value": int("1" * 60)}

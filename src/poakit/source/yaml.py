@@ -21,9 +21,31 @@ from ..errors import Finding, InputError, Position, error
 from ..model.document import Document, Loc
 
 try:  # libyaml is several times faster; fall back where it is not compiled in
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _Safe
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Safe  # type: ignore[assignment]
+
+#: Plain scalars whose tag is remembered (`_Loader.resolve`): keys and short values, which
+#: recur from file to file ("id", "snippet", "2026-10-05", "true"), up to this many.
+_REMEMBERED_TAGS, _SHORT = 4096, 40
+_plain_tags: dict[str, str] = {}
+
+
+class _Loader(_Safe):
+    """The safe loader, remembering the tag of short plain scalars: YAML finds a plain
+    scalar's tag by matching it against the patterns of its first character, some 350 times
+    a case file, for keys and values that recur in every file."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or not implicit[0] or len(value) > _SHORT:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        tag = _plain_tags.get(value)
+        if tag is None:
+            if len(_plain_tags) >= _REMEMBERED_TAGS:
+                _plain_tags.clear()
+            tag = _plain_tags[value] = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
+
 
 _BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 
