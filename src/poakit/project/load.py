@@ -8,7 +8,9 @@ cache, the memo and the cores.
 
 from __future__ import annotations
 
+import os
 import pickle
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,10 +141,19 @@ def _kept_library(data: bytes | None) -> Library | None:
     return library if layout == _LIBRARY and isinstance(library, Library) else None
 
 
-def check_case(path: Path, library: Library, display: str, root: Path | None = None) -> CaseResult:
-    """Load, assemble and review one case; every problem ends up in `findings`."""
+def check_case(
+    path: Path,
+    library: Library,
+    display: str,
+    root: Path | None = None,
+    inside: Containment | None = None,
+) -> CaseResult:
+    """Load, assemble and review one case; every problem ends up in `findings`. `inside`:
+    the `Containment` of `root` when many cases of it are checked."""
     slug = slug_of(path)
-    problem = _unreadable(path, display, root)
+    if inside is None and root is not None:
+        inside = Containment(root)
+    problem = _unreadable(path, display, inside)
     if problem is not None:
         return CaseResult(slug, path, display, findings=(problem,))
     try:
@@ -199,7 +210,8 @@ def load_project(
     base = base or Path.cwd()
     library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
     chosen = case_paths(root) if paths is None else list(paths)
-    cases = tuple(check_case(p, library, display_path(p, base), root) for p in chosen)
+    inside = Containment(root)
+    cases = tuple(check_case(p, library, display_path(p, base), root, inside) for p in chosen)
     return Project(root, library, cases, across=across_cases(cases))
 
 
@@ -215,21 +227,22 @@ def sendable_letter(root: Path, path: Path) -> tuple[Library, CaseResult, Letter
     return project.library, result, result.letter
 
 
-def _unreadable(path: Path, display: str, root: Path | None) -> Finding | None:
+def _unreadable(path: Path, display: str, inside: Containment | None) -> Finding | None:
     """A case path that cannot or must not be read, as a finding (never an exception)."""
     where = Position(display)
-    if path.is_symlink() and not path.exists():
-        return error(
-            where,
-            "the case file is a link to nothing (its target is missing, or the links loop)",
-            "case-missing",
-            "replace the link with the case file itself",
-        )
-    if not path.exists():
-        return error(where, "no such case file", "case-missing", "check the path or the slug")
-    if path.is_dir():
-        return error(where, "expected a case file, found a folder", "case-missing")
-    if root is not None and leaves(path, root):
+    if not _plain_file(path):  # most are: one system call, not three
+        if path.is_symlink() and not path.exists():
+            return error(
+                where,
+                "the case file is a link to nothing (its target is missing, or the links loop)",
+                "case-missing",
+                "replace the link with the case file itself",
+            )
+        if not path.exists():
+            return error(where, "no such case file", "case-missing", "check the path or the slug")
+        if path.is_dir():
+            return error(where, "expected a case file, found a folder", "case-missing")
+    if inside is not None and inside.leaves(path):
         return error(
             where,
             "the case file links to a file outside the project",
@@ -237,6 +250,14 @@ def _unreadable(path: Path, display: str, root: Path | None) -> Finding | None:
             "copy the file into cases/ instead of linking to it",
         )
     return None
+
+
+def _plain_file(path: Path) -> bool:
+    """A regular file, not a link to one."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def leaves(path: Path, root: Path) -> bool:

@@ -297,7 +297,7 @@ class _Work:
         letter (a thousand letters held in memory would cost 100 MB)."""
         # nothing reads a findings-only result's key when there is no cache to keep it in
         key = None if self.findings_only and self.cache is None else self.key(path)
-        result = check_case(path, self.library, self._display(path), self.root)
+        result = check_case(path, self.library, self._display(path), self.root, self.inside)
         made = (
             self.prepare(result, self.library)
             if self.prepare is not None and result.letter is not None
