@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REPO
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from poakit.project.load import check_case, load_library
+from poakit.project.load import check_case, load_library, load_project
 from poakit.review import prose
 from poakit.review.prose import problems
 
@@ -133,3 +136,82 @@ def test_a_paragraph_met_again_is_not_checked_again(monkeypatch: pytest.MonkeyPa
     ]
     with pytest.raises(pytest.fail.Exception):
         problems(text + " Another paragraph.")
+
+
+def _illusions(text: str) -> list[tuple[int, int]]:
+    return [r.span for r in prose._lexical_illusion.check_with_flags(text)]
+
+
+#: Characters where reading a phrase as runs of word characters can go wrong: case that only
+#: the pattern's own folding matches (the Kelvin sign is "k", the long s is not "s", dotted capital I is "i", final
+#: sigma is not sigma), word characters outside ASCII letters (after which a repeat may start
+#: inside a run), the ' and - the pattern's edges refuse, white space beyond the space.
+_TRICKY = (
+    "abAB ab ab  1_é\u00c9\u212ak\u017fsS\u0130i\u03a3\u03c3\u03c2\u00df\u1e9e'-.,(\n\t\u00a0\u2028"
+)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_TRICKY, max_size=40))
+def test_the_doubled_word_prefilter_never_hides_a_match(text: str) -> None:
+    """`may_double` may say yes where proselint finds nothing, never no where it finds."""
+    if _illusions(text):
+        assert prose.may_double(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We used the the mark.",
+        "the cat the cat sat",
+        "a b c d a b c d",
+        "K \u212a",  # Kelvin sign: the same letter to the pattern
+        "\u0130 i",
+        "\u03a3 \u03c3",
+        "1ab ab",  # a repeat may start inside a run after a digit
+        "ab ab1",  # and end inside one before a digit
+        "x_y y",
+        "\u00e9ab ab",
+        "ab\u00a0ab",
+        "We we",
+    ],
+)
+def test_the_prefilter_lets_through_what_proselint_flags(text: str) -> None:
+    assert _illusions(text) and prose.may_double(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We refunded every buyer within two days.",
+        "the cat sat on the mat",  # a word again, not a phrase
+        "a b c d e a b c d e",  # five words again: longer than the pattern repeats
+        "\u017f s",  # long s is not s to the pattern
+        "\u03c3 \u03c2",
+        "ab abc",
+        "the, the",  # not white space between them
+    ],
+)
+def test_the_prefilter_stops_what_cannot_be_doubled(text: str) -> None:
+    assert not _illusions(text) and not prose.may_double(text)
+
+
+def test_the_prefilter_passes_every_shipped_paragraph_proselint_flags() -> None:
+    """Every paragraph of the repository's letters, every snippet file whole and line by line,
+    and this module's examples: where proselint finds a doubled phrase, the prefilter lets it
+    through; most of the rest it stops."""
+    texts = [
+        item.text.plain()
+        for result in load_project(REPO, base=REPO).cases
+        if result.letter is not None
+        for section in result.letter.sections
+        for item in section.everything
+    ]
+    for path in sorted((REPO / "snippets").rglob("*.md")):
+        body = path.read_text()
+        texts += [body, *body.splitlines()]
+    texts += [text for text, _, _ in FLAG] + PASS
+    flagged = [t for t in texts if _illusions(t)]
+    assert len(flagged) >= 3  # this module's examples at least
+    assert all(prose.may_double(t) for t in flagged)
+    assert sum(map(prose.may_double, texts)) < len(texts) / 10

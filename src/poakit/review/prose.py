@@ -82,7 +82,7 @@ def _problems(text: str) -> tuple[Problem, ...]:
 
 
 def _find_problems(text: str) -> Iterator[Problem]:
-    for result in _lexical_illusion.check_with_flags(text):
+    for result in _lexical_illusion.check_with_flags(text) if may_double(text) else ():
         start, end = result.span
         yield Problem("doubled-word", start, end, f'doubled words: "{text[start:end]}"')
     for pattern, what in _ARTEFACTS:
@@ -98,6 +98,67 @@ def _find_problems(text: str) -> Iterator[Problem]:
             "snippet-artefact", 0, 1, f"a sentence starting in lower case: {_around(text, 0, 1)}"
         )
     yield from _unbalanced(text)
+
+
+#: Words separated by white space only, two or more: where a phrase can follow itself.
+_RUNS = re.compile(r"\w+(?:\s+\w+)+")
+#: The longest phrase lexical_illusions repeats: a word and up to three more.
+_PHRASE = 4
+
+
+def may_double(text: str) -> bool:
+    """Whether proselint's lexical_illusions can find anything in `text`: False only where it
+    cannot, so that its pattern (a third of checking a case's new paragraphs) runs only
+    where some words follow themselves.
+
+    The pattern, `(?<![A-Za-z'-])(\\w+(?:\\s+\\w+){0,3})(\\s+\\1)+(?![A-Za-z'-])` ignoring
+    case, matches k = 1 to 4 words followed, after white space, by the same k words; every
+    word lies in a run of word characters, the runs of one match separated by white space
+    only (`_RUNS`). The repeated phrase may start inside its first run only after a
+    character that is neither an ASCII letter nor ' or - (a digit, "_", a letter outside
+    ASCII), and its repeat may end inside its last run only before such a character: a run
+    of ASCII letters only is taken whole. Case is compared as the pattern compares it, each
+    character by its simple lower case (`_fold`: the Kelvin sign is "k", the long s is not "s")."""
+    plain = text.isascii()  # then lower case is the pattern's, and faster on the whole
+    for run in _RUNS.finditer(text.lower() if plain else text):
+        words = run.group().split()
+        folded = words if plain else [_fold(word) for word in words]
+        whole = [word.isascii() and word.isalpha() for word in words]
+        if all(whole) and len(set(folded)) == len(folded):
+            continue  # no run again: no phrase again
+        for k in range(1, _PHRASE + 1):
+            for i in range(len(words) - 2 * k + 1):
+                maybe = folded[i] == folded[i + k] or not whole[i] or not whole[i + 2 * k - 1]
+                if maybe and _repeated(folded, whole, i, k):
+                    return True
+    return False
+
+
+def _repeated(folded: list[str], whole: list[bool], i: int, k: int) -> bool:
+    """Whether the k words from run i (the first perhaps its end only) can be followed by
+    the same k words (the last perhaps the start of its run only)."""
+    last = i + 2 * k - 1
+    if k == 1:
+        first, then = folded[i], folded[i + 1]
+        if whole[i] and whole[last]:
+            return first == then
+        if whole[i]:
+            return then.startswith(first)
+        if whole[last]:
+            return first.endswith(then)
+        return any(first.endswith(then[:n]) for n in range(1, min(len(first), len(then)) + 1))
+    start = folded[i] == folded[i + k] if whole[i] else folded[i].endswith(folded[i + k])
+    end = (
+        folded[last] == folded[i + k - 1]
+        if whole[last]
+        else folded[last].startswith(folded[i + k - 1])
+    )
+    return start and end and folded[i + 1 : i + k - 1] == folded[i + k + 1 : last]
+
+
+def _fold(word: str) -> str:
+    """`word` as a pattern ignoring case compares it: each character's simple lower case."""
+    return "".join(char.lower()[0] for char in word)
 
 
 _BRACKETS = re.compile("[" + re.escape("".join(o + c for o, c in _PAIRS)) + '"]')
