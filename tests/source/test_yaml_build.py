@@ -224,3 +224,8 @@ def test_a_remembered_tag_reads_as_the_first_time(monkeypatch: pytest.MonkeyPatc
     assert yaml_module.load(quoted, "x.yaml").data == {"bools": ["yes", "No"], "date": "2026-10-04"}
     long = "value: " + "1" * 60 + "\n"  # too long to remember, read all the same
     assert yaml_module.load(long, "x.yaml").data == {"value": int("1" * 60)}
+
+
+@given(st.text(alphabet="a\n\r\x85\u2028\u2029\x0b\x0c é", max_size=30))
+def test_lines_are_counted_as_yaml_numbers_them(text: str) -> None:
+    assert yaml_module._line_count(text) == len(yaml_module._lines(text))

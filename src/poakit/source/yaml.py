@@ -149,7 +149,6 @@ def load(text: str, path: str, *, first_line: int = 1) -> Document:
         keys: dict[Loc, tuple[int, int]] = {}
         ends: dict[Loc, tuple[int, int]] = {}
         marks = _Marks(values, keys, ends)
-        lines = _lines(text)
         data = _plain_tree(loader, node, marks, first_line)
         if data is _UNUSUAL:  # the checks one by one, each with its own clear finding
             for found in (values, keys, ends):
@@ -157,6 +156,7 @@ def load(text: str, path: str, *, first_line: int = 1) -> Document:
             shape = _shape_problem(node, text, path, first_line)
             problems = [shape] if shape else list(_walk(node, (), marks, path, first_line))
             if problems:
+                lines = _lines(text)
                 raise InputError([_inside(f, lines, first_line) for f in problems])
             data = _construct(loader, node, path, first_line)
     except yaml.MarkedYAMLError as exc:
@@ -173,12 +173,14 @@ def load(text: str, path: str, *, first_line: int = 1) -> Document:
         ) from None
     finally:
         loader.dispose()
-    last = first_line + len(lines) - 1  # a mark on an earlier line lies inside the text
-    inside = {
-        loc: mark if mark[0] < last else _clamp(*mark, lines, first_line)
-        for loc, mark in values.items()
-    }
-    return Document(path, data, inside, keys, ends)
+    last = first_line + _line_count(text) - 1  # a mark on an earlier line lies inside the text
+    if any(mark[0] >= last for mark in values.values()):
+        lines = _lines(text)
+        values = {
+            loc: mark if mark[0] < last else _clamp(*mark, lines, first_line)
+            for loc, mark in values.items()
+        }
+    return Document(path, data, values, keys, ends)
 
 
 @dataclass(slots=True)
@@ -218,6 +220,13 @@ _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 def _lines(text: str) -> list[str]:
     """The lines of `text` as YAML numbers them (`str.splitlines` also splits on \\f, \\v...)."""
     return _BREAK.split(text)
+
+
+def _line_count(text: str) -> int:
+    """`len(_lines(text))`, without making the lines where only "\\n" can break them."""
+    if text.isascii() and "\r" not in text:
+        return text.count("\n") + 1
+    return len(_lines(text))
 
 
 def _line_column(before: str, first_line: int) -> tuple[int, int]:
