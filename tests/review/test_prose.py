@@ -139,7 +139,7 @@ def test_a_paragraph_met_again_is_not_checked_again(monkeypatch: pytest.MonkeyPa
 
 
 def _illusions(text: str) -> list[tuple[int, int]]:
-    return [r.span for r in prose._lexical_illusion.check_with_flags(text)]
+    return [r.span for r in prose._lexical_illusion().check_with_flags(text)]
 
 
 #: Characters where reading a phrase as runs of word characters can go wrong: case that only

@@ -401,7 +401,7 @@ def check_project(
         project = Loader(root, base=base).load(cache_folder=cache_folder, findings_only=True)
     else:
         library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
-        check = partial(_findings_only, library, root, base)
+        check = partial(_findings_only, library, root, base, Containment(root))
         cases = tuple(on_every_core(check, list(paths)))
         project = Project(root, library, cases, across=across_cases(cases))
     return _with_evidence_folders(project, base)
@@ -418,8 +418,10 @@ def _with_evidence_folders(project: Project, base: Path) -> Project:
     return replace(project, cases=tuple(cases))
 
 
-def _findings_only(library: Library, root: Path, base: Path, path: Path) -> CaseResult:
-    result = check_case(path, library, display_path(path, base), root)
+def _findings_only(
+    library: Library, root: Path, base: Path, inside: Containment, path: Path
+) -> CaseResult:
+    result = check_case(path, library, display_path(path, base), root, inside)
     return replace(result, letter=None)
 
 

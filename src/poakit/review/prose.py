@@ -24,8 +24,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from proselint.checks.lexical_illusions import check as _lexical_illusion
+from typing import Any
 
 from ..errors import Finding, Level, Position
 from ..letter.letter import Item
@@ -82,7 +81,7 @@ def _problems(text: str) -> tuple[Problem, ...]:
 
 
 def _find_problems(text: str) -> Iterator[Problem]:
-    for result in _lexical_illusion.check_with_flags(text) if may_double(text) else ():
+    for result in _lexical_illusion().check_with_flags(text) if may_double(text) else ():
         start, end = result.span
         yield Problem("doubled-word", start, end, f'doubled words: "{text[start:end]}"')
     for pattern, what in _ARTEFACTS:
@@ -98,6 +97,15 @@ def _find_problems(text: str) -> Iterator[Problem]:
             "snippet-artefact", 0, 1, f"a sentence starting in lower case: {_around(text, 0, 1)}"
         )
     yield from _unbalanced(text)
+
+
+@functools.cache
+def _lexical_illusion() -> Any:
+    """proselint's check, imported where a text may need it (`may_double`): importing
+    proselint's checks is some 40 ms, and most letters never need it."""
+    from proselint.checks.lexical_illusions import check
+
+    return check
 
 
 #: Words separated by white space only, two or more: where a phrase can follow itself.
