@@ -10,6 +10,7 @@ letter keeps its sentences (`letter_sentences`, small enough for the cache), and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -41,16 +42,26 @@ def letter_sentences(letter: Letter) -> tuple[Sentence, ...]:
     for section in letter.sections:
         for item in section.everything:
             text, values = item.text.plain_with_spans()
-            for start, end in sentence_spans(text):
-                words = text[start:end].split()
-                if len(words) < MIN_WORDS:
-                    continue
-                sentence = " ".join(words)
-                key = hashlib.blake2b(sentence.casefold().encode(), digest_size=12).hexdigest()
+            for start, end, key, short in _sentences(text):
                 if key not in found:
                     position = where(item, text, values, start, end)
-                    found[key] = Sentence(key, _short(sentence), position)
+                    found[key] = Sentence(key, short, position)
     return tuple(found.values())
+
+
+@functools.lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """Each sentence of `MIN_WORDS` words or more in `text`: where it is, its key and its
+    shortened text. Remembered: a snippet's paragraph without a case value reads the same in
+    every letter that uses it."""
+    found = []
+    for start, end in sentence_spans(text):
+        words = text[start:end].split()
+        if len(words) >= MIN_WORDS:
+            sentence = " ".join(words)
+            key = hashlib.blake2b(sentence.casefold().encode(), digest_size=12).hexdigest()
+            found.append((start, end, key, _short(sentence)))
+    return tuple(found)
 
 
 def boilerplate(letters: Mapping[str, Sequence[Sentence]]) -> dict[str, list[Finding]]:
