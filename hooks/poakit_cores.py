@@ -1,22 +1,27 @@
 """MkDocs hook: a build that finds many generated pages missing from the HTML cache renders
-them on every core first.
+them on every core.
 
 Python-Markdown is most of a build from nothing (some 10 ms a case page). When the HTML cache
 (`poakit_html_cache`) has missed `MISSES_BEFORE_CORES` generated pages, the generated pages
-still to come are shared out to one forked worker per core. Each worker renders its share as
-MkDocs renders a page (`_populate_page`, every plugin's events included), so the HTML cache
-hook keeps each one's HTML; the build then reads them back, as a warm build does, and writes
-the same bytes. A page that fails or warns in a worker is not kept: the build renders it and
-reports the problem itself. Only `build` and `gh-deploy` fork: `serve` runs threads. Both keep
-what they loaded out of the garbage collector's walks (`on_files` here, `on_serve` in
-poakit_serve).
+still to come are shared between the build and one forked worker per other core
+(`parallel.Halves`): the build goes on rendering them in order, the workers take them from
+the last, and when the build reaches a page a worker took, it waits until the worker has
+rendered it and reads its HTML back from the cache, as a warm build does (so it writes the
+same bytes), while the workers render the rest. Each worker renders a page as MkDocs renders
+one (`_populate_page`, every plugin's events included), so the HTML cache hook keeps its
+HTML. A page that fails or warns in a worker is not kept: the build renders it and reports
+the problem itself, as it does every page of a worker that died. Only `build` and
+`gh-deploy` fork: `serve` runs threads. Both keep what they loaded out of the garbage
+collector's walks (`on_files` here, `on_serve` in poakit_serve).
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-from functools import partial
+import os
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +38,13 @@ from poakit.project.loader import cache_folder
 #: edit misses a few (the case, the dashboard, the catalogue pages listing it), a clone all.
 MISSES_BEFORE_CORES = 16
 _state: dict[str, Any] = {"fill": False, "worker": False, "misses": 0, "cached": False}
+_share: dict[str, Any] = {"halves": None, "pages": {}, "workers": [], "sizes": []}
 
 
 def on_startup(command: str, dirty: bool) -> None:
+    _end(stop=True)
     _state.update(fill=command in ("build", "gh-deploy"), worker=False)
+    _share["sizes"] = []  # how many pages each build shared out (for the tests)
 
 
 def on_config(config: Any) -> None:
@@ -66,11 +74,60 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 
 def _fill(page: Any, config: Any, files: Any) -> None:
-    """Render the generated pages after `page` on every core."""
+    """Share the generated pages after `page` with one worker per other core."""
     pages = files.documentation_pages()
     later = [f.src_uri for f in pages[pages.index(page.file) + 1 :] if f.generated_by]
-    if len(later) >= parallel.PARALLEL_FROM and parallel.can_fork() and not _state["worker"]:
-        parallel.on_every_core(partial(_render, config, files), later)
+    workers = parallel.cores() - 1
+    if len(later) < parallel.PARALLEL_FROM or workers < 1 or not parallel.can_fork():
+        return
+    halves = parallel.Halves(len(later))
+    _share.update(halves=halves, pages={uri: n for n, uri in enumerate(later)})
+    _share["sizes"].append(len(later))
+    with parallel.frozen():  # what this process holds stays out of the workers' collections
+        for _ in range(workers):
+            pid = os.fork()
+            if pid == 0:  # the worker: renders pages from the last until the build meets it
+                try:
+                    for n in halves:
+                        _render(config, files, later[n])
+                        halves.done[n] = 1
+                finally:
+                    os._exit(0)
+            _share["workers"].append(pid)
+
+
+def on_pre_page(page: Any, config: Any, files: Any) -> Any:
+    """A shared page the build reaches: its own to render, or a worker's, then waited for."""
+    n = _share["pages"].get(page.file.src_uri)
+    if n is None or _state["worker"] or _share["halves"].take(n):
+        return page
+    while not _share["halves"].done[n] and _running():
+        time.sleep(0.0005)
+    return page  # rendered: the HTML cache has it (else the build renders it, and reports why)
+
+
+def _running() -> bool:
+    for pid in list(_share["workers"]):
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            _share["workers"].remove(pid)
+    return bool(_share["workers"])
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    _end(stop=False)  # every page is read: the workers have finished theirs
+    return env
+
+
+def on_build_error(error: Exception) -> None:
+    _end(stop=True)
+
+
+def _end(*, stop: bool) -> None:
+    for pid in _share["workers"]:
+        if stop:
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    _share.update(halves=None, pages={}, workers=[])
 
 
 def _render(config: Any, files: Any, uri: str) -> bool:

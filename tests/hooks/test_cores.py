@@ -20,26 +20,17 @@ import logging
 import sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from poakit.project import parallel
 
 logging.basicConfig(format="%(levelname)s - %(message)s")  # as the mkdocs command shows it
 config = load_config(sys.argv[1], site_dir=sys.argv[2])
-sys.modules["hooks/poakit_cores.py"].MISSES_BEFORE_CORES = int(sys.argv[3])
-shared = []
-every_core = parallel.on_every_core
-
-def spy(work, items, jobs=None):
-    if getattr(work, "func", None).__name__ == "_render":
-        shared.append(len(items))
-    return every_core(work, items, jobs)
-
-parallel.on_every_core = spy
+hook = sys.modules["hooks/poakit_cores.py"]
+hook.MISSES_BEFORE_CORES = int(sys.argv[3])
 config.plugins.on_startup(command="build", dirty=False)
 try:
     build(config)
 finally:
     config.plugins.on_shutdown()
-    print(shared)
+    print(hook._share["sizes"])
 """
 SERIAL = 10**9
 
@@ -64,6 +55,36 @@ def test_pages_rendered_on_every_core_are_the_pages_rendered_one_by_one(tmp_path
     again, result = _build(filled, tmp_path / "warm-site", 16)  # nothing missing: no workers
     assert result.returncode == 0 and again == []
     assert tree(tmp_path / "warm-site") == expected
+
+
+# The same build, with each worker killed as it starts on its fifth page.
+_DYING = _BUILD.replace(
+    "hook.MISSES_BEFORE_CORES = int(sys.argv[3])\n",
+    """hook.MISSES_BEFORE_CORES = int(sys.argv[3])
+import os
+render, started = hook._render, []
+def dying(config, files, uri):
+    started.append(uri)
+    if len(started) == 5:
+        os._exit(1)
+    return render(config, files, uri)
+hook._render = dying
+""",
+)
+
+
+def test_a_worker_that_dies_leaves_its_pages_to_the_build(tmp_path: Path) -> None:
+    """The build renders the page the worker died on and every page it had not taken: the
+    same site as a build that rendered every page itself, and no wait for the dead."""
+    root = copy_sources(tmp_path / "project")
+    shared, result = build_script(
+        _DYING, root, str(root / "mkdocs.yml"), str(tmp_path / "site"), "16"
+    )
+    assert result.returncode == 0 and shared and shared[0] >= 64, result.stderr
+    serial = copy_sources(tmp_path / "serial")
+    _, result = _build(serial, tmp_path / "serial-site", SERIAL)
+    assert result.returncode == 0, result.stderr
+    assert tree(tmp_path / "site") == tree(tmp_path / "serial-site")
 
 
 def test_a_page_that_warns_in_a_worker_is_reported_once_by_the_build(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import time
 
 import pytest
 
@@ -91,6 +92,52 @@ def test_tickets_hand_each_number_out_once_across_processes() -> None:
     assert sorted(mine + theirs) == list(range(3000))
     assert mine == sorted(mine) and theirs == sorted(theirs)
     assert list(tickets) == []  # all taken
+
+
+def test_halves_meet_in_the_middle_each_number_done_once() -> None:
+    """The process walking in order takes what no worker took; the workers take from the
+    last; every number is done once, by one of them, and the walker waits for none it did."""
+    halves = parallel.Halves(3000)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child, a worker
+        try:
+            taken = []
+            for n in halves:
+                taken.append(n)
+                halves.done[n] = 1
+                time.sleep(0.0002)  # slower than the walker: the ends meet on the way
+            with os.fdopen(write, "w") as out:
+                out.write(json.dumps(taken))
+        finally:
+            os._exit(0)
+    os.close(write)
+    while not halves.done[2999]:  # the worker has begun
+        time.sleep(0.001)
+    mine = [n for n in range(3000) if halves.take(n)]
+    with os.fdopen(read) as results:
+        theirs = json.loads(results.read())
+    os.waitpid(pid, 0)
+    assert sorted(mine + theirs) == list(range(3000))
+    assert mine == list(range(len(mine)))  # the first ones, in order
+    assert theirs == sorted(theirs, reverse=True) and theirs[0] == 2999  # from the last down
+    assert mine and all(halves.done[n] for n in theirs)
+    assert not any(halves.done[n] for n in mine)
+    assert list(halves) == []  # the ends have met
+
+
+def test_halves_left_to_the_walker_when_their_lock_is_never_released(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker killed while holding the lock: the workers take no more, and the process
+    walking in order takes every number left itself, waiting once, not once a number."""
+    monkeypatch.setattr(parallel.Halves, "WAIT", 0.1)
+    halves = parallel.Halves(10)
+    halves.lock.acquire()
+    assert list(halves) == []
+    started = time.monotonic()
+    assert all(halves.take(n) for n in range(10))
+    assert time.monotonic() - started < 0.5
 
 
 def test_tickets_stop_when_their_lock_is_never_released(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -115,6 +115,52 @@ class Tickets:
             yield number
 
 
+class Halves:
+    """The numbers 0 to `count` - 1, shared by a process that walks them in order from the
+    first (`take`) and processes it forks that take them from the last (iterating): they
+    meet in the middle, so the first process does its share without waiting for anyone and,
+    when it reaches the others' share, finds it done (`done`, set by them). The two ends live
+    in shared memory, behind a lock; a forked process that cannot get the lock within `WAIT`
+    seconds (one killed while holding it) takes no more, and the first process then does all
+    that is left itself."""
+
+    WAIT = 10.0
+
+    def __init__(self, count: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self.count, self.lock = count, context.Lock()
+        self._low, self._high = context.RawValue("q", 0), context.RawValue("q", count - 1)
+        self.done = context.RawArray("b", count)
+        self._stuck = False  # the lock was not to be had: everything left is the taker's
+
+    def take(self, number: int) -> bool:
+        """For the process walking in order: whether `number` is its own to do (no other
+        process took it); if not, another did, and marks it `done` when it has."""
+        if self._stuck or not self.lock.acquire(timeout=self.WAIT):
+            self._stuck = True
+            return True
+        try:
+            if number > self._high.value:
+                return False
+            self._low.value = number + 1
+            return True
+        finally:
+            self.lock.release()
+
+    def __iter__(self) -> Iterator[int]:
+        """For a forked process: the numbers it takes, from the last down, until the ends
+        meet."""
+        while self.lock.acquire(timeout=self.WAIT):
+            try:
+                number = self._high.value
+                if number < self._low.value:
+                    return
+                self._high.value = number - 1
+            finally:
+                self.lock.release()
+            yield number
+
+
 _work: Callable[[Any], Any] | None = None  # set in each worker only (see `_install`)
 
 
