@@ -617,6 +617,20 @@ def test_the_remembered_texts_are_bounded(monkeypatch: pytest.MonkeyPatch) -> No
     assert len(scanner._scanned) == 3
 
 
+def test_a_text_forgotten_while_its_letter_is_scanned_is_scanned_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`scan_all` looks for the rules' words only in the texts not scanned before; a text that
+    was remembered then, and forgotten while the letter's new texts were scanned, is scanned
+    again for every word, not only for those of the new texts."""
+    monkeypatch.setattr(tone_module, "SCANNED_TEXTS", 2)
+    scanner = tone_module.ToneScanner([make_rule(r"\bsorry\b")])
+    remembered = "We are sorry."
+    expected = scanner.scan(remembered, "opening")
+    parts = [("opening", "A new paragraph."), ("opening", "Another one."), ("opening", remembered)]
+    assert scanner.scan_all(parts)[2] == expected != []
+
+
 def test_the_allowance_counts_the_same_words_in_two_places() -> None:
     """A paragraph met twice is one remembered scan: its match must still count twice."""
     scanner = tone_module.ToneScanner([make_rule(r"\bsorry\b", limit=1)])

@@ -111,10 +111,14 @@ class ToneScanner:
     def scan_all(self, parts: Sequence[tuple[str, str]]) -> list[list[ToneMatch]]:
         """`scan` of each (section, text) of `parts` (a letter's): the patterns' words are
         looked for once, in the texts not scanned before, and each of those is searched for
-        these only (most of a letter's paragraphs were scanned in an earlier letter)."""
-        new = "\n".join(text for section, text in parts if (section, text) not in self._scanned)
-        words = self.present(new)
-        return [self.scan(text, section, words) for section, text in parts]
+        these only (most of a letter's paragraphs were scanned in an earlier letter). A text
+        remembered then but forgotten meanwhile (the memory is full) is scanned for all."""
+        new = dict.fromkeys(part for part in parts if part not in self._scanned)
+        words = self.present("\n".join(text for _, text in new))
+        return [
+            self.scan(text, section, words if (section, text) in new else None)
+            for section, text in parts
+        ]
 
     def _scan(self, text: str, section: str, words: Sequence[str] | None) -> list[ToneMatch]:
         chosen = self._candidates(text, words)
