@@ -6,7 +6,13 @@ import datetime as dt
 
 import pytest
 
-from poakit.model.values import format_date_range, format_money, format_number, format_percent
+from poakit.model.values import (
+    format_date,
+    format_date_range,
+    format_money,
+    format_number,
+    format_percent,
+)
 
 
 @pytest.mark.parametrize(
@@ -48,3 +54,12 @@ def test_periods_say_the_year_and_month_once(
     start: tuple[int, int, int], end: tuple[int, int, int], text: str
 ) -> None:
     assert format_date_range(dt.date(*start), dt.date(*end)) == text
+
+
+def test_dates_name_every_month_in_english() -> None:
+    # spelled out here, not by strftime("%B"), which follows the process's LC_TIME
+    months = "January February March April May June July August September October November December"
+    for number, name in enumerate(months.split(), start=1):
+        assert format_date(dt.date(2026, number, 4)) == f"4 {name} 2026"
+    assert format_date(dt.date(999, 12, 31)) == "31 December 999"
+    assert format_date(None) == "[TBD]"

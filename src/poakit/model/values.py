@@ -12,11 +12,18 @@ def plural(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+#: English month names, whatever the locale: `%B` would follow `LC_TIME` ("Oktober").
+_MONTHS = (
+    *("January", "February", "March", "April", "May", "June", "July"),
+    *("August", "September", "October", "November", "December"),
+)
+
+
 def format_date(value: dt.date | None) -> str:
     """'4 October 2026': unambiguous in every marketplace."""
     if value is None:
         return format_value(None)
-    return f"{value.day} {value:%B %Y}"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 def format_date_range(start: dt.date | None, end: dt.date | None) -> str:
@@ -26,7 +33,7 @@ def format_date_range(start: dt.date | None, end: dt.date | None) -> str:
     if start.year != end.year:
         return f"{format_date(start)} to {format_date(end)}"
     if start.month != end.month:
-        return f"{start.day} {start:%B} to {format_date(end)}"
+        return f"{start.day} {_MONTHS[start.month - 1]} to {format_date(end)}"
     return f"{start.day} to {format_date(end)}"
 
 
