@@ -10,6 +10,7 @@ always comes out exactly as typed, and never as markup.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -87,10 +88,13 @@ def skeleton_pieces(line: str) -> Iterator[tuple[str, str | None]]:
     yield line[end:], None
 
 
+@functools.lru_cache(maxsize=4096)
 def strip_markdown(skeleton: str) -> str:
     """A skeleton's Markdown removed, its value markers kept.
 
     Only the skeleton is stripped, so a value keeps any asterisks it really contains.
+    Remembered by skeleton: the values stand as markers in it, so a snippet rendered for
+    many cases often leaves the same skeleton each time.
     """
     lines = []
     for line in skeleton.strip().splitlines():
