@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import REPO, TESTS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from poakit.cli.main import main
 from poakit.project.load import check_case, load_library
+from poakit.review.structure import _touches, stands_in
 
 TODAY = dt.date(2026, 11, 27)
 GOLDEN = TESTS / "golden" / "reviews"
@@ -271,3 +276,40 @@ def test_a_placeholder_anywhere_in_a_case_is_found_and_none_where_there_is_none(
     assert [f.message for f in found] == [
         f"lessons[{len(source['lessons']) - 1}] still holds the placeholder 'XXX'"
     ]
+
+
+# -- an id named in the letter --------------------------------------------------------------
+
+_ID_CHARS = "B0X9-_ a.,\n(é٣²Ⅻ"  # word characters of several kinds, hyphen, and others
+
+
+@settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(_ID_CHARS, max_size=24), st.text(_ID_CHARS, max_size=6))
+def test_an_id_stands_in_the_text_as_the_regex_finds_it(text: str, value: str) -> None:
+    expected = re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
+    assert stands_in(text, value) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("ASIN B01 was", True),
+        ("(B01)", True),
+        ("B01", True),
+        ("B012", False),
+        ("xB01", False),
+        ("B01-2", False),
+        ("B01_", False),
+        ("B01é", False),
+        ("B01٣", False),  # an Arabic-Indic digit is a word character too
+        ("B012 and then B01.", True),  # the second occurrence counts
+    ],
+)
+def test_an_id_touched_by_a_word_character_is_another_id(text: str, found: bool) -> None:
+    assert stands_in(text, "B01") is found
+
+
+def test_every_character_touches_an_id_as_the_regex_class_says() -> None:
+    word = re.compile(r"[\w-]")
+    differ = [c for c in map(chr, range(sys.maxunicode + 1)) if bool(word.match(c)) != _touches(c)]
+    assert differ == []
