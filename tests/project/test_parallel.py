@@ -146,3 +146,25 @@ def test_tickets_stop_when_their_lock_is_never_released(monkeypatch: pytest.Monk
     monkeypatch.setattr(parallel.Tickets, "WAIT", 0.1)
     tickets.lock.acquire()
     assert list(tickets) == []
+
+
+@pytest.mark.parametrize(("count", "jobs"), [(10, 2), (10, 1), (200, 2), (200, 1)])
+def test_progress_counts_every_item_once_up_to_the_total(count: int, jobs: int) -> None:
+    told: list[tuple[int, int]] = []
+    done = parallel.on_every_core(
+        _square, list(range(count)), jobs=jobs, progress=lambda *n: told.append(n)
+    )
+    assert done == [n * n for n in range(count)]
+    counts = [d for d, _ in told]
+    assert counts == sorted(counts) and len(set(counts)) == len(counts)  # only forward
+    assert told[-1] == (count, count) and {t for _, t in told} == {count}
+    if count >= parallel.PARALLEL_FROM and jobs > 1:  # a call per chunk, not per item
+        assert len(told) == jobs * parallel.CHUNKS_PER_CORE
+    else:
+        assert counts == list(range(1, count + 1))
+
+
+def test_no_work_tells_no_progress() -> None:
+    told: list[tuple[int, int]] = []
+    assert parallel.on_every_core(_square, [], jobs=2, progress=lambda *n: told.append(n)) == []
+    assert told == []

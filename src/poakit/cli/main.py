@@ -25,6 +25,7 @@ from . import followup
 from . import stage as stage_command
 from .arguments import whole_number
 from .github import annotation
+from .progress import ProgressLine
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate case files (default: all of cases/) and the snippet library, and "
         "run every check on the assembled letters; where a case's evidence folder "
         "(evidence/SLUG/) exists, check its files against the case too, as warnings. One line "
-        "per finding: PATH:LINE:COL: error|warning: MESSAGE [rule-id]. Exit 0: no errors; 1: "
+        "per finding: PATH:LINE:COL: error|warning: MESSAGE [rule-id]. On a terminal, a line "
+        "on standard error counts the cases checked while it works. Exit 0: no errors; 1: "
         "errors found.",
     )
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="case files to check")
@@ -157,7 +159,8 @@ def _root(args: argparse.Namespace) -> Path:
 def run_check(args: argparse.Namespace) -> int:
     root = _root(args)
     cache = None if args.no_cache else root / CACHE_DIR
-    project = check_project(root, args.paths or None, cache_folder=cache)
+    with ProgressLine(sys.stderr, "checking cases") as progress:
+        project = check_project(root, args.paths or None, cache_folder=cache, progress=progress)
     findings = project.findings
     if args.format == "json":
         print(json.dumps({"findings": [f.to_json() for f in findings]}, indent=2))

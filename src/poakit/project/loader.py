@@ -40,7 +40,7 @@ from .cache import Cache, digest, folder_fingerprint
 from .load import CaseResult, Containment, Project, across_cases, check_case, load_library
 from .memo import Memo
 from .packet import attachment_check
-from .parallel import on_every_core, uncollected
+from .parallel import Progress, on_every_core, uncollected
 from .settings import switch
 
 #: What a site makes of a freshly checked case while its letter is at hand: files by name
@@ -151,11 +151,13 @@ class Loader:
         cache_folder: Path | None = None,
         prepare: Prepare | None = None,
         findings_only: bool = False,
+        progress: Progress | None = None,
     ) -> Project:
         """Every case of the project; with `cache_folder`, read back from and kept in the
         cache; with `prepare`, each with the files a site makes of it. `findings_only`: the
         cases a worker checks come back without their case file (`poa check` prints only
-        findings; sending a thousand cases back from the workers costs half a second)."""
+        findings; sending a thousand cases back from the workers costs half a second).
+        `progress` is told how many of the cases checked afresh are done, as they are."""
         cache = Cache(cache_folder) if cache_folder is not None else None
         if cache is not None:
             cache.tidy()
@@ -175,7 +177,7 @@ class Loader:
             for path, key in keys.items():
                 results[path] = self.memo.find(key) or work.kept(path)
         todo = [path for path, found in results.items() if found is None]
-        results.update(zip(todo, on_every_core(work.fresh, todo), strict=True))
+        results.update(zip(todo, on_every_core(work.fresh, todo, progress=progress), strict=True))
         cases = tuple(r for r in results.values() if r is not None)
         for path, result in zip(keys, cases, strict=True):
             self.memo.keep(keys[path], result)
@@ -391,18 +393,22 @@ def check_project(
     *,
     base: Path | None = None,
     cache_folder: Path | None = None,
+    progress: Progress | None = None,
 ) -> Project:
     """`poa check`: the findings of the given cases (default: all of cases/) and the library,
     the cases checked on every core. A check of the whole project with a `cache_folder`
     reads back the cases that did not change since they were last checked; the cases it
-    checks come back with their findings only (see `Loader.load`)."""
+    checks come back with their findings only (see `Loader.load`). `progress` is told how
+    many of the cases checked afresh are done, as they are."""
     base = base or Path.cwd()
     if paths is None:
-        project = Loader(root, base=base).load(cache_folder=cache_folder, findings_only=True)
+        project = Loader(root, base=base).load(
+            cache_folder=cache_folder, findings_only=True, progress=progress
+        )
     else:
         library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
         check = partial(_findings_only, library, root, base, Containment(root))
-        cases = tuple(on_every_core(check, list(paths)))
+        cases = tuple(on_every_core(check, list(paths), progress=progress))
         project = Project(root, library, cases, across=across_cases(cases))
     return _with_evidence_folders(project, base)
 

@@ -33,24 +33,43 @@ def can_fork(jobs: int | None = None) -> bool:
     return cores(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
-def on_every_core(work: Callable[[T], U], items: Sequence[T], jobs: int | None = None) -> list[U]:
-    """`work` over `items`, in their order, in forked processes when there are enough."""
-    if len(items) < PARALLEL_FROM or not can_fork(jobs):
-        return [work(item) for item in items]
+#: Told how many of how many items are done, as they are (`on_every_core`).
+Progress = Callable[[int, int], None]
+
+
+def on_every_core(
+    work: Callable[[T], U],
+    items: Sequence[T],
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> list[U]:
+    """`work` over `items`, in their order, in forked processes when there are enough;
+    `progress` is told how many are done after each item (one by one) or each chunk."""
+    total = len(items)
+    if total < PARALLEL_FROM or not can_fork(jobs):
+        results = []
+        for item in items:
+            results.append(work(item))
+            if progress is not None:
+                progress(len(results), total)
+        return results
     count = cores(jobs)
     step = count * CHUNKS_PER_CORE
-    chunks = [list(items[i::step]) for i in range(step)]
+    chunks = [(i, list(items[i::step])) for i in range(step)]
     context = multiprocessing.get_context("fork")
+    ordered: list[Any] = [None] * total  # chunk i holds items i, i + n, i + 2n...
+    done = 0
     # in this order: the workers fork (their collector on) before this process pauses its own
     with (
         frozen(),
         context.Pool(count, initializer=_install, initargs=(work,)) as pool,
         uncollected(),
     ):
-        done = pool.map(_work_chunk, chunks)
-    ordered: list[Any] = [None] * len(items)  # chunk i holds items i, i + n, i + 2n...
-    for i, chunk in enumerate(done):
-        ordered[i::step] = chunk
+        for i, chunk in pool.imap_unordered(_work_chunk, chunks):
+            ordered[i::step] = chunk
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
     return ordered
 
 
@@ -169,6 +188,7 @@ def _install(work: Callable[[Any], Any]) -> None:
     _work = work
 
 
-def _work_chunk(chunk: list[Any]) -> list[Any]:
+def _work_chunk(numbered: tuple[int, list[Any]]) -> tuple[int, list[Any]]:
     assert _work is not None
-    return [_work(item) for item in chunk]
+    number, chunk = numbered
+    return number, [_work(item) for item in chunk]
