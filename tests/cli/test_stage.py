@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, poa
+
+from poakit.cli.main import main
+from poakit.cli.progress import ProgressLine
 
 CONFIG = "site_name: Mini\nplugins:\n  - search\n  - macros\nhooks:\n  - hooks/poakit_pages.py\n"
 
@@ -65,3 +69,19 @@ def test_stage_is_in_the_help(project: Path) -> None:
     assert result.returncode == 0
     assert "usage: poa stage [-h] [--force] DIR" in result.stdout
     assert "zensical build -f DIR/mkdocs.yml" in " ".join(result.stdout.split())
+
+
+def test_stage_on_a_terminal_counts_the_cases_it_makes_then_erases_the_line(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(ProgressLine, "DELAY", 0.0)
+    stderr = Terminal()
+    monkeypatch.setattr("sys.stderr", stderr)
+    assert main(["stage", "../out"]) == 0
+    shown = "making the cases' pages: 1 of 1"
+    assert stderr.getvalue().startswith(f"\r{shown}\r{' ' * len(shown)}\rstaged 12 pages")

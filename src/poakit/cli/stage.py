@@ -10,6 +10,7 @@ from typing import Any
 from ..site.siteconfig import CONFIG_FILE
 from ..site.stage import stage
 from ..source.layout import find_root
+from .progress import ProgressLine
 
 
 def add_parser(commands: Any) -> None:
@@ -36,7 +37,8 @@ def add_parser(commands: Any) -> None:
 
 def run_stage(args: argparse.Namespace) -> int:
     root = find_root(args.root)
-    staged = stage(root, args.folder, force=args.force)
+    with ProgressLine(sys.stderr, "making the cases' pages") as progress:
+        staged = stage(root, args.folder, force=args.force, progress=progress)
     for finding in staged.findings:
         print(finding, file=sys.stderr)
     print(

@@ -37,6 +37,7 @@ import yaml
 from ..errors import ConfigError, Finding, InputError, Level, Position, UsageError, error
 from ..fileio import write_folder_atomic
 from ..project.loader import cache_folder, loader
+from ..project.parallel import Progress
 from ..project.settings import build_date, include_private, parse_today
 from ..source.layout import CASES_DIR, SNIPPETS_DIR
 from . import dashboard, guide
@@ -79,12 +80,15 @@ class Stage:
     findings: tuple[Finding, ...]
 
 
-def stage(root: Path, folder: Path, *, force: bool = False) -> Stage:
+def stage(
+    root: Path, folder: Path, *, force: bool = False, progress: Progress | None = None
+) -> Stage:
     """Write the staged tree of the project in `root` into `folder` (see the module). With
-    `force`, a folder an earlier stage wrote is replaced; any other folder is refused."""
+    `force`, a folder an earlier stage wrote is replaced; any other folder is refused.
+    `progress` is told how many of the cases made afresh are done, as they are."""
     config = read_config(root / CONFIG_FILE)
     check_folder(root, folder, config, force=force)
-    files, findings = staged_files(root, config)
+    files, findings = staged_files(root, config, progress)
     # check_folder let through an empty folder, or an earlier stage with `force`: replaced.
     write_folder_atomic(folder, files, overwrite=folder.is_dir())
     pages = sum(1 for name in files if name.endswith(".md"))
@@ -119,13 +123,16 @@ def check_folder(root: Path, folder: Path, config: Mapping[str, Any], *, force: 
         )
 
 
-def staged_files(root: Path, config: Mapping[str, Any]) -> tuple[dict[str, bytes], list[Finding]]:
+def staged_files(
+    root: Path, config: Mapping[str, Any], progress: Progress | None = None
+) -> tuple[dict[str, bytes], list[Finding]]:
     """Every file of the staged tree by its path in it, and the warnings of the project.
     Raises `InputError` with every error that would stop a build, the guide's too."""
     settings = poakit_settings(config)
     shown = include_private(settings.get("include_private"))
     today = parse_today(settings.get("today"), root / CONFIG_FILE) or build_date()
-    project = loader(root).load(cache_folder=cache_folder(root, settings), prepare=prepare_case)
+    folder = cache_folder(root, settings)
+    project = loader(root).load(cache_folder=folder, prepare=prepare_case, progress=progress)
     problems = published_findings(project, include_private=shown)
     generated = site_pages(project, include_private=shown, today=today)
     files: dict[str, bytes] = {}
