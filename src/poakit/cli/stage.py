@@ -23,7 +23,8 @@ def add_parser(commands: Any) -> None:
         "the site's settings without hooks or macros. Public cases only, as `make build` "
         "(POAKIT_INCLUDE_PRIVATE decides the same way). Then build it with "
         "`zensical build -f DIR/mkdocs.yml` (the site goes to DIR/site/), or with MkDocs. "
-        "DIR must be outside docs/, cases/ and snippets/.",
+        "DIR must be outside docs/, cases/ and snippets/. On a terminal, a line on standard "
+        "error counts the cases whose pages it makes afresh.",
     )
     command.add_argument("folder", type=Path, metavar="DIR", help="the folder to write")
     command.add_argument(
