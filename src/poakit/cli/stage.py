@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..site.siteconfig import CONFIG_FILE
-from ..site.stage import stage
 from ..source.layout import find_root
 from .progress import ProgressLine
 
@@ -37,6 +35,9 @@ def add_parser(commands: Any) -> None:
 
 
 def run_stage(args: argparse.Namespace) -> int:
+    from ..site.siteconfig import CONFIG_FILE  # here: only `poa stage` needs the site's modules
+    from ..site.stage import stage
+
     root = find_root(args.root)
     with ProgressLine(sys.stderr, "making the cases' pages") as progress:
         staged = stage(root, args.folder, force=args.force, progress=progress)
