@@ -230,7 +230,7 @@ def sendable_letter(root: Path, path: Path) -> tuple[Library, CaseResult, Letter
 def _unreadable(path: Path, display: str, inside: Containment | None) -> Finding | None:
     """A case path that cannot or must not be read, as a finding (never an exception)."""
     where = Position(display)
-    if not _plain_file(path):  # most are: one system call, not three
+    if not plain_file(path):  # most are: one system call, not three
         if path.is_symlink() and not path.exists():
             return error(
                 where,
@@ -252,8 +252,8 @@ def _unreadable(path: Path, display: str, inside: Containment | None) -> Finding
     return None
 
 
-def _plain_file(path: Path) -> bool:
-    """A regular file, not a link to one."""
+def plain_file(path: Path) -> bool:
+    """A regular file, not a link to one (one `lstat`; False where it cannot be read)."""
     try:
         return stat.S_ISREG(os.lstat(path).st_mode)
     except (OSError, ValueError):

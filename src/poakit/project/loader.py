@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import pickle
-import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -37,7 +35,15 @@ from ..source.layout import CACHE_DIR, SNIPPETS_DIR, case_paths, display_path, s
 from ..source.records import sent_folder
 from ..source.yaml import MAX_BYTES
 from .cache import Cache, digest, folder_fingerprint
-from .load import CaseResult, Containment, Project, across_cases, check_case, load_library
+from .load import (
+    CaseResult,
+    Containment,
+    Project,
+    across_cases,
+    check_case,
+    load_library,
+    plain_file,
+)
 from .memo import Memo
 from .packet import attachment_check
 from .parallel import Progress, on_every_core, uncollected
@@ -225,9 +231,9 @@ class _Work:
         devices, huge files are checked afresh, and reported, every time)."""
         if self.inside.leaves(path):
             return None
+        if not plain_file(path):  # a link is not plain
+            return None
         try:
-            if not stat.S_ISREG(os.lstat(path).st_mode):  # lstat: a link is not plain
-                return None
             with path.open("rb") as handle:
                 data = handle.read(MAX_BYTES + 1)
         except OSError:
