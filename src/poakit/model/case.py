@@ -48,7 +48,11 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    # defer_build: a validator is built on first use, not on import (a warm `poa check`
+    # validates nothing, and starts some 0.08 s sooner)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, coerce_numbers_to_str=True, defer_build=True
+    )
 
 
 class Action(StrEnum):

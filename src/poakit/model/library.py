@@ -61,7 +61,8 @@ STANDARD_VARIABLES = frozenset(
 
 
 class _Meta(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: see `case.Model`
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Variable(_Meta):

@@ -29,7 +29,8 @@ LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 
 
 class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: see `case.Model`
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Store(_Data):
