@@ -17,7 +17,7 @@ from poakit.review.boilerplate import MIN_LETTERS, Sentence, boilerplate
 
 def _letters(counts: dict[str, list[str]]) -> dict[str, list[Sentence]]:
     return {
-        name: [Sentence(key, f"sentence {key}", Position(f"{name}.yaml", 1, 1)) for key in keys]
+        name: [Sentence.at(key, f"sentence {key}", Position(f"{name}.yaml", 1, 1)) for key in keys]
         for name, keys in counts.items()
     }
 

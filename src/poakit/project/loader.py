@@ -53,7 +53,7 @@ from .settings import switch
 #: ("page.md", "txt", "docx"), kept with the case in the cache.
 Prepare = Callable[[CaseResult, Library], dict[str, bytes]]
 
-_RECORD = 3  # the layout of a pickled Record; bump when it changes
+_RECORD = 4  # the layout of a pickled Record; bump when it changes
 
 
 @dataclass(frozen=True)
