@@ -119,6 +119,23 @@ def test_a_loader_reloads_only_what_changed(mini: Path) -> None:
     assert loader.load().library is not first.library
 
 
+def test_a_loader_that_loads_once_remembers_nothing(mini: Path) -> None:
+    # `poa check`'s loader: the same cases, read back from the cache, and an empty memo
+    Loader(mini).load(cache_folder=_cache(mini), findings_only=True)  # fills the cache
+    remembering = Loader(mini)
+    once = Loader(mini, remember=False)
+    kept = remembering.load(cache_folder=_cache(mini), findings_only=True)
+    loaded = once.load(cache_folder=_cache(mini), findings_only=True)
+    assert [(c.slug, c.findings, c.key) for c in loaded.cases] == [
+        (c.slug, c.findings, c.key) for c in kept.cases
+    ]
+    assert len(remembering.memo) == 1
+    assert len(once.memo) == 0
+    again = once.load(cache_folder=_cache(mini), findings_only=True)  # still right, unmemoised
+    assert again.cases[0] is not loaded.cases[0]
+    assert again.cases[0].findings == loaded.cases[0].findings
+
+
 def test_editing_a_case_is_seen_by_the_next_load(tmp_path: Path) -> None:
     root = _project_copy(tmp_path)
     _site(root)
