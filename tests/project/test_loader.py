@@ -14,12 +14,14 @@ import shutil
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, unlistable
 
+from poakit.project import loader as loader_module
 from poakit.project import parallel
 from poakit.project.cache import Cache
 from poakit.project.load import CaseResult, load_project
@@ -317,6 +319,59 @@ def test_poa_check_reads_each_evidence_folder_with_and_without_the_cache(
         project = check_project(root, base=root, cache_folder=cache)
         rules = {f.rule for f in project.findings if "acme-home-inauthentic" in f.position.path}
         assert "evidence-file-unlisted" in rules
+
+
+@pytest.mark.parametrize("beside", ["nothing", "a name not in ASCII", "unlistable"])
+def test_a_warm_check_finds_the_evidence_folder_whatever_lies_beside_it(
+    tmp_path: Path, beside: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load lists the evidence folder once, and looks up only the cases it names; what
+    it cannot list, or a name a disk that ignores case may match otherwise, turns that off."""
+    root = _project_copy(tmp_path)
+    folder = root / "evidence" / "acme-home-inauthentic"
+    folder.mkdir(parents=True)
+    (folder / "stray-notes.pdf").write_bytes(b"%PDF-1.4\n%stray\n")
+    (root / "evidence" / "NORTHWIND-KITCHEN-ODR").mkdir()  # not that case's folder here
+    if beside == "a name not in ASCII":
+        (root / "evidence" / "\u212aelvin").mkdir()
+    if beside == "unlistable":
+        monkeypatch.setattr(loader_module, "os", types.SimpleNamespace(listdir=_unlistable))
+    for _ in range(2):  # cold, then warm
+        project = check_project(root, base=root, cache_folder=_cache(root))
+        unlisted = {
+            f.position.path.split("/")[-1]
+            for f in project.findings
+            if f.rule == "evidence-file-unlisted"
+        }
+        assert unlisted == {"acme-home-inauthentic.yaml"}
+
+
+def test_a_records_folder_that_cannot_be_listed_is_reported_by_every_load(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No traceback, and nothing kept of it: once the folder can be read again, the next
+    load (of the same loader, and through the cache) finds its records."""
+    folder = mini / "cases" / "acme" / "sent"
+    folder.mkdir(parents=True)
+    (folder / "v1-2026-10-07-submitted.txt").write_text("The letter as sent.\n")
+    denied = monkeypatch.context()
+    unlistable(denied.__enter__(), folder)
+    loader = Loader(mini)
+    for _ in range(2):
+        project = loader.load(cache_folder=_cache(mini))
+        assert "sent cannot be read" in "\n".join(str(f) for f in project.findings)
+        assert project.cases[0].key is None  # never kept in the cache
+    denied.__exit__(None, None, None)  # readable again
+    fresh = loader.load(cache_folder=_cache(mini))
+    assert [v.name for v in fresh.cases[0].versions] == ["v1"]
+    kept = Loader(mini).load(cache_folder=_cache(mini))  # read back from the cache
+    for project in (fresh, kept):
+        assert "sent cannot be read" not in "\n".join(str(f) for f in project.findings)
+        assert project.cases[0].key is not None
+
+
+def _unlistable(path: object) -> list[str]:
+    raise PermissionError(13, "Permission denied", str(path))
 
 
 def test_poa_check_reads_records_back_without_case_models_and_finds_the_same(

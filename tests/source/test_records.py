@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+from conftest import unlistable
+
 from poakit.model.case import Event
 from poakit.source.records import read_versions, sent_folder
 
@@ -79,3 +82,17 @@ def test_a_record_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
     assert versions == ()
     assert [p.rule for p in problems] == ["sent-record"]
     assert "is a link" in problems[0].message
+
+
+def test_a_folder_that_cannot_be_listed_is_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # as a folder without read permission does for anyone but root (who runs these tests)
+    case = _records(tmp_path, {"v1-2026-10-07-submitted.txt": b"one\n"})
+    unlistable(monkeypatch, sent_folder(case))
+    versions, problems = read_versions(case, "cases/acme.yaml")
+    assert versions == ()
+    assert [str(p) for p in problems] == [
+        "cases/acme/sent:1:1: warning: sent cannot be read (Permission denied) (give your user "
+        "permission to read the folder) [sent-record]"
+    ]

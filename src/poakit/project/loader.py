@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import pickle
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,7 +31,7 @@ from ..model.document import Document
 from ..model.library import Library
 from ..review.boilerplate import Sentence
 from ..review.review import today as review_date
-from ..source.evidence import evidence_path
+from ..source.evidence import evidence_base, evidence_path
 from ..source.layout import CACHE_DIR, SNIPPETS_DIR, case_paths, display_path, slug_of
 from ..source.records import sent_folder
 from ..source.yaml import MAX_BYTES
@@ -244,9 +245,10 @@ class _Work:
                 data = handle.read(MAX_BYTES + 1)
         except OSError:
             return None
-        if len(data) > MAX_BYTES:
+        records = _records(path)
+        if len(data) > MAX_BYTES or records is None:
             return None
-        return digest("case", self._display(path), data, self.library_key, _records(path))
+        return digest("case", self._display(path), data, self.library_key, records)
 
     def kept(self, path: Path) -> CaseResult | None:
         """The case as the cache kept it, with its files intact; None if anything is missing,
@@ -277,8 +279,24 @@ class _Work:
         return self._result(path, key, record, case, files)
 
     def _has_evidence_folder(self, path: Path) -> bool:
-        setting = self.library.settings.evidence_folder
-        return evidence_path(self.root, setting, slug_of(path)).is_dir()
+        slug, names = slug_of(path), self._evidence_names
+        if names is not None and slug.isascii() and slug.lower() not in names:
+            return False
+        return evidence_path(self.root, self.library.settings.evidence_folder, slug).is_dir()
+
+    @functools.cached_property
+    def _evidence_names(self) -> frozenset[str] | None:
+        """What the evidence folder holds, in lower case, listed once a load (a thousand cases
+        without a folder of their own then need no look-up each); a name found is still
+        looked up, as a disk that ignores case finds it. None where the folder cannot be
+        listed, or holds a name that is not ASCII (which such a disk may match otherwise)."""
+        try:
+            names = os.listdir(evidence_base(self.root, self.library.settings.evidence_folder))
+        except (OSError, ValueError):
+            return None
+        if not all(name.isascii() for name in names):
+            return None
+        return frozenset(name.lower() for name in names)
 
     def _result(
         self,
@@ -365,14 +383,19 @@ def _extension(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
-def _records(path: Path) -> bytes:
+def _records(path: Path) -> bytes | None:
     """What the case's records (cases/<slug>/sent/) hold, for its key: each name and its
-    bytes (a few kilobytes each; the case page shows them)."""
+    bytes (a few kilobytes each; the case page shows them); None when the folder cannot be
+    listed (the case is then checked afresh, and its finding shown, every time)."""
     folder = sent_folder(path)
     if not folder.is_dir() or folder.is_symlink():
         return b""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return None
     parts = []
-    for entry in sorted(folder.iterdir()):
+    for entry in entries:
         try:
             data = entry.read_bytes() if entry.is_file() else b""
         except OSError:
@@ -385,7 +408,11 @@ def _records_stamp(path: Path) -> tuple[object, ...]:
     folder = sent_folder(path)
     if not folder.is_dir():
         return ()
-    return (_stamp(folder), *((p.name, _stamp(p)) for p in sorted(folder.iterdir())))
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:  # a stamp equal to none: what a memo kept is never taken for it
+        return (object(),)
+    return (_stamp(folder), *((p.name, _stamp(p)) for p in entries))
 
 
 def _stamp(path: Path) -> tuple[object, ...]:

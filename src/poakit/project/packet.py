@@ -54,8 +54,10 @@ def attachment_check(
     root: Path, library: Library, result: CaseResult, base: Path | None = None
 ) -> list[Finding]:
     """`poa check`'s warnings about the case's evidence folder, when the folder exists."""
+    if result.file is None:  # a case that did not load, or one read back with no folder
+        return []
     path = evidence_path(root, library.settings.evidence_folder, result.slug)
-    if result.file is None or not path.is_dir():
+    if not path.is_dir():
         return []
     case_file = result.file
     if case_file.source.data is None:  # read back from the cache: positions are needed

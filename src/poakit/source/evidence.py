@@ -38,8 +38,14 @@ class EvidenceFolder:
 
 def evidence_path(root: Path, setting: str, slug: str) -> Path:
     """The case's evidence folder: `setting` (relative to `root` unless absolute) / slug."""
+    return evidence_base(root, setting) / slug
+
+
+def evidence_base(root: Path, setting: str) -> Path:
+    """The folder holding every case's evidence folder: `setting`, relative to `root` unless
+    absolute."""
     base = Path(setting).expanduser()
-    return (base if base.is_absolute() else root / base) / slug
+    return base if base.is_absolute() else root / base
 
 
 def read_folder(path: Path, shown: str) -> EvidenceFolder | None:

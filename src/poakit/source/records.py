@@ -43,9 +43,14 @@ def read_versions(
         return (), ()
     if not stat.S_ISDIR(mode):
         return (), (_odd(shown, "is not a folder (a link or a file)", "make it a plain folder"),)
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return (), (_odd(shown, f"cannot be read ({reason})", "give your user permission to read the folder"),)
     versions: list[SentVersion] = []
     problems: list[Finding] = []
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+    for entry in entries:
         if entry.name.startswith("."):
             continue  # an editor's or the system's own file
         version, problem = _read(entry, f"{shown}/{entry.name}")
