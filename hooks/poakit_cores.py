@@ -22,7 +22,6 @@ import logging
 import os
 import signal
 import time
-from pathlib import Path
 from typing import Any
 
 from mkdocs.commands.build import _populate_page
@@ -33,6 +32,7 @@ from mkdocs.utils import CountHandler
 from poakit.errors import ConfigError
 from poakit.project import parallel  # a module: MkDocs takes a hook's on_* names as events
 from poakit.project.loader import cache_folder
+from poakit.source.layout import project_folder
 
 #: Generated pages missing from the cache before the rest are rendered on every core: an
 #: edit misses a few (the case, the dashboard, the catalogue pages listing it), a clone all.
@@ -49,7 +49,9 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: Any) -> None:
     try:  # without the cache there is nowhere to keep what the workers render
-        cached = cache_folder(Path(config.config_file_path).parent, config.extra.get("poakit", {}))
+        cached = cache_folder(
+            project_folder(config.config_file_path), config.extra.get("poakit", {})
+        )
     except ConfigError:  # poakit_pages reports it
         cached = None
     _state.update(misses=0, cached=cached is not None)

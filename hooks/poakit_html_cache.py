@@ -17,7 +17,6 @@ import logging
 import posixpath
 import re
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from mkdocs.plugins import event_priority
@@ -27,6 +26,7 @@ from mkdocs.utils import CountHandler
 from poakit.errors import ConfigError
 from poakit.project.cache import Cache, digest
 from poakit.project.loader import cache_folder
+from poakit.source.layout import project_folder
 
 _LINK = re.compile(r"\]\(<?([^)\s>]+)")
 _state: dict[str, Any] = {}
@@ -40,7 +40,9 @@ def _warnings() -> int:
 
 def on_config(config: Any) -> None:
     try:
-        folder = cache_folder(Path(config.config_file_path).parent, config.extra.get("poakit", {}))
+        folder = cache_folder(
+            project_folder(config.config_file_path), config.extra.get("poakit", {})
+        )
     except ConfigError:  # poakit_pages reports it
         folder = None
     _state["cache"] = None if folder is None else Cache(folder)

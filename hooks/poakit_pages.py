@@ -29,6 +29,7 @@ from poakit.site import searchindex
 from poakit.site.markup import open_islands, put_islands, take_islands
 from poakit.site.pages import Page, prepare_case, published_findings, search_entries, site_pages
 from poakit.site.urls import file_link
+from poakit.source.layout import project_folder
 
 log = logging.getLogger("mkdocs.plugins.poakit")
 _state: dict[str, Any] = {"command": "build"}
@@ -57,7 +58,7 @@ def on_config(config: Any) -> None:
     try:
         _state["include_private"] = include_private(settings.get("include_private"))
         _state["today"] = parse_today(settings.get("today"), file) or get_build_datetime().date()
-        _state["cache"] = cache_folder(file.parent, settings)
+        _state["cache"] = cache_folder(project_folder(config.config_file_path), settings)
         url = site_url(settings.get("site_url"))  # POAKIT_SITE_URL; the preview stays local
     except ConfigError as exc:
         raise SettingError(str(exc)) from None
@@ -68,7 +69,7 @@ def on_config(config: Any) -> None:
 
 
 def on_files(files: Files, config: Any) -> Files:
-    root = Path(config.config_file_path).parent
+    root = project_folder(config.config_file_path)
     previewing = _state["command"] == "serve"
     shown = _state["include_private"] or previewing
     project = loader(root).load(cache_folder=_state["cache"], prepare=prepare_case)

@@ -196,6 +196,26 @@ print("\\n".join(changed))
 )
 
 
+#: `mkdocs serve -f mkdocs.yml`: MkDocs builds first with the configuration file it was
+#: given open (its path as typed, relative), then rebuilds with its absolute path.
+_RELATIVE_FIRST_PREVIEW = (
+    _PREVIEW
+    + """
+import os
+os.chdir(root)
+with open("mkdocs.yml", "rb") as given:
+    build(load_config(given, site_dir=out, strict=False), dirty=True)
+stamps = {p: p.stat().st_mtime_ns for p in Path(out).rglob("index.html")}
+case = root / "cases" / "acme-home-inauthentic.yaml"
+time.sleep(1.1)
+case.write_text(case.read_text().replace("Acme Home Goods LLC", "Acme Edited Goods LLC"))
+rebuild()
+changed = sorted(str(p.relative_to(out)) for p, t in stamps.items() if p.stat().st_mtime_ns != t)
+print("\\n".join(changed))
+"""
+)
+
+
 _UNDO_PREVIEW = (
     _PREVIEW
     + """
@@ -237,6 +257,20 @@ def test_preview_rebuilds_only_the_pages_an_edit_changes(
     dashboard = _html(out, "cases")
     assert ">None<" not in dashboard and "Lessons learned" in dashboard
     assert "Acme Edited Goods LLC" in (out / "search" / "search_index.json").read_text()
+
+
+def test_a_preview_given_its_configuration_file_rebuilds_only_what_an_edit_changes(
+    site_project: Path, tmp_path: Path
+) -> None:
+    """`mkdocs serve -f mkdocs.yml` gives the first build a relative path to the project and
+    the next ones an absolute path: the same project for what the first build kept, so the
+    first save rebuilds the edited case's pages, not every page (some 7 s at 1,000 cases)."""
+    out = tmp_path / "out"
+    script = _RELATIVE_FIRST_PREVIEW
+    changed = set(run_script(script, site_project, str(site_project), str(out)).split())
+    assert "cases/acme-home-inauthentic/index.html" in changed
+    assert "cases/brightleaf-trademark/index.html" not in changed
+    assert "guide/tone/index.html" not in changed
 
 
 _MARKDOWN_AFTER_EDIT = (

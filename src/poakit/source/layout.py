@@ -25,6 +25,14 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
+def project_folder(config_file: str) -> Path:
+    """The project of a site's configuration file, as an absolute path. `mkdocs serve -f
+    FILE` gives its first build the path as typed and every rebuild an absolute one: the
+    same folder either way, so what the first build kept (keyed by its path) serves the
+    rebuilds."""
+    return Path(os.path.abspath(config_file)).parent
+
+
 def case_paths(root: Path) -> list[Path]:
     """Every case file of the project, in name order."""
     folder = root / CASES_DIR

@@ -47,7 +47,11 @@ def read_versions(
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        return (), (_odd(shown, f"cannot be read ({reason})", "give your user permission to read the folder"),)
+        return (), (
+            _odd(
+                shown, f"cannot be read ({reason})", "give your user permission to read the folder"
+            ),
+        )
     versions: list[SentVersion] = []
     problems: list[Finding] = []
     for entry in entries:
