@@ -245,8 +245,10 @@ class _Work:
                 data = handle.read(MAX_BYTES + 1)
         except OSError:
             return None
+        if len(data) > MAX_BYTES:
+            return None
         records = _records(path)
-        if len(data) > MAX_BYTES or records is None:
+        if records is None:
             return None
         return digest("case", self._display(path), data, self.library_key, records)
 
@@ -390,9 +392,8 @@ def _records(path: Path) -> bytes | None:
     folder = sent_folder(path)
     if not folder.is_dir() or folder.is_symlink():
         return b""
-    try:
-        entries = sorted(folder.iterdir())
-    except OSError:
+    entries = _listing(folder)
+    if entries is None:
         return None
     parts = []
     for entry in entries:
@@ -408,11 +409,18 @@ def _records_stamp(path: Path) -> tuple[object, ...]:
     folder = sent_folder(path)
     if not folder.is_dir():
         return ()
-    try:
-        entries = sorted(folder.iterdir())
-    except OSError:  # a stamp equal to none: what a memo kept is never taken for it
+    entries = _listing(folder)
+    if entries is None:  # a stamp equal to none: what a memo kept is never taken for it
         return (object(),)
     return (_stamp(folder), *((p.name, _stamp(p)) for p in entries))
+
+
+def _listing(folder: Path) -> list[Path] | None:
+    """The folder's entries in order; None when it cannot be listed (no read permission)."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError:
+        return None
 
 
 def _stamp(path: Path) -> tuple[object, ...]:
