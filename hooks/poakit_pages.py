@@ -25,9 +25,9 @@ from poakit.project.cache import BytecodeCache, Cache, PageBlobs
 from poakit.project.loader import cache_folder, loader
 from poakit.project.memo import Memo
 from poakit.project.settings import include_private, parse_today, site_url
+from poakit.site import pages as site
 from poakit.site import searchindex
 from poakit.site.markup import open_islands, put_islands, take_islands
-from poakit.site.pages import Page, prepare_case, published_findings, search_entries, site_pages
 from poakit.site.urls import file_link
 from poakit.source.layout import project_folder
 
@@ -44,6 +44,7 @@ class SettingError(ConfigurationError):
 def on_startup(command: str, dirty: bool) -> None:
     dirty = command == "serve" and dirty  # make serve: pages are cache files (or scratch ones)
     _state.update(command=command, dirty=dirty, memo=Memo(), islands={}, blobs=PageBlobs())
+    _state["reported"] = site.Reported()  # the preview tells each save's new findings
 
 
 def on_shutdown() -> None:
@@ -72,16 +73,16 @@ def on_files(files: Files, config: Any) -> Files:
     root = project_folder(config.config_file_path)
     previewing = _state["command"] == "serve"
     shown = _state["include_private"] or previewing
-    project = loader(root).load(cache_folder=_state["cache"], prepare=prepare_case)
-    problems = published_findings(project, include_private=shown)
+    project = loader(root).load(cache_folder=_state["cache"], prepare=site.prepare_case)
+    problems = site.published_findings(project, include_private=shown)
     blocking = [f for f in problems if f.level is Level.ERROR]
     if blocking and not previewing:
         raise PluginError("poakit found errors:\n" + "\n".join(str(f) for f in blocking))
-    for finding in problems:
-        log.info(str(finding))
+    for line in _state["reported"].lines(problems) if previewing else map(str, problems):
+        log.info(line)
     memo: Memo = _state["memo"]
-    _state["search"] = search_entries(project, include_private=shown, memo=memo)
-    pages = site_pages(project, include_private=shown, today=_state["today"], memo=memo)
+    _state["search"] = site.search_entries(project, include_private=shown, memo=memo)
+    pages = site.site_pages(project, include_private=shown, today=_state["today"], memo=memo)
     memo.sweep()
     blobs = Cache(_state["cache"] or _state["scratch"]) if _state["dirty"] else None
     for page in pages:
@@ -89,7 +90,7 @@ def on_files(files: Files, config: Any) -> Files:
     return files
 
 
-def _file(config: Any, page: Page, blobs: Cache | None) -> File:
+def _file(config: Any, page: site.Page, blobs: Cache | None) -> File:
     inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
     content = _state["blobs"].handed(blobs, page.path, page.content)
     if isinstance(content, Path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -249,6 +250,12 @@ def test_preview_rebuilds_only_the_pages_an_edit_changes(
     dashboard = _html(out, "cases")
     assert ">None<" not in dashboard and "Lessons learned" in dashboard
     assert "Acme Edited Goods LLC" in (out / "search" / "search_index.json").read_text()
+    # the catalogue pages that list the case are made again (each is kept by the digests of
+    # the cases it lists); the others are not rebuilt
+    for listing in ("reasons/inauthentic", "root-causes/unverified-supplier"):
+        assert f"{listing}/index.html" in changed
+        assert "Acme Edited Goods LLC" in _html(out, listing)
+    assert "reasons/trademark/index.html" not in changed
 
 
 def test_a_preview_given_its_configuration_file_rebuilds_only_what_an_edit_changes(
@@ -323,3 +330,60 @@ def test_case_lists_are_on_the_pages_but_not_read_again_by_the_search(built: Pat
     listing += [e for e in entries if e["location"] == "cases/"]
     assert listing and not [e["location"] for e in listing if seller in e["text"]]
     assert [e for e in entries if seller in e["title"] + e["text"]]  # the case's own entry
+
+
+#: A preview's first build, a save that adds a finding, and one that takes it away again:
+#: prints what each build logged.
+_LOGGED_PREVIEW = (
+    _PREVIEW
+    + """
+import json, logging
+logged = []
+class Keep(logging.Handler):
+    def emit(self, record):
+        logged[-1].append(record.getMessage())
+logging.getLogger("mkdocs.plugins.poakit").addHandler(Keep())
+logging.getLogger("mkdocs.plugins.poakit").setLevel(logging.INFO)
+case = root / "cases" / "acme-home-inauthentic.yaml"
+original = case.read_text()
+for text in (None, original.replace("Acme Home Goods LLC", "Acme Acme Home Goods LLC"), original):
+    logged.append([])
+    if text:
+        time.sleep(1.1)
+        case.write_text(text)
+    rebuild()
+print(json.dumps(logged))
+"""
+)
+
+
+def test_a_preview_logs_every_finding_once_then_what_each_save_changed(
+    site_project: Path, tmp_path: Path
+) -> None:
+    """The first build of a preview logs every finding; a rebuild only the findings the save
+    brought, and a count (a thousand cases' findings on every save would bury them)."""
+    acme = (site_project / "cases" / "acme-home-inauthentic.yaml").read_text()
+    doubled = acme.replace("Acme Home Goods LLC", "Acme Home Home Goods LLC")
+    (site_project / "cases" / "doubled.yaml").write_text(doubled)
+    out = str(tmp_path / "out")
+    first, second, third = json.loads(
+        run_script(_LOGGED_PREVIEW, site_project, str(site_project), out)
+    )
+    kept = 'cases/doubled.yaml:11:11: warning: doubled words: "Home Home"'
+    added = 'cases/acme-home-inauthentic.yaml:11:11: warning: doubled words: "Acme Acme"'
+    assert [line.split(" (")[0] for line in first] == [kept]
+    assert [line.split(" (")[0] for line in second] == [
+        added,
+        "poakit: 2 findings, 1 new and 0 gone since the last build",
+    ]
+    assert third == ["poakit: 1 finding, 0 new and 1 gone since the last build"]
+
+
+def test_a_build_logs_every_finding(site_project: Path, tmp_path: Path) -> None:
+    """`mkdocs build` (not a preview) logs each finding, as `poa check` prints it."""
+    acme = (site_project / "cases" / "acme-home-inauthentic.yaml").read_text()
+    doubled = acme.replace("Acme Home Goods LLC", "Acme Home Home Goods LLC")
+    (site_project / "cases" / "doubled.yaml").write_text(doubled)
+    result = build(site_project, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert 'cases/doubled.yaml:11:11: warning: doubled words: "Home Home"' in result.stderr

@@ -13,9 +13,10 @@ import pickle
 import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from ..errors import Finding, InputError, Level, Position, error
+from ..errors import Finding, InputError, Level, Position, error, in_order
 from ..letter.assemble import assemble
 from ..letter.letter import Letter
 from ..model.case import Case, CaseFile
@@ -56,8 +57,9 @@ class CaseResult:
     versions: tuple[SentVersion, ...] = field(default=(), repr=False, compare=False)
     #: the letter's sentences, for the boilerplate check over all cases (`across_cases`)
     sentences: tuple[Sentence, ...] = field(default=(), repr=False, compare=False)
-    #: what `across_cases` needs of a case read back without its model (`poa check` reads
-    #: no case models from the cache): whether it is public, the rules it silences
+    #: what `across_cases` needs of a case, kept apart from its model (`poa check` reads no
+    #: case models from the cache; and the rules, read once): whether it is public, the rules
+    #: it silences. Set for every case that could be read.
     is_public: bool = field(default=False, repr=False, compare=False)
     silenced_rules: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
@@ -92,7 +94,7 @@ class Project:
         everything += self.across
         # a snippet's own wording is reported once, however many cases use it
         unique = {str(f): f for f in everything}
-        return sorted(unique.values(), key=lambda f: (f.position, f.rule))
+        return sorted(unique.values(), key=in_order)
 
     def case(self, slug: str) -> CaseResult | None:
         return next((c for c in self.cases if c.slug == slug), None)
@@ -163,22 +165,22 @@ def check_case(
     versions, damaged = read_versions(path, display)
     quiet = file.case.silenced_rules
     damaged = tuple(f for f in damaged if f.rule not in quiet)
-    try:
-        letter = assemble(file, library)
-    except InputError as exc:
-        return CaseResult(slug, path, display, file, (*exc.findings, *damaged), versions=versions)
-    findings = (*review(letter, library, versions=versions), *damaged)
-    return CaseResult(
+    result = partial(
+        CaseResult,
         slug,
         path,
         display,
         file,
-        findings,
-        assembled=True,
-        letter=letter,
         versions=versions,
-        sentences=letter_sentences(letter),
+        is_public=file.case.public,
+        silenced_rules=quiet,
     )
+    try:
+        letter = assemble(file, library)
+    except InputError as exc:
+        return result((*exc.findings, *damaged))
+    findings = (*review(letter, library, versions=versions), *damaged)
+    return result(findings, assembled=True, letter=letter, sentences=letter_sentences(letter))
 
 
 def across_cases(cases: Sequence[CaseResult]) -> tuple[Finding, ...]:
@@ -196,10 +198,10 @@ def across_cases(cases: Sequence[CaseResult]) -> tuple[Finding, ...]:
     found["all"] = found["public"] if len(public) == len(every) else boilerplate(every)
     out: list[Finding] = []
     for case in finished:
-        quiet = case.case.silenced_rules if case.case else case.silenced_rules
-        extra = found["public" if case.public else "all"].get(case.slug, [])
-        out += [f for f in extra if f.rule not in quiet]
-    return tuple(sorted(out, key=lambda f: (f.position, f.rule)))
+        extra = found["public" if case.public else "all"].get(case.slug)
+        if extra:
+            out += [f for f in extra if f.rule not in case.silenced_rules]
+    return tuple(sorted(out, key=in_order))
 
 
 def load_project(

@@ -32,7 +32,14 @@ from ..model.library import Library
 from ..review.boilerplate import Sentence
 from ..review.review import today as review_date
 from ..source.evidence import evidence_base, evidence_path
-from ..source.layout import CACHE_DIR, SNIPPETS_DIR, case_paths, display_path, slug_of
+from ..source.layout import (
+    CACHE_DIR,
+    CASES_DIR,
+    SNIPPETS_DIR,
+    case_paths,
+    display_path,
+    slug_of,
+)
 from ..source.records import sent_folder
 from ..source.yaml import MAX_BYTES
 from .cache import Cache, digest, folder_fingerprint
@@ -175,9 +182,10 @@ class Loader:
         work = _Work(
             library, library_key, self.root, self.base, cache, prepare, review_date(), findings_only
         )
+        folders = _folders(self.root / CASES_DIR) if self.remember else None
         keys: dict[Path, tuple[object, ...] | None] = {
             path: (
-                *("result", path, _stamp(path), _records_stamp(path), library_key),
+                *("result", path, _stamp(path), _records_stamp(path, folders), library_key),
                 *(work.today, cache_folder, prepare, findings_only),
             )
             if self.remember
@@ -358,20 +366,11 @@ class _Work:
         # only what the checks over all cases read of it, unless the evidence folder's check
         # reads it too: a thousand case models sent back from the workers cost a second.
         slim_file = result.file
-        case = result.case
         if slim_file is not None and self.findings_only and not self._has_evidence_folder(path):
             slim_file = None
         elif slim_file is not None:
             slim_file = replace(slim_file, source=Document(result.display, None))
-        return replace(
-            result,
-            file=slim_file,
-            letter=None,
-            files=files,
-            key=key,
-            is_public=case.public if case is not None else False,
-            silenced_rules=case.silenced_rules if case is not None else frozenset(),
-        )
+        return replace(result, file=slim_file, letter=None, files=files, key=key)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -405,7 +404,12 @@ def _records(path: Path) -> bytes | None:
     return b"\n".join(parts)
 
 
-def _records_stamp(path: Path) -> tuple[object, ...]:
+def _records_stamp(path: Path, folders: frozenset[str] | None = None) -> tuple[object, ...]:
+    """What the case's records folder is now, to tell whether a memo's result is current.
+    `folders`: the folders of cases/ (`_folders`): a case without one has no records, and
+    needs no look-up of its own."""
+    if folders is not None and slug_of(path) not in folders:
+        return ()
     folder = sent_folder(path)
     if not folder.is_dir():
         return ()
@@ -413,6 +417,16 @@ def _records_stamp(path: Path) -> tuple[object, ...]:
     if entries is None:  # a stamp equal to none: what a memo kept is never taken for it
         return (object(),)
     return (_stamp(folder), *((p.name, _stamp(p)) for p in entries))
+
+
+def _folders(folder: Path) -> frozenset[str] | None:
+    """The names of the folders (or links to folders) in `folder`, from one listing; None
+    when it cannot be listed."""
+    try:
+        with os.scandir(folder) as entries:
+            return frozenset(entry.name for entry in entries if entry.is_dir())
+    except OSError:
+        return None
 
 
 def _listing(folder: Path) -> list[Path] | None:

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator, Sequence
 
-from ..errors import Finding, Position, did_you_mean, error
+from ..errors import Finding, Position, did_you_mean, error, in_order
 from ..letter.letter import Item, Letter
 from ..model.library import Library
 from ..model.versions import SentVersion
@@ -63,7 +63,7 @@ def review(
     findings += followup.followup_findings(letter, versions)
     findings += tone_findings(letter, library)
     findings = list(_silenced(findings, letter, library))
-    return sorted(findings, key=lambda f: (f.position, f.rule))
+    return sorted(findings, key=in_order)
 
 
 #: The checks of a letter's words alone: what can be read in a letter as it was sent.
@@ -83,7 +83,7 @@ def review_sent(letter: Letter, library: Library) -> list[Finding]:
     context = Review(letter, library, today())
     findings = [f for check in WORDING_CHECKS for f in check(context)]
     findings += tone_findings(letter, library)
-    return sorted(_silenced(findings, letter, library), key=lambda f: (f.position, f.rule))
+    return sorted(_silenced(findings, letter, library), key=in_order)
 
 
 def tone_findings(letter: Letter, library: Library) -> list[Finding]:

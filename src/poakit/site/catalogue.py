@@ -25,6 +25,7 @@ from ..letter.samples import (
     sample_values,
 )
 from ..letter.samples import sections_of as sample_sections
+from ..model.case import Case
 from ..model.library import STANDARD_VARIABLES, Kind, Library, Snippet
 from ..model.sections import BY_KEY
 from ..model.status import status_of
@@ -396,21 +397,29 @@ def letter_parts_list(library: Library) -> str:
 # -- cases ---------------------------------------------------------------------------------------
 
 
-def usage(cases: Sequence[CaseResult]) -> dict[tuple[str, str], list[CaseResult]]:
+def usage(
+    cases: Sequence[CaseResult], memo: Memo | None = None
+) -> dict[tuple[str, str], list[CaseResult]]:
     """The cases citing each reason and using each snippet, by (kind, id), in one pass: each
     catalogue page then looks at its own cases, not at all of them (a thousand cases times
-    140 pages would be 140,000 lookups on every preview rebuild)."""
+    140 pages would be 140,000 lookups on every preview rebuild). With a `memo`, what each
+    case uses is kept by the case's digest."""
     used: dict[tuple[str, str], list[CaseResult]] = {}
     for result in cases:
         case = result.case
         if case is None:
             continue
-        ids = {(Kind.REASON.value, r) for r in case.reason_ids()}
-        for kind in (Kind.ROOT_CAUSE, Kind.MEASURE):
-            ids |= {(kind.value, s) for s in case.snippet_ids(kind)}
-        for key in ids:
-            used.setdefault(key, []).append(result)
+        key = result.key and ("uses", result.key)
+        for used_key in remembered(memo, key, partial(_uses, case)):
+            used.setdefault(used_key, []).append(result)
     return used
+
+
+def _uses(case: Case) -> tuple[tuple[str, str], ...]:
+    ids = dict.fromkeys((Kind.REASON.value, r) for r in case.reason_ids())
+    for kind in (Kind.ROOT_CAUSE, Kind.MEASURE):
+        ids.update(dict.fromkeys((kind.value, s) for s in case.snippet_ids(kind)))
+    return tuple(ids)
 
 
 def _cases_block(cases: Sequence[CaseResult], empty: str, memo: Memo | None) -> list[str]:

@@ -114,11 +114,15 @@ def by_measure(cases: Sequence[CaseResult], library: Library) -> dict[str, Tally
 
 
 def _by_measure(parts: Sequence[_Part], library: Library) -> dict[str, Tally]:
+    known = library.measures
     tallies: dict[str, Tally] = {}
     for part in parts:
         for measure in part.measures:
-            if measure in library.measures:
-                tallies.setdefault(measure, Tally()).add(part.outcome)
+            if measure in known:
+                tally = tallies.get(measure)
+                if tally is None:  # not `setdefault(measure, Tally())`: a Tally per use
+                    tally = tallies[measure] = Tally()
+                tally.add(part.outcome)
     return tallies
 
 

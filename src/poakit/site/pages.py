@@ -11,6 +11,7 @@ under the digests of its case and of the library, so a save remakes only what it
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -69,31 +70,28 @@ def site_pages(
     learned = lessons.lessons_page(readable, library, memo=memo)
     pages.append(Page(lessons.LESSONS_PAGE, learned, nav=True))
     pages.append(Page("tags.md", dashboard.tags_page(), nav=True))
-    used = catalogue.usage(readable)
-
-    def users(snippet: Snippet) -> list[CaseResult]:
-        return used.get((snippet.kind.value, snippet.id), [])
-
+    used = catalogue.usage(readable, memo)
     key = project.library_key
     cache = project.cache  # where the snippets' details are kept between builds
-    pages += [
-        Page(f"reasons/{r.id}.md", catalogue.reason_page(r, library, users(r), memo))
-        for r in library.reasons.values()
-    ]
+
+    def page(folder: str, snippet: Snippet, make: Callable[..., str], **more: object) -> Page:
+        """A catalogue page, kept in the memo by the library and the digests of the cases
+        it lists: a preview save remakes the pages of the snippets the case uses."""
+        users = used.get((snippet.kind.value, snippet.id), [])
+        keys = tuple(c.key for c in users)
+        kept = None if None in keys else ("catalogue-page", snippet.kind, snippet.id, key, keys)
+        made = remembered(memo, kept, lambda: make(snippet, library, users, memo, **more))
+        return Page(f"{folder}/{snippet.id}.md", made)
+
+    pages += [page("reasons", r, catalogue.reason_page) for r in library.reasons.values()]
     pages.append(Page("reasons/index.md", catalogue.reasons_index(library)))
     pages += [
-        Page(
-            f"root-causes/{c.id}.md",
-            catalogue.root_cause_page(c, library, users(c), memo, key, cache=cache),
-        )
+        page("root-causes", c, catalogue.root_cause_page, library_key=key, cache=cache)
         for c in library.root_causes.values()
     ]
     pages.append(Page("root-causes/index.md", catalogue.root_causes_index(library)))
     pages += [
-        Page(
-            f"measures/{m.id}.md",
-            catalogue.measure_page(m, library, users(m), memo, key, cache=cache),
-        )
+        page("measures", m, catalogue.measure_page, library_key=key, cache=cache)
         for m in library.measures.values()
     ]
     pages.append(Page("measures/index.md", catalogue.measures_index(library)))
@@ -150,6 +148,26 @@ def published_findings(project: Project, *, include_private: bool = False) -> li
     so its errors stop a build (and a stage) whatever its visibility."""
     shown = [c for c in project.cases if include_private or c.public or c.file is None]
     return [*project.library.findings, *(f for c in shown for f in c.findings)]
+
+
+class Reported:
+    """What a preview's builds tell of the findings: the first build every finding, each
+    later one (after a save) only those it did not tell the time before, and a count. A
+    thousand cases have thousands of findings: all of them again on every save would bury
+    the few the save brought, and take a tenth of the rebuild."""
+
+    def __init__(self) -> None:
+        self._last: frozenset[str] | None = None
+
+    def lines(self, findings: Sequence[Finding]) -> list[str]:
+        now = [str(f) for f in findings]
+        last, self._last = self._last, frozenset(now)
+        if last is None:
+            return now
+        new = [line for line in now if line not in last]
+        gone = len(last - self._last)
+        count = f"{len(self._last)} finding{'' if len(self._last) == 1 else 's'}"
+        return [*new, f"poakit: {count}, {len(new)} new and {gone} gone since the last build"]
 
 
 def search_entries(
