@@ -43,6 +43,40 @@ def test_containment_finds_the_links_that_lead_outside(tmp_path: Path) -> None:
     assert answers == [False, True, False, False, True, True, False]
 
 
+def test_containment_answers_each_path_as_if_it_were_asked_alone(tmp_path: Path) -> None:
+    """`Containment` remembers its answer for the plain files of a folder: asked in either
+    order, with names that could be the project folder itself (reached through a link, and
+    really), it answers as a new one asked about each path alone."""
+    project, outside = _layout(tmp_path)
+    cases = project / "cases"
+    through = tmp_path / "through"
+    through.symlink_to(project, target_is_directory=True)
+    for name in ("project", "through"):
+        (cases / name).write_text("visibility: private\n")
+        (outside / name).write_text("visibility: private\n")
+    (cases / "out.yaml").symlink_to(outside / "plain.yaml")
+    paths = [
+        through / "cases" / "plain.yaml",
+        through / "cases" / "project",
+        through / "cases" / "through",
+        through / "cases" / "out.yaml",
+        through,
+        tmp_path / "project",
+        cases / "plain.yaml",
+        outside / "project",
+        outside / "through",
+        through / "cases" / ".." / ".." / "outside" / "plain.yaml",
+        through / ".." / "outside",  # beside the project, through its link: outside
+        through / ".." / "project",  # the project folder itself, so reached: inside
+    ]
+    for root in (project, through):
+        alone = [Containment(root).leaves(p) for p in paths]
+        for order in (paths, paths[::-1]):
+            inside = Containment(root)
+            assert {p: inside.leaves(p) for p in order} == dict(zip(paths, alone, strict=True))
+    assert [Containment(through).leaves(p) for p in paths[:4]] == [False, False, False, True]
+
+
 def test_a_folder_turned_into_a_link_is_seen_by_the_next_containment(tmp_path: Path) -> None:
     project, outside = _layout(tmp_path)
     case = project / "cases" / "plain.yaml"

@@ -336,7 +336,8 @@ def test_a_warm_check_finds_the_evidence_folder_whatever_lies_beside_it(
     if beside == "a name not in ASCII":
         (root / "evidence" / "\u212aelvin").mkdir()
     if beside == "unlistable":
-        monkeypatch.setattr(loader_module, "os", types.SimpleNamespace(listdir=_unlistable))
+        unlisting = types.SimpleNamespace(**{**vars(os), "listdir": _unlistable})
+        monkeypatch.setattr(loader_module, "os", unlisting)  # the loader's listing only
     for _ in range(2):  # cold, then warm
         project = check_project(root, base=root, cache_folder=_cache(root))
         unlisted = {
@@ -454,3 +455,34 @@ def test_results_read_back_join_the_oldest_generation(frozen_before: bool) -> No
             assert all(id(item) in oldest for item in kept)
     finally:
         gc.unfreeze()
+
+
+def test_a_key_is_read_only_from_a_plain_file_of_a_plain_size(tmp_path: Path) -> None:
+    """What a case's key is made from (`_plain_bytes`): the bytes of a regular file of at
+    most `MAX_BYTES`; nothing for a link, a folder, a named pipe (without waiting on it), a
+    file too large, or one that is not there."""
+    from poakit.project.loader import _plain_bytes
+    from poakit.source.yaml import MAX_BYTES
+
+    made = {
+        "plain.yaml": lambda p: p.write_bytes(b"visibility: private\n"),
+        "empty.yaml": lambda p: p.write_bytes(b""),
+        "limit.yaml": lambda p: p.write_bytes(b"#" * MAX_BYTES),
+        "over.yaml": lambda p: p.write_bytes(b"#" * (MAX_BYTES + 1)),
+        "link.yaml": lambda p: p.symlink_to(tmp_path / "plain.yaml"),
+        "folder.yaml": lambda p: p.mkdir(),
+        "pipe.yaml": lambda p: os.mkfifo(p),
+    }
+    for name, make in made.items():
+        make(tmp_path / name)
+    read = {name: _plain_bytes(tmp_path / name) for name in [*made, "missing.yaml"]}
+    assert read == {
+        "plain.yaml": b"visibility: private\n",
+        "empty.yaml": b"",
+        "limit.yaml": b"#" * MAX_BYTES,
+        "over.yaml": None,
+        "link.yaml": None,
+        "folder.yaml": None,
+        "pipe.yaml": None,
+        "missing.yaml": None,
+    }

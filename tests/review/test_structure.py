@@ -249,6 +249,28 @@ def test_every_string_of_a_case_is_found_in_order_with_its_place() -> None:
     assert _strings("only") == [((), "only")]
 
 
+_YAML_KEYS = st.one_of(st.sampled_from(["notice", "text", "seller", "name"]), st.integers(0, 3))
+_YAML_DATA = st.recursive(
+    st.one_of(st.none(), st.integers(), st.text(max_size=5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(_YAML_KEYS, inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_YAML_DATA)
+def test_the_quick_look_for_a_placeholder_reads_every_string_the_check_reads(data: object) -> None:
+    """`_texts`, which tells whether a case can hold a placeholder at all, reads the strings
+    `_strings` gives the check, in the same order, and leaves out the same: the notice's
+    text, whatever is under it."""
+    from poakit.review.structure import _NOTICE, _strings, _texts
+
+    for case in (data, {"notice": data}):
+        assert _texts(case) == [value for loc, value in _strings(case) if loc[:2] != _NOTICE]
+
+
 def test_a_placeholder_anywhere_in_a_case_is_found_and_none_where_there_is_none(
     tmp_path: Path,
 ) -> None:

@@ -272,19 +272,26 @@ class Containment:
     def __init__(self, root: Path) -> None:
         self._absolute = root.absolute()
         self._real = root.resolve()
-        self._folders: dict[Path, Path] = {}
+        self._folders: dict[Path, bool] = {}
+        # a file of one of these names could be the project folder itself: not remembered
+        self._names = {"", ".", "..", self._absolute.name, self._real.name}
 
     def leaves(self, path: Path) -> bool:
-        link = path.is_symlink()
-        if not (link or path.absolute().is_relative_to(self._absolute)):
-            return False
-        if link or path.name in ("", ".", ".."):
-            real = path.resolve()
-        else:  # a plain file is where its folder really is
-            folder = self._folders.get(path.parent)
-            if folder is None:
-                folder = self._folders[path.parent] = path.parent.resolve()
-            real = folder / path.name
+        if path.is_symlink():
+            return not path.resolve().is_relative_to(self._real)
+        if path.name in self._names:
+            return self._leaves(path)
+        # not a link: a file is where its folder really is, so its answer is its folder's
+        verdict = self._folders.get(path.parent)
+        if verdict is None:
+            verdict = self._folders[path.parent] = self._leaves(path)
+        return verdict
+
+    def _leaves(self, path: Path) -> bool:
+        if not path.absolute().is_relative_to(self._absolute):
+            return False  # given outside the project on purpose
+        special = path.name in ("", ".", "..")
+        real = path.resolve() if special else path.parent.resolve() / path.name
         return not real.is_relative_to(self._real)
 
 

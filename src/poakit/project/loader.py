@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import os
 import pickle
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -50,7 +51,6 @@ from .load import (
     across_cases,
     check_case,
     load_library,
-    plain_file,
 )
 from .memo import Memo
 from .packet import attachment_check
@@ -246,19 +246,22 @@ class _Work:
         devices, huge files are checked afresh, and reported, every time)."""
         if self.inside.leaves(path):
             return None
-        if not plain_file(path):  # a link is not plain
+        data = _plain_bytes(path)
+        if data is None:
             return None
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
-        except OSError:
-            return None
-        if len(data) > MAX_BYTES:
-            return None
-        records = _records(path)
+        records = _records(path, self._case_folders if path.parent == self._cases else None)
         if records is None:
             return None
         return digest("case", self._display(path), data, self.library_key, records)
+
+    @functools.cached_property
+    def _cases(self) -> Path:
+        return self.root / CASES_DIR
+
+    @functools.cached_property
+    def _case_folders(self) -> frozenset[str] | None:
+        """The folders of cases/, listed once a load: a case without one has no records."""
+        return _folders(self._cases)
 
     def kept(self, path: Path) -> CaseResult | None:
         """The case as the cache kept it, with its files intact; None if anything is missing,
@@ -384,10 +387,36 @@ def _extension(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
-def _records(path: Path) -> bytes | None:
+def _plain_bytes(path: Path) -> bytes | None:
+    """The bytes of a plain file (not a link, a folder, a pipe or a device) of at most
+    `MAX_BYTES`; None for anything else, or what cannot be read. A key is read for every case
+    of every load: two system calls fewer than `plain_file` and `Path.open` (a tenth of a
+    warm `poa check`'s reading)."""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except (OSError, ValueError):
+        return None
+    try:
+        data = os.read(handle, info.st_size + 1)
+        while len(data) <= MAX_BYTES and (more := os.read(handle, MAX_BYTES + 1 - len(data))):
+            data += more  # the file grew since it was looked at
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+    return data if len(data) <= MAX_BYTES else None
+
+
+def _records(path: Path, folders: frozenset[str] | None = None) -> bytes | None:
     """What the case's records (cases/<slug>/sent/) hold, for its key: each name and its
     bytes (a few kilobytes each; the case page shows them); None when the folder cannot be
-    listed (the case is then checked afresh, and its finding shown, every time)."""
+    listed (the case is then checked afresh, and its finding shown, every time). `folders`:
+    the folders beside the case file (`_folders`), when they were listed."""
+    if folders is not None and slug_of(path) not in folders:
+        return b""
     folder = sent_folder(path)
     if not folder.is_dir() or folder.is_symlink():
         return b""
