@@ -486,3 +486,21 @@ def test_a_key_is_read_only_from_a_plain_file_of_a_plain_size(tmp_path: Path) ->
         "pipe.yaml": None,
         "missing.yaml": None,
     }
+
+
+def test_a_case_file_swapped_for_a_link_after_it_was_looked_at_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`_plain_bytes` opens without following a link: a file replaced by a link between its
+    `lstat` and its `open` (here, an `lstat` that sees the plain file the link leads to) is
+    refused, not read through the link."""
+    from poakit.project.loader import _plain_bytes
+
+    target = tmp_path / "elsewhere.yaml"
+    target.write_bytes(b"visibility: private\n")
+    link = tmp_path / "case.yaml"
+    link.symlink_to(target)
+    late = types.SimpleNamespace(**{**vars(os), "lstat": os.stat})  # sees the file, not the link
+    monkeypatch.setattr(loader_module, "os", late)
+    assert _plain_bytes(target) == b"visibility: private\n"
+    assert _plain_bytes(link) is None

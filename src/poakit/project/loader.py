@@ -387,6 +387,17 @@ def _extension(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
+#: How a key's file is opened: to read, never through a link (one swapped in since `lstat`),
+#: as bytes, not inherited by child processes; flags a system lacks are left out (Windows has
+#: no O_NOFOLLOW, and only Windows has O_BINARY).
+_READ_PLAIN = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
 def _plain_bytes(path: Path) -> bytes | None:
     """The bytes of a plain file (not a link, a folder, a pipe or a device) of at most
     `MAX_BYTES`; None for anything else, or what cannot be read. A key is read for every case
@@ -396,7 +407,7 @@ def _plain_bytes(path: Path) -> bytes | None:
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        handle = os.open(path, _READ_PLAIN)
     except (OSError, ValueError):
         return None
     try:
