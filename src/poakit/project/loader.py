@@ -182,7 +182,7 @@ class Loader:
         work = _Work(
             library, library_key, self.root, self.base, cache, prepare, review_date(), findings_only
         )
-        folders = _folders(self.root / CASES_DIR) if self.remember else None
+        folders = work.case_folders if self.remember else None
         keys: dict[Path, tuple[object, ...] | None] = {
             path: (
                 *("result", path, _stamp(path), _records_stamp(path, folders), library_key),
@@ -249,7 +249,7 @@ class _Work:
         data = _plain_bytes(path)
         if data is None:
             return None
-        records = _records(path, self._case_folders if path.parent == self._cases else None)
+        records = _records(path, self.case_folders if path.parent == self._cases else None)
         if records is None:
             return None
         return digest("case", self._display(path), data, self.library_key, records)
@@ -259,8 +259,9 @@ class _Work:
         return self.root / CASES_DIR
 
     @functools.cached_property
-    def _case_folders(self) -> frozenset[str] | None:
-        """The folders of cases/, listed once a load: a case without one has no records."""
+    def case_folders(self) -> frozenset[str] | None:
+        """The folders of cases/, listed once a load (for the keys, and for the memo's
+        stamps): a case without one has no records."""
         return _folders(self._cases)
 
     def kept(self, path: Path) -> CaseResult | None:
@@ -425,11 +426,9 @@ def _records(path: Path, folders: frozenset[str] | None = None) -> bytes | None:
     """What the case's records (cases/<slug>/sent/) hold, for its key: each name and its
     bytes (a few kilobytes each; the case page shows them); None when the folder cannot be
     listed (the case is then checked afresh, and its finding shown, every time). `folders`:
-    the folders beside the case file (`_folders`), when they were listed."""
-    if folders is not None and slug_of(path) not in folders:
-        return b""
-    folder = sent_folder(path)
-    if not folder.is_dir() or folder.is_symlink():
+    as for `_sent`."""
+    folder = _sent(path, folders)
+    if folder is None or folder.is_symlink():
         return b""
     entries = _listing(folder)
     if entries is None:
@@ -446,17 +445,24 @@ def _records(path: Path, folders: frozenset[str] | None = None) -> bytes | None:
 
 def _records_stamp(path: Path, folders: frozenset[str] | None = None) -> tuple[object, ...]:
     """What the case's records folder is now, to tell whether a memo's result is current.
-    `folders`: the folders of cases/ (`_folders`): a case without one has no records, and
-    needs no look-up of its own."""
-    if folders is not None and slug_of(path) not in folders:
-        return ()
-    folder = sent_folder(path)
-    if not folder.is_dir():
+    `folders`: as for `_sent`."""
+    folder = _sent(path, folders)
+    if folder is None:
         return ()
     entries = _listing(folder)
     if entries is None:  # a stamp equal to none: what a memo kept is never taken for it
         return (object(),)
     return (_stamp(folder), *((p.name, _stamp(p)) for p in entries))
+
+
+def _sent(path: Path, folders: frozenset[str] | None) -> Path | None:
+    """The case's records folder, if it has one. `folders`: the folders beside the case file
+    (`_folders`), when they were listed: a case without one has no records, and needs no
+    look-up of its own."""
+    if folders is not None and slug_of(path) not in folders:
+        return None
+    folder = sent_folder(path)
+    return folder if folder.is_dir() else None
 
 
 def _folders(folder: Path) -> frozenset[str] | None:
