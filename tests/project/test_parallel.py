@@ -6,6 +6,7 @@ import gc
 import json
 import os
 import time
+import weakref
 
 import pytest
 
@@ -25,6 +26,36 @@ def test_results_come_back_in_order(count: int, monkeypatch: pytest.MonkeyPatch)
 def test_the_worker_is_installed_in_the_workers_only() -> None:
     parallel.on_every_core(_square, list(range(100)), jobs=2)
     assert parallel._work is None  # the parent process keeps no worker of its own
+
+
+class _Cyclic:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _leave_a_cycle(found: list[weakref.ref[_Cyclic]]) -> int:
+    assert not gc.isenabled()  # paused while a chunk is worked
+    cycle = _Cyclic()
+    found.append(weakref.ref(cycle))
+    return 1
+
+
+def test_a_chunk_is_worked_with_the_collector_paused_then_its_cycles_are_freed() -> None:
+    """A worker pauses the cyclic collector over a chunk (checking a case leaves no cycles),
+    then frees any cycle the chunk left, and leaves the collector as it found it."""
+    found: list[weakref.ref[_Cyclic]] = []
+    gc.enable()
+    parallel._install(lambda n: _leave_a_cycle(found) + n)
+    try:
+        assert parallel._work_chunk((3, [1, 2])) == (3, [2, 3])
+        assert gc.isenabled()
+        assert len(found) == 2 and all(ref() is None for ref in found)
+        gc.disable()
+        parallel._work_chunk((0, [1]))
+        assert not gc.isenabled()
+    finally:
+        parallel._install(None)  # type: ignore[arg-type]
+        gc.enable()
 
 
 def test_one_core_works_in_this_process() -> None:

@@ -7,6 +7,7 @@ own way, values it cannot build) and for random documents; and what it leaves to
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from typing import Any
 
 import pytest
@@ -229,3 +230,21 @@ def test_a_remembered_tag_reads_as_the_first_time(monkeypatch: pytest.MonkeyPatc
 @given(st.text(alphabet="a\n\r\x85\u2028\u2029\x0b\x0c é", max_size=30))
 def test_lines_are_counted_as_yaml_numbers_them(text: str) -> None:
     assert yaml_module._line_count(text) == len(yaml_module._lines(text))
+
+
+def test_reading_a_document_leaves_no_garbage_for_the_collector() -> None:
+    """A document read in one pass frees everything the pass made as soon as it is done:
+    none of it waits in a reference cycle for the collector (a recursive nested function
+    was one, with the loader and the marks it held)."""
+    text = (REPO / "cases" / "peak-outfitters-late-shipment.yaml").read_text(encoding="utf-8")
+    yaml_module.load(text, "warm-up.yaml")
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        document = yaml_module.load(text, "peak-outfitters.yaml")
+        assert gc.collect() == 0
+        assert document.data["seller"]
+    finally:
+        if enabled:
+            gc.enable()

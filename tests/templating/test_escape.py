@@ -272,6 +272,16 @@ def test_tag_names_keep_only_harmless_characters() -> None:
     )
 
 
+def test_visible_leaves_alone_only_what_it_would_not_change() -> None:
+    """`visible` returns text of printable characters as it is, without its two searches:
+    no printable character is one they would show differently."""
+    printable = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isprintable())
+    assert escape._CONTROL.search(printable) is None
+    assert escape._BIDI.search(printable) is None
+    unprintable = [chr(c) for c in range(0x2100) if not chr(c).isprintable()]
+    assert any(escape.visible(c) != c for c in unprintable)  # the slow path still runs
+
+
 def test_visible_shows_bidirectional_controls() -> None:
     assert escape.visible("abc\u202edcba\u2066x\u2069") == "abc[U+202E]dcba[U+2066]x[U+2069]"
     assert escape.visible("bell\x07 tab\t line\n") == "bell␇ tab\t line\n"

@@ -189,6 +189,18 @@ def _install(work: Callable[[Any], Any]) -> None:
 
 
 def _work_chunk(numbered: tuple[int, list[Any]]) -> tuple[int, list[Any]]:
+    """A chunk's items worked in turn, with the cyclic garbage collector paused: checking a
+    case leaves no reference cycles, so the collections that its allocations set off find
+    nothing, yet walk every young object each time (some 3% of a worker's instructions). One
+    collection of the young objects afterwards frees whatever cycle an item did leave, so
+    that at most a chunk's worth ever waits."""
     assert _work is not None
     number, chunk = numbered
-    return number, [_work(item) for item in chunk]
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return number, [_work(item) for item in chunk]
+    finally:
+        gc.collect(0)
+        if enabled:
+            gc.enable()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..letter.letter import Item, Letter, Section
@@ -24,9 +25,16 @@ ANSWER_KEYS = ("root_causes", "corrective_actions", "preventive_measures")
 REPLY_KEYS = ("request", "changes")
 
 
-def letter_text(letter: Letter, width: int = 0) -> str:
-    """The whole letter; `width` 0 leaves each paragraph on one line."""
-    blocks = [block for section in letter.sections for block in section_text(letter, section)]
+def letter_text(
+    letter: Letter, width: int = 0, *, sections: Mapping[str, list[str]] | None = None
+) -> str:
+    """The whole letter; `width` 0 leaves each paragraph on one line. `sections`: each
+    section's `section_text` by its key, where the caller made them already."""
+    blocks = [
+        block
+        for section in letter.sections
+        for block in (section_text(letter, section) if sections is None else sections[section.key])
+    ]
     name, title, business = (visible(part) for part in letter.signature)
     blocks.append(f"{name}\n{title}, {business}")
     return "\n\n".join(wrap(block, width) for block in blocks) + "\n"

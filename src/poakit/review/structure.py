@@ -254,9 +254,10 @@ def evidence_per_asin(review: Review) -> Iterator[Finding]:
 
 def length(review: Review) -> Iterator[Finding]:
     limits = review.library.settings.limits
-    measured = {"letter": letter_text(review.letter)}  # count what gets pasted
-    for section in review.letter.sections:
-        measured[section.key] = "\n\n".join(section_text(review.letter, section))
+    letter = review.letter
+    blocks = {section.key: section_text(letter, section) for section in letter.sections}
+    measured = {key: "\n\n".join(parts) for key, parts in blocks.items()}
+    measured["letter"] = letter_text(letter, sections=blocks)  # count what gets pasted
     for key, limit in limits.items():
         text = measured.get(key)
         if text is None:

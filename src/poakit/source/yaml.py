@@ -262,14 +262,30 @@ def _plain_tree(loader: Any, root: yaml.Node, marks: _Marks, first_line: int) ->
     far, a tag not allowed, a key that is not a plain scalar, a duplicate or merge key, a
     value PyYAML cannot build) gives `_UNUSUAL`, and the document goes through them instead.
     One pass instead of three is a third of reading a case file."""
-    on_path: set[int] = set()  # PyYAML gives an alias the very node of its anchor
-    count = 0
+    try:
+        return _Builder(loader, marks, first_line).build(root, (), 1)
+    except (_Unusual, ValueError, OverflowError):
+        return _UNUSUAL
 
-    def build(node: yaml.Node, loc: Loc, depth: int) -> Any:
-        nonlocal count
-        count += 1  # every use of a node through an alias counts, as the shape check counts
-        if depth >= MAX_DEPTH or count > MAX_NODES or id(node) in on_path:
+
+class _Builder:
+    """`_plain_tree`'s walk. A class rather than a nested function that calls itself: such a
+    function is a reference cycle (with the loader and the marks it holds, some 860 objects a
+    case file) that only the garbage collector frees."""
+
+    __slots__ = ("count", "first_line", "loader", "marks", "on_path")
+
+    def __init__(self, loader: Any, marks: _Marks, first_line: int) -> None:
+        self.loader, self.marks, self.first_line = loader, marks, first_line
+        self.on_path: set[int] = set()  # PyYAML gives an alias the very node of its anchor
+        self.count = 0
+
+    def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
+        # every use of a node through an alias counts, as the shape check counts
+        self.count += 1
+        if depth >= MAX_DEPTH or self.count > MAX_NODES or id(node) in self.on_path:
             raise _Unusual
+        marks, first_line, loader = self.marks, self.first_line, self.loader
         start = node.start_mark
         mark = (start.line + first_line, start.column + 1)
         marks.values.setdefault(loc, mark)
@@ -286,7 +302,8 @@ def _plain_tree(loader: Any, root: yaml.Node, marks: _Marks, first_line: int) ->
         if getattr(node, "flow_style", False):
             end = node.end_mark
             marks.ends.setdefault(loc, (end.line + first_line, end.column + 1))
-        on_path.add(id(node))
+        self.on_path.add(id(node))
+        build = self.build
         if isinstance(node, yaml.SequenceNode) and tag == _SEQ:
             built: Any = [build(item, (*loc, n), depth + 1) for n, item in enumerate(node.value)]
         elif isinstance(node, yaml.MappingNode) and tag == _MAP:
@@ -297,7 +314,7 @@ def _plain_tree(loader: Any, root: yaml.Node, marks: _Marks, first_line: int) ->
                 key = key_node.value
                 if key == "<<" or (*loc, key) in marks.keys:
                     raise _Unusual
-                count += 1
+                self.count += 1
                 start = key_node.start_mark
                 marks.keys[(*loc, key)] = (start.line + first_line, start.column + 1)
                 name = (
@@ -308,13 +325,8 @@ def _plain_tree(loader: Any, root: yaml.Node, marks: _Marks, first_line: int) ->
                 built[name] = build(value_node, (*loc, key), depth + 1)
         else:
             raise _Unusual
-        on_path.discard(id(node))
+        self.on_path.discard(id(node))
         return built
-
-    try:
-        return build(root, (), 1)
-    except (_Unusual, ValueError, OverflowError):
-        return _UNUSUAL
 
 
 class _Unusual(Exception):

@@ -44,6 +44,8 @@ _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 def visible(value: str) -> str:
     """Control characters shown as their Unicode pictures (BEL as ␇), bidirectional controls
     as `[U+202E]`; tab and line feed are kept."""
+    if value.isprintable():  # no control or format character at all: the common case
+        return value
     if _CONTROL.search(value):
         value = _CONTROL.sub(_picture, value)
     if _BIDI.search(value):
