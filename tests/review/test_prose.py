@@ -159,6 +159,31 @@ def test_the_doubled_word_prefilter_never_hides_a_match(text: str) -> None:
         assert prose.may_double(text), text
 
 
+#: What the artefact patterns look for, and around it: letters of both cases, digits, the
+#: abbreviations they skip, white space.
+_PUNCTUATION = 'aZ0 .,;:!?()[]"\u201c\u201d\nCo.e.g.No'
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_PUNCTUATION, max_size=30))
+def test_each_artefact_quick_look_finds_what_its_pattern_finds(text: str) -> None:
+    """An artefact pattern runs only where its quick pattern matches: never where it could
+    match itself."""
+    for pattern, what, quick in prose._ARTEFACTS:
+        if quick is not None and pattern.search(text):
+            assert quick.search(text), (what, text)
+
+
+def test_each_artefact_is_still_found() -> None:
+    found = {p.message.split(":")[0] for p in problems("Sent it . Then ,, and () then. next x")}
+    assert found >= {
+        "a space before punctuation",
+        "doubled punctuation",
+        "empty brackets",
+        "a sentence starting in lower case",
+    }
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -211,6 +211,29 @@ def test_any_document_is_read_in_one_pass_as_the_checks_read_it(
         assert _document(text) == _one_by_one(patch, text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a: "one\\Ltwo\\Pthree\\Nfour\\rfive\\vsix\\fseven"\n',  # breaks by escape only
+        'a: "one\\u2028two\\x0bthree"\n',
+        "a: 'one\u2028two'\n",  # breaks typed as they are
+        "a: |\r\n  one\r\n  two\r\n",
+        "a: one two\nb: [x, 'y', \"z\"]\n",  # none at all
+    ],
+)
+def test_line_breaks_are_normalised_whether_typed_or_escaped(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one pass looks for breaks to normalise only in a file that holds one, or a
+    backslash (an escape in double quotes makes one): read as the checks one by one read it."""
+    document = _document(text)
+    assert document == _one_by_one(monkeypatch, text)
+    assert document[0] == "document"
+    for value in document[1].values():  # type: ignore[index]
+        for char in "\r\x0b\x0c\x85\u2028\u2029":
+            assert char not in str(value)
+
+
 def test_a_remembered_tag_reads_as_the_first_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Short plain scalars' tags are remembered from file to file (`_Loader.resolve`): read
     again, and after the memory is full and starts over, every value is what PyYAML reads."""

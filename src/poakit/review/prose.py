@@ -44,16 +44,25 @@ RULES: dict[str, str] = {
 #: "e.g., the"): no lower-case start and no doubled punctuation is reported after them.
 _ABBREVIATIONS = ("Inc", "Ltd", "Co", "Corp", "e.g", "i.e", "etc", "vs", "No")
 _NOT_AFTER = "".join(rf"(?<!\b{re.escape(word)}\.)" for word in _ABBREVIATIONS)
-_ARTEFACTS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?<=\w) +[,.;:!?](?!\w)"), "a space before punctuation"),
+#: (pattern, what it finds, a quicker pattern that matches wherever it does). The patterns
+#: start with a look behind, tried at every character of a paragraph; the quick ones start
+#: with a character, and rule most paragraphs out five to ten times sooner.
+_ARTEFACTS: tuple[tuple[re.Pattern[str], str, re.Pattern[str] | None], ...] = (
+    (
+        re.compile(r"(?<=\w) +[,.;:!?](?!\w)"),
+        "a space before punctuation",
+        re.compile(" [,.;:!?]"),
+    ),
     (
         re.compile(r"(?<!\.)\.\.(?!\.)|,,|;;|::|,\.|;\.|,;|(?<=\.)" + _NOT_AFTER + r"(?<!\.\.\.),"),
         "doubled punctuation",
+        re.compile(r"\.\.|,,|;;|::|,\.|;\.|,;|\.,"),
     ),
-    (re.compile(r"\(\s*\)|\[\s*\]"), "empty brackets"),
+    (re.compile(r"\(\s*\)|\[\s*\]"), "empty brackets", None),
     (
         re.compile(r"(?<=[a-z0-9)][.!?])" + _NOT_AFTER + r" +[a-z]"),
         "a sentence starting in lower case",
+        re.compile(r"[.!?] +[a-z]"),
     ),
 )
 _PAIRS = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
@@ -84,7 +93,9 @@ def _find_problems(text: str) -> Iterator[Problem]:
     for result in _lexical_illusion().check_with_flags(text) if may_double(text) else ():
         start, end = result.span
         yield Problem("doubled-word", start, end, f'doubled words: "{text[start:end]}"')
-    for pattern, what in _ARTEFACTS:
+    for pattern, what, quick in _ARTEFACTS:
+        if quick is not None and not quick.search(text):
+            continue
         for match in pattern.finditer(text):
             yield Problem(
                 "snippet-artefact",

@@ -87,7 +87,7 @@ def review_sent(letter: Letter, library: Library) -> list[Finding]:
 
 
 def tone_findings(letter: Letter, library: Library) -> list[Finding]:
-    rules = scanner(library.tone_rules)  # looked up once: its key hashes every rule
+    rules = scanner(library.tone_rules)
     parts = [
         (section.key, item, *item.text.plain_with_spans())
         for section in letter.sections

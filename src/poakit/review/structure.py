@@ -293,10 +293,10 @@ def _name(key: str) -> str:
 
 def unfilled_fields(review: Review) -> Iterator[Finding]:
     """Placeholders typed in the case itself (as `poa new` leaves them), at their own line."""
-    rule = next((r for r in review.library.tone_rules if r.id == "unfilled-placeholder"), None)
-    if rule is None:
+    # runs only the patterns whose words a value holds
+    placeholders = scanner(review.library.tone_rules, only="unfilled-placeholder")
+    if not placeholders.rules:
         return
-    placeholders = scanner((rule,))  # runs only the patterns whose words a value holds
     data = review.file.source.data
     every = "\n".join(_texts(data))
     words = placeholders.present(every)

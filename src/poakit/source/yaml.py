@@ -149,7 +149,9 @@ def load(text: str, path: str, *, first_line: int = 1) -> Document:
         keys: dict[Loc, tuple[int, int]] = {}
         ends: dict[Loc, tuple[int, int]] = {}
         marks = _Marks(values, keys, ends)
-        data = _plain_tree(loader, node, marks, first_line)
+        # a value can hold a break to normalise only if the file does, or an escape does
+        breaks = "\\" in text or _BREAKS.search(text) is not None
+        data = _plain_tree(loader, node, marks, first_line, breaks)
         if data is _UNUSUAL:  # the checks one by one, each with its own clear finding
             for found in (values, keys, ends):
                 found.clear()
@@ -255,15 +257,18 @@ def _construct(loader: Any, node: yaml.Node, path: str, first_line: int) -> Any:
 _UNUSUAL = object()  # what `_plain_tree` gives for a tree it leaves to the full checks
 
 
-def _plain_tree(loader: Any, root: yaml.Node, marks: _Marks, first_line: int) -> Any:
+def _plain_tree(
+    loader: Any, root: yaml.Node, marks: _Marks, first_line: int, breaks: bool = True
+) -> Any:
     """The data and marks of a checked tree in one pass: what `_walk` records and `_construct`
     builds, where they and `_shape_problem` would find nothing wrong. Anything they would
     report or treat specially (a value containing itself, a tree too deep or expanding too
     far, a tag not allowed, a key that is not a plain scalar, a duplicate or merge key, a
     value PyYAML cannot build) gives `_UNUSUAL`, and the document goes through them instead.
-    One pass instead of three is a third of reading a case file."""
+    One pass instead of three is a third of reading a case file. `breaks`: False where no
+    value can hold a line break other than "\\n" (then none is looked for)."""
     try:
-        return _Builder(loader, marks, first_line).build(root, (), 1)
+        return _Builder(loader, marks, first_line, breaks).build(root, (), 1)
     except (_Unusual, ValueError, OverflowError):
         return _UNUSUAL
 
@@ -273,10 +278,10 @@ class _Builder:
     function is a reference cycle (with the loader and the marks it holds, some 860 objects a
     case file) that only the garbage collector frees."""
 
-    __slots__ = ("count", "first_line", "loader", "marks", "on_path")
+    __slots__ = ("breaks", "count", "first_line", "loader", "marks", "on_path")
 
-    def __init__(self, loader: Any, marks: _Marks, first_line: int) -> None:
-        self.loader, self.marks, self.first_line = loader, marks, first_line
+    def __init__(self, loader: Any, marks: _Marks, first_line: int, breaks: bool) -> None:
+        self.loader, self.marks, self.first_line, self.breaks = loader, marks, first_line, breaks
         self.on_path: set[int] = set()  # PyYAML gives an alias the very node of its anchor
         self.count = 0
 
@@ -294,7 +299,9 @@ class _Builder:
             end = node.end_mark
             marks.ends.setdefault(loc, (end.line + first_line, end.column + 1))
             if tag in (_STR, _VALUE):
-                node.tag, node.value = _STR, normalize_breaks(node.value)
+                node.tag = _STR
+                if self.breaks:
+                    node.value = normalize_breaks(node.value)
                 return node.value
             if tag not in _PLAIN:
                 raise _Unusual
