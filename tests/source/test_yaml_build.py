@@ -234,6 +234,23 @@ def test_line_breaks_are_normalised_whether_typed_or_escaped(
             assert char not in str(value)
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    kind=st.sampled_from([yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode]),
+    value=st.one_of(st.sampled_from(["", "~", "yes", "1.5", "2026-10-04", "<<", "="]), st.text()),
+    implicit=st.tuples(st.booleans(), st.booleans()),
+)
+def test_a_tag_is_resolved_as_pyyaml_resolves_it(kind: Any, value: str, implicit: Any) -> None:
+    """`_Loader.resolve` answers collections and quoted text itself: as PyYAML would."""
+    loader = yaml_module._Loader("")
+    try:
+        given = implicit if kind is yaml.ScalarNode else implicit[0]
+        expected = yaml.resolver.BaseResolver.resolve(loader, kind, value, given)
+        assert loader.resolve(kind, value, given) == expected
+    finally:
+        loader.dispose()
+
+
 def test_a_remembered_tag_reads_as_the_first_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Short plain scalars' tags are remembered from file to file (`_Loader.resolve`): read
     again, and after the memory is full and starts over, every value is what PyYAML reads."""

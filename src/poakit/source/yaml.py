@@ -37,6 +37,13 @@ class _Loader(_Safe):
     a case file, for keys and values that recur in every file."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if not self.yaml_path_resolvers:  # what PyYAML answers then, without its call
+            if kind is yaml.MappingNode:
+                return _MAP
+            if kind is yaml.SequenceNode:
+                return _SEQ
+            if not implicit[0]:  # quoted text, or a block scalar
+                return _STR
         if kind is not yaml.ScalarNode or not implicit[0] or len(value) > _SHORT:
             return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
         tag = _plain_tags.get(value)
