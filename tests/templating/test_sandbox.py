@@ -18,6 +18,7 @@ from conftest import FIXTURES, REPO
 from poakit.letter.samples import render_sample, sections_of
 from poakit.model.library import Kind, Library
 from poakit.project.load import load_library
+from poakit.templating import render as render_module
 from poakit.templating.render import RenderError
 from poakit.templating.sandbox import DEFAULT_BUDGET, Budget
 
@@ -129,3 +130,26 @@ def test_every_shipped_snippet_renders_well_within_the_default_budget() -> None:
                 render_sample(library, snippet, section, budget)
                 rendered += 1
     assert rendered > 100
+
+
+def test_a_snippet_is_compiled_once_and_then_rendered_from_what_was_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library's templates are kept by name once compiled: rendering a snippet again asks
+    Jinja for nothing, and renders the same."""
+    library = _library(tmp_path, "Stock of {{ seller.name }} was counted.")
+    snippet = library.root_causes["probe"]
+    first = render_sample(library, snippet, "root_causes").plain()
+    env = render_module.environment(library)
+    monkeypatch.setattr(env, "get_template", lambda *a, **k: pytest.fail("compiled again"))
+    assert render_sample(library, snippet, "root_causes").plain() == first
+    assert "was counted" in first
+
+
+def test_a_snippet_that_does_not_compile_is_never_kept(tmp_path: Path) -> None:
+    library = _library(tmp_path, "Stock was {{ counted")
+    snippet = library.root_causes.get("probe")
+    assert snippet is None  # the library dropped it, with a finding
+    assert any(f.rule == "snippet-syntax" for f in library.findings)
+    kept = render_module._TEMPLATES.get(render_module.environment(library), {})
+    assert "root-causes/probe" not in kept

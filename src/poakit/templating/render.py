@@ -49,8 +49,7 @@ def render(
     context = {**_declared_defaults(snippet), **context}
     try:
         with spend(budget) as values:
-            template = environment(library).get_template(snippet.template_name)
-            skeleton = template.render(context)
+            skeleton = _template(library, snippet.template_name).render(context)
             check_output(skeleton)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(_syntax_finding(snippet, exc)) from None
@@ -166,6 +165,25 @@ def environment(library: Library) -> jinja2.Environment:
     if env is None:
         env = _ENVIRONMENTS[library] = _environment(library)
     return env
+
+
+_TEMPLATES: weakref.WeakKeyDictionary[jinja2.Environment, dict[str, jinja2.Template]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _template(library: Library, name: str) -> jinja2.Template:
+    """A snippet's compiled template, kept by name beside the library's environment. Jinja
+    keeps them too, but in a least-recently-used list that it reorders, behind a lock, on
+    each of the dozen a letter asks for (its `deque.remove` walks the list each time)."""
+    env = environment(library)
+    known = _TEMPLATES.get(env)
+    if known is None:
+        known = _TEMPLATES[env] = {}
+    found = known.get(name)
+    if found is None:  # one that does not compile raises, and is never kept
+        found = known[name] = env.get_template(name)
+    return found
 
 
 def _environment(library: Library) -> jinja2.Environment:
