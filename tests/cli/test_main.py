@@ -102,6 +102,36 @@ def test_the_command_starts_without_the_site_modules() -> None:
     assert result.stdout == "[]\n"
 
 
+_PLUGINS = """
+import os
+from poakit.cli.main import main
+try:
+    main(["check", "--no-cache"])
+except SystemExit:
+    pass
+from pydantic.plugin import _loader
+print(os.environ["PYDANTIC_DISABLE_PLUGINS"], _loader._plugins is None)
+"""
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [(None, "__all__ True\n"), ("some-plugin", "some-plugin False\n")]
+)
+def test_poa_looks_for_no_pydantic_plugin_unless_told_to(
+    mini: Path, given: str | None, expected: str
+) -> None:
+    # looking for plugins reads every installed package's entry points: some 30 ms of a
+    # cold check's start; a user's own PYDANTIC_DISABLE_PLUGINS is kept
+    env = {"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    result = subprocess.run(
+        [sys.executable, "-c", _PLUGINS], cwd=mini, capture_output=True, text=True, env=env
+    )
+    assert "0 errors" in result.stderr
+    assert result.stdout == expected
+
+
 _BUILT = """
 import pydantic
 from poakit.cli.main import main
