@@ -153,3 +153,18 @@ def test_a_snippet_that_does_not_compile_is_never_kept(tmp_path: Path) -> None:
     assert any(f.rule == "snippet-syntax" for f in library.findings)
     kept = render_module._TEMPLATES.get(render_module.environment(library), {})
     assert "root-causes/probe" not in kept
+
+
+def test_a_library_no_longer_used_is_freed_with_its_templates(tmp_path: Path) -> None:
+    """A library's environment and compiled templates live as long as the library, no longer:
+    the preview loads a new library on each save of a snippet (some 4 MB each)."""
+    import gc
+    import weakref
+
+    library = _library(tmp_path, "Stock of {{ seller.name }} was counted.")
+    render_sample(library, library.root_causes["probe"], "root_causes")
+    assert render_module._TEMPLATES.get(library)  # kept while it is used
+    held = weakref.ref(library)
+    del library
+    gc.collect()
+    assert held() is None

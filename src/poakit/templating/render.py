@@ -167,30 +167,35 @@ def environment(library: Library) -> jinja2.Environment:
     return env
 
 
-_TEMPLATES: weakref.WeakKeyDictionary[jinja2.Environment, dict[str, jinja2.Template]] = (
+_TEMPLATES: weakref.WeakKeyDictionary[Library, dict[str, jinja2.Template]] = (
     weakref.WeakKeyDictionary()
 )
 
 
 def _template(library: Library, name: str) -> jinja2.Template:
-    """A snippet's compiled template, kept by name beside the library's environment. Jinja
+    """A snippet's compiled template, kept by name for the library's life. Jinja
     keeps them too, but in a least-recently-used list that it reorders, behind a lock, on
     each of the dozen a letter asks for (its `deque.remove` walks the list each time)."""
-    env = environment(library)
-    known = _TEMPLATES.get(env)
+    known = _TEMPLATES.get(library)
     if known is None:
-        known = _TEMPLATES[env] = {}
+        known = _TEMPLATES[library] = {}
     found = known.get(name)
     if found is None:  # one that does not compile raises, and is never kept
-        found = known[name] = env.get_template(name)
+        found = known[name] = environment(library).get_template(name)
     return found
 
 
 def _environment(library: Library) -> jinja2.Environment:
+    # The loader holds the library weakly: the environment is kept for the library's life
+    # (a weak key of `_ENVIRONMENTS`), so a strong hold would keep every library ever loaded,
+    # some 4 MB each (the preview loads one on each save of a snippet).
+    held = weakref.ref(library)
+
     def load(name: str) -> tuple[str, str, Any] | None:
         folder, _, sid = name.partition("/")
         kind = next((k for k, f in FOLDERS.items() if f == folder), None)
-        snippet = library.of(kind).get(sid) if kind else None
+        current = held()
+        snippet = current.of(kind).get(sid) if kind and current is not None else None
         if snippet is None:
             return None
         return snippet.body, snippet.path, lambda: True
