@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import FIXTURES, REPO
 
@@ -151,8 +152,9 @@ def test_a_snippet_that_does_not_compile_is_never_kept(tmp_path: Path) -> None:
     snippet = library.root_causes.get("probe")
     assert snippet is None  # the library dropped it, with a finding
     assert any(f.rule == "snippet-syntax" for f in library.findings)
-    kept = render_module._TEMPLATES.get(render_module.environment(library), {})
-    assert "root-causes/probe" not in kept
+    with pytest.raises(jinja2.TemplateNotFound):
+        render_module._template(library, "root-causes/probe")
+    assert "root-causes/probe" not in render_module._sandbox(library)[1]
 
 
 def test_a_library_no_longer_used_is_freed_with_its_templates(tmp_path: Path) -> None:
@@ -163,7 +165,7 @@ def test_a_library_no_longer_used_is_freed_with_its_templates(tmp_path: Path) ->
 
     library = _library(tmp_path, "Stock of {{ seller.name }} was counted.")
     render_sample(library, library.root_causes["probe"], "root_causes")
-    assert render_module._TEMPLATES.get(library)  # kept while it is used
+    assert render_module._sandbox(library)[1]  # kept while it is used
     held = weakref.ref(library)
     del library
     gc.collect()

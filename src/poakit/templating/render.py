@@ -155,39 +155,39 @@ def _declared_defaults(snippet: Snippet) -> dict[str, Any]:
     return {name: None for name in snippet.meta.variables}
 
 
-_ENVIRONMENTS: weakref.WeakKeyDictionary[Library, jinja2.Environment] = weakref.WeakKeyDictionary()
+#: Each library's sandbox and the templates compiled in it, by name, for the library's life.
+_SANDBOXES: weakref.WeakKeyDictionary[
+    Library, tuple[jinja2.Environment, dict[str, jinja2.Template]]
+] = weakref.WeakKeyDictionary()
+
+
+def _sandbox(library: Library) -> tuple[jinja2.Environment, dict[str, jinja2.Template]]:
+    found = _SANDBOXES.get(library)
+    if found is None:
+        found = _SANDBOXES[library] = (_environment(library), {})
+    return found
 
 
 def environment(library: Library) -> jinja2.Environment:
     """The sandbox `library`'s snippets render in, made once per library (its compiled
     templates with it)."""
-    env = _ENVIRONMENTS.get(library)
-    if env is None:
-        env = _ENVIRONMENTS[library] = _environment(library)
-    return env
-
-
-_TEMPLATES: weakref.WeakKeyDictionary[Library, dict[str, jinja2.Template]] = (
-    weakref.WeakKeyDictionary()
-)
+    return _sandbox(library)[0]
 
 
 def _template(library: Library, name: str) -> jinja2.Template:
-    """A snippet's compiled template, kept by name for the library's life. Jinja
-    keeps them too, but in a least-recently-used list that it reorders, behind a lock, on
-    each of the dozen a letter asks for (its `deque.remove` walks the list each time)."""
-    known = _TEMPLATES.get(library)
-    if known is None:
-        known = _TEMPLATES[library] = {}
+    """A snippet's compiled template, kept by name for the library's life. Jinja keeps them
+    too, but in a least-recently-used list that it reorders, behind a lock, on each of the
+    dozen a letter asks for (its `deque.remove` walks the list each time)."""
+    env, known = _sandbox(library)
     found = known.get(name)
-    if found is None:  # one that does not compile raises, and is never kept
-        found = known[name] = environment(library).get_template(name)
+    if found is None:  # one that does not compile, or is not there, raises, and is never kept
+        found = known[name] = env.get_template(name)
     return found
 
 
 def _environment(library: Library) -> jinja2.Environment:
     # The loader holds the library weakly: the environment is kept for the library's life
-    # (a weak key of `_ENVIRONMENTS`), so a strong hold would keep every library ever loaded,
+    # (a weak key of `_SANDBOXES`), so a strong hold would keep every library ever loaded,
     # some 4 MB each (the preview loads one on each save of a snippet).
     held = weakref.ref(library)
 
