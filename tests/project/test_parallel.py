@@ -9,6 +9,8 @@ import time
 import weakref
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from poakit.project import parallel
 
@@ -190,7 +192,7 @@ def test_progress_counts_every_item_once_up_to_the_total(count: int, jobs: int) 
     assert counts == sorted(counts) and len(set(counts)) == len(counts)  # only forward
     assert told[-1] == (count, count) and {t for _, t in told} == {count}
     if count >= parallel.PARALLEL_FROM and jobs > 1:  # a call per chunk, not per item
-        assert len(told) == jobs * parallel.CHUNKS_PER_CORE
+        assert len(told) == len(parallel.chunks(count, jobs))
     else:
         assert counts == list(range(1, count + 1))
 
@@ -199,3 +201,19 @@ def test_no_work_tells_no_progress() -> None:
     told: list[tuple[int, int]] = []
     assert parallel.on_every_core(_square, [], jobs=2, progress=lambda *n: told.append(n)) == []
     assert told == []
+
+
+@given(total=st.integers(0, 5000), count=st.integers(1, 8))
+def test_chunks_cover_every_item_once_in_order_and_shrink_to_one_at_the_end(
+    total: int, count: int
+) -> None:
+    found = parallel.chunks(total, count)
+    assert [n for start, stop in found for n in range(start, stop)] == list(range(total))
+    sizes = [stop - start for start, stop in found]
+    assert all(size >= 1 for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)  # never larger than the one before
+    assert max(sizes, default=0) <= max(1, -(-total // (count * parallel.CHUNKS_PER_CORE)))
+    if total:
+        assert sizes[-1] == 1  # the last worker to finish waits for one item, not a chunk
+    if total >= count * parallel.CHUNKS_PER_CORE:  # not one chunk per item, either
+        assert len(found) <= 4 * count * parallel.CHUNKS_PER_CORE

@@ -288,3 +288,41 @@ def test_reading_a_document_leaves_no_garbage_for_the_collector() -> None:
     finally:
         if enabled:
             gc.enable()
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(size=st.integers(0, 300), grown=st.integers(0, 300), limit=st.integers(0, 400))
+def test_a_file_is_read_to_its_end_or_one_byte_past_the_limit(
+    tmp_path_factory: pytest.TempPathFactory, size: int, grown: int, limit: int
+) -> None:
+    """`read_text` asks for the file's size plus one: what it reads is the whole file, or
+    `limit` + 1 bytes of it (then refused), also when the file grew after its size was
+    looked at."""
+    folder = tmp_path_factory.mktemp("read")
+    path = folder / "case.yaml"
+    path.write_bytes(b"a" * size)
+
+    class Growing:
+        """A handle on `path` whose file grows by `grown` bytes between its size and its read."""
+
+        def __init__(self) -> None:
+            self.handle = open(path, "rb")  # noqa: SIM115 - closed below
+            self.grew = False
+
+        def fileno(self) -> int:
+            return self.handle.fileno()
+
+        def read(self, count: int) -> bytes:
+            if not self.grew:
+                self.grew = True
+                with open(path, "ab") as more:
+                    more.write(b"b" * grown)
+            return self.handle.read(count)
+
+    handle = Growing()
+    try:
+        read = yaml_module._read_up_to(handle, limit + 1)
+    finally:
+        handle.handle.close()
+    whole = b"a" * size + b"b" * grown
+    assert read == whole[: limit + 1]
