@@ -1,18 +1,15 @@
 """MkDocs hook: a build that finds many generated pages missing from the HTML cache renders
 them on every core.
 
-Python-Markdown is most of a build from nothing (some 10 ms a case page). When the HTML cache
-(`poakit_html_cache`) has missed `MISSES_BEFORE_CORES` generated pages, the generated pages
-still to come are shared between the build and one forked worker per other core
-(`parallel.Halves`): the build goes on rendering them in order, the workers take them from
-the last, and when the build reaches a page a worker took, it waits until the worker has
-rendered it and reads its HTML back from the cache, as a warm build does (so it writes the
-same bytes), while the workers render the rest. Each worker renders a page as MkDocs renders
-one (`_populate_page`, every plugin's events included), so the HTML cache hook keeps its
-HTML. A page that fails or warns in a worker is not kept: the build renders it and reports
-the problem itself, as it does every page of a worker that died. Only `build` and
-`gh-deploy` fork: `serve` runs threads. Both keep what they loaded out of the garbage
-collector's walks (`on_files` here, `on_serve` in poakit_serve).
+At the `MISSES_BEFORE_CORES`th generated page missing from the HTML cache, or at the first
+page when the load checked that many cases afresh (a clone: the guide's pages are then
+rendered meanwhile), the generated pages to come are shared between the build and a forked
+worker per other core (`parallel.Halves`): the build renders them in order, the workers from
+the last; a page a worker took, the build waits for and reads back from the cache, as a warm
+build does. Workers render as MkDocs does (`_populate_page`, every plugin's events). A page
+that fails or warns in a worker, or that a dead worker took, the build renders and reports.
+Only `build` and `gh-deploy` fork: `serve` runs threads. Both keep what they loaded out of
+the garbage collector's walks (`on_files` here, `on_serve` in poakit_serve).
 """
 
 from __future__ import annotations
@@ -31,7 +28,7 @@ from mkdocs.utils import CountHandler
 
 from poakit.errors import ConfigError
 from poakit.project import parallel  # a module: MkDocs takes a hook's on_* names as events
-from poakit.project.loader import cache_folder
+from poakit.project.loader import cache_folder, loader
 from poakit.source.layout import project_folder
 
 #: Generated pages missing from the cache before the rest are rendered on every core: an
@@ -54,7 +51,7 @@ def on_config(config: Any) -> None:
         )
     except ConfigError:  # poakit_pages reports it
         cached = None
-    _state.update(misses=0, cached=cached is not None)
+    _state.update(misses=0, cached=cached is not None, first=True)
 
 
 @event_priority(-100)  # after poakit_pages has loaded the project
@@ -68,11 +65,18 @@ def on_files(files: Any, config: Any) -> Any:
 
 @event_priority(-110)  # after poakit_html_cache, which replaces `render` of a page it kept
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    if page.file.generated_by and "render" not in vars(page):  # missed: MkDocs will render it
-        _state["misses"] += 1
-        if _state["misses"] == MISSES_BEFORE_CORES and _state["fill"] and _state["cached"]:
-            _fill(page, config, files)
+    missed = bool(page.file.generated_by) and "render" not in vars(page)
+    _state["misses"] += missed
+    due = missed and _state["misses"] == MISSES_BEFORE_CORES
+    can = _state["fill"] and _state["cached"] and _share["halves"] is None
+    if can and (due or (_state.pop("first", False) and _cold(config))):
+        _fill(page, config, files)
     return markdown
+
+
+def _cold(config: Any) -> bool:
+    project = loader(project_folder(config.config_file_path)).latest()
+    return project.checked_afresh >= MISSES_BEFORE_CORES
 
 
 def _fill(page: Any, config: Any, files: Any) -> None:

@@ -57,6 +57,54 @@ def test_pages_rendered_on_every_core_are_the_pages_rendered_one_by_one(tmp_path
     assert tree(tmp_path / "warm-site") == expected
 
 
+# The same build, telling where each fill happened: the page, whether it is generated, and
+# whether it is the build's first page.
+_WHERE = _BUILD.replace(
+    "hook.MISSES_BEFORE_CORES = int(sys.argv[3])\n",
+    """hook.MISSES_BEFORE_CORES = int(sys.argv[3])
+fill, where = hook._fill, []
+def telling(page, config, files):
+    first = files.documentation_pages()[0] is page.file
+    where.append([page.file.src_uri, bool(page.file.generated_by), first])
+    return fill(page, config, files)
+hook._fill = telling
+""",
+).replace('print(hook._share["sizes"])', 'print([hook._share["sizes"], where])')
+
+
+def test_a_build_that_checked_its_cases_afresh_shares_the_pages_from_its_first(
+    tmp_path: Path,
+) -> None:
+    """A clone checks every case afresh: when that is at least `MISSES_BEFORE_CORES` cases,
+    the build shares the generated pages out at its first page (a guide page, which it renders
+    meanwhile); with fewer, at that many misses; a build that read every case back finds no
+    page missing and shares nothing. Each gives the site a build renders page after page."""
+    fresh = copy_sources(tmp_path / "fresh")
+    cases = len(list((fresh / "cases").glob("*.yaml")))
+    (sizes, where), result = build_script(
+        _WHERE, fresh, str(fresh / "mkdocs.yml"), str(tmp_path / "fresh-site"), str(cases)
+    )
+    assert result.returncode == 0, result.stderr
+    assert where == [[where[0][0], False, True]], where  # the first page, a guide page
+    assert len(sizes) == 1 and sizes[0] >= 64
+    fewer = copy_sources(tmp_path / "fewer")
+    (sizes, where), result = build_script(
+        _WHERE, fewer, str(fewer / "mkdocs.yml"), str(tmp_path / "fewer-site"), str(cases + 1)
+    )
+    assert result.returncode == 0, result.stderr
+    assert where == [[where[0][0], True, False]], where  # at a generated page: the misses
+    (sizes, where), result = build_script(  # again: every case read back, no page missing
+        _WHERE, fresh, str(fresh / "mkdocs.yml"), str(tmp_path / "warm-site"), str(cases)
+    )
+    assert result.returncode == 0 and where == [] and sizes == [], result.stderr
+    serial = copy_sources(tmp_path / "serial")
+    _, result = _build(serial, tmp_path / "serial-site", SERIAL)
+    assert result.returncode == 0, result.stderr
+    expected = tree(tmp_path / "serial-site")
+    for site in ("fresh-site", "fewer-site", "warm-site"):
+        assert tree(tmp_path / site) == expected, site
+
+
 # The same build, with each worker killed as it starts on its fifth page.
 _DYING = _BUILD.replace(
     "hook.MISSES_BEFORE_CORES = int(sys.argv[3])\n",

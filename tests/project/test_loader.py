@@ -111,6 +111,7 @@ def test_a_loader_reloads_only_what_changed(mini: Path) -> None:
     case.write_text(case.read_text().replace("Acme Home Goods LLC", "Acme Renamed LLC"))
     os.utime(case, ns=(time.time_ns(), time.time_ns() + 10**9))
     changed = loader.load()
+    assert (first.checked_afresh, again.checked_afresh, changed.checked_afresh) == (1, 0, 1)
     assert changed.cases[0] is not first.cases[0]
     assert changed.cases[0].case is not None
     assert changed.cases[0].case.seller.name == "Acme Renamed LLC"
@@ -128,6 +129,7 @@ def test_a_loader_that_loads_once_remembers_nothing(mini: Path) -> None:
     once = Loader(mini, remember=False)
     kept = remembering.load(cache_folder=_cache(mini), findings_only=True)
     loaded = once.load(cache_folder=_cache(mini), findings_only=True)
+    assert kept.checked_afresh == loaded.checked_afresh == 0  # read back from the cache
     assert [(c.slug, c.findings, c.key) for c in loaded.cases] == [
         (c.slug, c.findings, c.key) for c in kept.cases
     ]

@@ -87,6 +87,9 @@ class Project:
     across: tuple[Finding, ...] = ()
     #: the cache the project was read back from, for what a site makes of the library alone
     cache: Cache | None = None
+    #: how many of the cases this load checked afresh (not read back from a cache or memory):
+    #: a build that checked many renders many pages anew too (hooks/poakit_cores.py)
+    checked_afresh: int = 0
 
     @property
     def findings(self) -> list[Finding]:

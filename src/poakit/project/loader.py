@@ -204,7 +204,15 @@ class Loader:
                 self.memo.keep(key, result)
             self.memo.sweep()
         across = across_cases(cases)
-        self._latest = Project(self.root, library, cases, library_key, across=across, cache=cache)
+        self._latest = Project(
+            self.root,
+            library,
+            cases,
+            library_key,
+            across=across,
+            cache=cache,
+            checked_afresh=len(todo),
+        )
         return self._latest
 
     def _current_library(self, cache: Cache | None) -> tuple[Library, str]:
