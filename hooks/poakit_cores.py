@@ -2,14 +2,12 @@
 them on every core.
 
 At the `MISSES_BEFORE_CORES`th generated page missing from the HTML cache, or at the first
-page when the load checked that many cases afresh (a clone: the guide's pages are then
-rendered meanwhile), the generated pages to come are shared between the build and a forked
-worker per other core (`parallel.Halves`): the build renders them in order, the workers from
-the last; a page a worker took, the build waits for and reads back from the cache, as a warm
-build does. Workers render as MkDocs does (`_populate_page`, every plugin's events). A page
-that fails or warns in a worker, or that a dead worker took, the build renders and reports.
-Only `build` and `gh-deploy` fork: `serve` runs threads. Both keep what they loaded out of
-the garbage collector's walks (`on_files` here, `on_serve` in poakit_serve).
+page when the load checked that many cases afresh (a clone; the guide's pages render
+meanwhile), the pages to come are shared between the build and a forked worker per other core
+(`parallel.Halves`): the build renders in order, the workers from the last; a page a worker
+took, the build waits for and reads back from the cache. A page that fails or warns in a
+worker, or that a dead worker took, the build renders and reports. Only `build` and
+`gh-deploy` fork; both keep what they loaded from the collector (`on_files`, poakit_serve).
 """
 
 from __future__ import annotations
@@ -65,8 +63,7 @@ def on_files(files: Any, config: Any) -> Any:
 
 @event_priority(-110)  # after poakit_html_cache, which replaces `render` of a page it kept
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    missed = bool(page.file.generated_by) and "render" not in vars(page)
-    _state["misses"] += missed
+    _state["misses"] += (missed := bool(page.file.generated_by) and "render" not in vars(page))
     due = missed and _state["misses"] == MISSES_BEFORE_CORES
     can = _state["fill"] and _state["cached"] and _share["halves"] is None
     if can and (due or (_state.pop("first", False) and _cold(config))):
