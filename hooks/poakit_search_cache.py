@@ -7,7 +7,7 @@ one core. A page's entries depend only on its HTML, its address, its table of co
 title, tags and search settings, and Material's version (part of the cache's generation). A
 build keeps the entries of the pages it indexed in one entry of poakit's cache (verified on
 read; none without the cache) and the next build takes a page's entries from there when it
-finds its key. The preview reads them and keeps nothing: its builds index the pages a save
+finds its key. The preview reads them once and keeps nothing: its builds index the pages a save
 changed, not the site.
 """
 
@@ -39,7 +39,9 @@ def on_config(config: Any) -> None:
     except ConfigError:  # poakit_pages reports it
         folder = None
     cache = _state["cache"] = None if folder is None else Cache(folder)
-    _state.update(known=_read(cache.get(_KEY)) if cache is not None else {}, used={})
+    if _state.get("keep") or _state.get("read") != folder:  # the preview reads them once
+        _state.update(known=_read(cache.get(_KEY)) if cache is not None else {}, read=folder)
+    _state["used"] = {}
     if _state["original"] is None:
         _state["original"] = SearchIndex.add_entry_from_context
         SearchIndex.add_entry_from_context = add_entry_from_context
@@ -54,7 +56,7 @@ def on_post_build(config: Any) -> None:
 def on_shutdown() -> None:
     if _state["original"] is not None:
         SearchIndex.add_entry_from_context = _state["original"]
-    _state.update(original=None, cache=None, known={}, used={})
+    _state.update(original=None, cache=None, known={}, used={}, read=None)
 
 
 def add_entry_from_context(index: Any, page: Any) -> None:
