@@ -2,13 +2,13 @@
 
 Material's search plugin parses the HTML of every searchable page on every build to cut it
 into sections: some 160 pages here (the guide and the catalogue; each case has an entry of
-its own, site/searchindex.py), 0.6 to 0.85 s of a warm build at 1,000 cases, on the build's
-one core. A page's entries depend only on its HTML, its address, its table of contents, its
+its own, site/searchindex.py), some 0.55 s of a warm build at 1,000 cases, on the build's one
+core. A page's entries depend only on its HTML, its address, its table of contents, its
 title, tags and search settings, and Material's version (part of the cache's generation). A
 build keeps the entries of the pages it indexed in one entry of poakit's cache (verified on
 read; none without the cache) and the next build takes a page's entries from there when it
-finds its key. The preview reads them once and keeps nothing: its builds index the pages a save
-changed, not the site.
+finds its key. The preview reads them once and keeps nothing: its builds index the pages a
+save changed, not the site.
 """
 
 from __future__ import annotations
