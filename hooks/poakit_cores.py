@@ -24,9 +24,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from poakit.errors import ConfigError
 from poakit.project import parallel  # a module: MkDocs takes a hook's on_* names as events
-from poakit.project.loader import cache_folder, loader
+from poakit.project.loader import loader, site_cache_folder
 from poakit.source.layout import project_folder
 
 #: Generated pages missing from the cache before the rest are rendered on every core: an
@@ -43,12 +42,8 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: Any) -> None:
-    try:  # without the cache there is nowhere to keep what the workers render
-        cached = cache_folder(
-            project_folder(config.config_file_path), config.extra.get("poakit", {})
-        )
-    except ConfigError:  # poakit_pages reports it
-        cached = None
+    # without the cache there is nowhere to keep what the workers render
+    cached = site_cache_folder(config.config_file_path, config.extra.get("poakit", {}))
     _state.update(misses=0, cached=cached is not None, first=True)
 
 

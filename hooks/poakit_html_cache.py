@@ -23,10 +23,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import CountHandler
 
-from poakit.errors import ConfigError
 from poakit.project.cache import Cache, digest
-from poakit.project.loader import cache_folder
-from poakit.source.layout import project_folder
+from poakit.project.loader import site_cache_folder
 
 _LINK = re.compile(r"\]\(<?([^)\s>]+)")
 _state: dict[str, Any] = {}
@@ -39,12 +37,7 @@ def _warnings() -> int:
 
 
 def on_config(config: Any) -> None:
-    try:
-        folder = cache_folder(
-            project_folder(config.config_file_path), config.extra.get("poakit", {})
-        )
-    except ConfigError:  # poakit_pages reports it
-        folder = None
+    folder = site_cache_folder(config.config_file_path, config.extra.get("poakit", {}))
     _state["cache"] = None if folder is None else Cache(folder)
     setup = [config.markdown_extensions, config.mdx_configs, config.use_directory_urls]
     _state["setup"] = json.dumps(setup, sort_keys=True, default=repr)

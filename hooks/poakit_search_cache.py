@@ -18,10 +18,8 @@ from typing import Any
 
 from material.plugins.search.plugin import SearchIndex
 
-from poakit.errors import ConfigError
 from poakit.project.cache import Cache, digest
-from poakit.project.loader import cache_folder
-from poakit.source.layout import project_folder
+from poakit.project.loader import site_cache_folder
 
 _KEY = digest("search-entries")
 _state: dict[str, Any] = {"original": None, "cache": None, "known": {}, "used": {}}
@@ -32,12 +30,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: Any) -> None:
-    try:
-        folder = cache_folder(
-            project_folder(config.config_file_path), config.extra.get("poakit", {})
-        )
-    except ConfigError:  # poakit_pages reports it
-        folder = None
+    folder = site_cache_folder(config.config_file_path, config.extra.get("poakit", {}))
     cache = _state["cache"] = None if folder is None else Cache(folder)
     if _state.get("keep") or _state.get("read") != folder:  # the preview reads them once
         _state.update(known=_read(cache.get(_KEY)) if cache is not None else {}, read=folder)

@@ -506,3 +506,16 @@ def test_a_case_file_swapped_for_a_link_after_it_was_looked_at_is_not_read(
     monkeypatch.setattr(loader_module, "os", late)
     assert _plain_bytes(target) == b"visibility: private\n"
     assert _plain_bytes(link) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"), [(None, True), (True, True), (False, False), ("maybe", False)]
+)
+def test_a_site_finds_its_cache_folder_from_its_settings(
+    tmp_path: Path, value: object, kept: bool
+) -> None:
+    """The hooks' one way to the cache: none when it is off, or when the setting is not a
+    switch (the hook that loads the project reports that, once)."""
+    settings = {} if value is None else {"cache": value}
+    found = loader_module.site_cache_folder(str(tmp_path / "mkdocs.yml"), settings)
+    assert found == (tmp_path / CACHE_DIR if kept else None)

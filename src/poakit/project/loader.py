@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from ..errors import Finding
+from ..errors import ConfigError, Finding
 from ..model.case import Case, CaseFile
 from ..model.document import Document
 from ..model.library import Library
@@ -39,6 +39,7 @@ from ..source.layout import (
     SNIPPETS_DIR,
     case_paths,
     display_path,
+    project_folder,
     slug_of,
 )
 from ..source.records import sent_folder
@@ -565,3 +566,12 @@ def cache_folder(root: Path, settings: Mapping[str, object]) -> Path | None:
     turn it off with `cache: false`."""
     on = switch("extra.poakit.cache", settings.get("cache"), default=True)
     return root / CACHE_DIR if on else None
+
+
+def site_cache_folder(config_file: str, settings: Mapping[str, object]) -> Path | None:
+    """`cache_folder` of the project whose site configuration is `config_file`; None also when
+    the setting is not a switch (the hook that loads the project reports that, once)."""
+    try:
+        return cache_folder(project_folder(config_file), settings)
+    except ConfigError:
+        return None
