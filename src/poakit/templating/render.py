@@ -239,7 +239,7 @@ def syntax_findings(library: Library) -> Iterator[Finding]:
     for kind in (Kind.ROOT_CAUSE, Kind.MEASURE, Kind.LETTER):
         for snippet in list(library.of(kind).values()):
             try:
-                environment(library).get_template(snippet.template_name)
+                _template(library, snippet.template_name)  # compiled once, kept for renders
             except jinja2.TemplateSyntaxError as exc:
                 del library.of(kind)[snippet.id]
                 yield _syntax_finding(snippet, exc)
