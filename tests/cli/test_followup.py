@@ -74,6 +74,31 @@ def test_diff_compares_versions_and_names_an_unknown_one(mini: Path) -> None:
     )
 
 
+def test_a_stray_file_among_the_records_stops_neither_diff_nor_sent(mini: Path) -> None:
+    """A file not named as a record (a README) is a warning of `poa check`; `poa diff` prints
+    it and compares, `poa sent` records beside it. A damaged record still stops `poa sent`."""
+    assert poa("sent", "acme", "--date", "2026-10-07", cwd=mini).returncode == 0
+    folder = mini / "cases" / "acme" / "sent"
+    (folder / "README").write_text("what these are\n")
+    compared = poa("diff", "acme", cwd=mini)
+    assert compared.returncode == 0, compared.stderr
+    assert "(no differences)" in compared.stdout
+    assert compared.stderr.startswith("cases/acme/sent/README:1:1: warning: README is not a")
+    recorded = poa("sent", "acme", "--date", "2026-10-09", cwd=mini)
+    assert recorded.returncode == 0, recorded.stderr
+    assert (folder / "v2-2026-10-09-resubmitted.txt").is_file()
+    (folder / "v4-2026-10-10-resubmitted.txt").write_text("a record out of its place\n")
+    refused = poa("sent", "acme", "--date", "2026-10-11", cwd=mini)
+    assert refused.returncode == 1
+    assert "v4-2026-10-10-resubmitted.txt follows v2" in refused.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "README",
+        "v1-2026-10-07-submitted.txt",
+        "v2-2026-10-09-resubmitted.txt",
+        "v4-2026-10-10-resubmitted.txt",
+    ]
+
+
 def test_diff_without_a_recorded_letter_says_how_to_record_one(mini: Path) -> None:
     result = poa("diff", "acme", cwd=mini)
     assert result.returncode == 2

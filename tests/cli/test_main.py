@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,112 @@ def test_usage_errors_exit_2(mini: Path, tmp_path: Path) -> None:
     outside = poa("check", cwd=tmp_path)
     assert outside.returncode == 2
     assert outside.stderr.startswith("poa: error: no poakit project here")
+
+
+def test_check_takes_slugs_and_checks_each_case_once(mini: Path) -> None:
+    result = poa("check", "acme", "cases/acme.yaml", "./cases/acme.yaml", "acme", cwd=mini)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "0 errors, 0 warnings in 1 case file and the snippet library\n"
+    missing = poa("check", "nope", "cases", cwd=mini)
+    assert missing.returncode == 1
+    assert missing.stdout == (
+        "cases:1:1: error: expected a case file, found a folder [case-missing]\n"
+        "cases/nope.yaml:1:1: error: no such case file (check the path or the slug) "
+        "[case-missing]\n"
+    )
+
+
+def test_two_files_of_one_slug_are_an_error_and_poa_new_makes_none(mini: Path) -> None:
+    cases = mini / "cases"
+    other = (cases / "acme.yaml").read_text().replace("Acme Home", "Other Seller")
+    (cases / "acme.yml").write_text(other)
+    result = poa("check", cwd=mini)
+    assert result.returncode == 1
+    assert result.stdout == (
+        "cases/acme.yml:1:1: error: this file and cases/acme.yaml have one slug, 'acme', and a "
+        "site has one page per slug: it would show only one of them (keep one file: move what "
+        "this one adds into cases/acme.yaml, then delete this one) [case-slug]\n"
+    )
+    assert poa("check", "--no-cache", cwd=mini).stdout == result.stdout
+    (cases / "acme.yaml").rename(cases / "beta.yml")
+    (cases / "acme.yml").rename(cases / "beta.yaml")
+    refused = poa("new", "beta", cwd=mini)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("poa: error: cases/beta.yaml already exists")
+    (cases / "beta.yaml").unlink()
+    refused = poa("new", "beta", cwd=mini)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("poa: error: cases/beta.yml already exists")
+    assert sorted(p.name for p in cases.iterdir()) == ["beta.yml"]
+
+
+def test_a_slug_too_long_is_refused_with_one_that_fits(mini: Path) -> None:
+    result = poa("new", "a" * 81, cwd=mini)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"poa: error: '{'a' * 81}' is not a valid case slug: use lower-case letters, digits "
+        f"and hyphens, at most 80 characters (e.g. '{'a' * 80}')\n"
+    )
+
+
+@pytest.mark.parametrize("command", [("check",), ("render", "acme"), ("new", "beta")])
+def test_a_poakit_today_that_is_not_a_date_is_a_configuration_error(
+    mini: Path, command: tuple[str, ...]
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "poakit", *command],
+        cwd=mini,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-13-01"},
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "poa: error: POAKIT_TODAY: expected a date as YYYY-MM-DD (e.g. 2026-10-04), found "
+        "'2026-13-01'\n"
+    )
+    assert sorted(p.name for p in (mini / "cases").iterdir()) == ["acme.yaml"]
+
+
+@pytest.mark.parametrize(
+    "command", [("render", "acme", "--format", "text"), ("check", "--format", "json")]
+)
+def test_a_reader_that_stops_early_ends_poa_quietly(mini: Path, command: tuple[str, ...]) -> None:
+    """`poa ... | head`: the pipe closes before poa writes; no traceback, exit 141."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "poakit", *command],
+            cwd=mini,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+            env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"},
+        )
+    finally:
+        os.close(write)
+    assert result.returncode == 141
+    assert "Traceback" not in result.stderr and "Exception" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "target", ["docs/letter.txt", "cases/acme.yaml", "snippets/x.txt", "site/a/letter.txt"]
+)
+def test_render_never_writes_into_the_site_folders(mini: Path, target: str) -> None:
+    before = {p: p.read_bytes() for p in mini.rglob("*") if p.is_file()}
+    result = poa("render", "acme", "--format", "text", "-o", target, "--force", cwd=mini)
+    folder = target.split("/")[0]
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"poa: error: {target} is inside {folder}/: an export of a letter holds the client's "
+        "details and must stay out of the site's sources and output; write it elsewhere\n"
+    )
+    assert {p: p.read_bytes() for p in mini.rglob("*") if p.is_file()} == before
 
 
 def test_render_markdown_by_slug(mini: Path) -> None:

@@ -255,7 +255,7 @@ def test_never_overwrites(project: Path) -> None:
     [
         (
             ["Acme Home"],
-            "poa: error: 'Acme Home' is not a valid case slug: use lower-case letters, digits and hyphens (e.g. 'acme-home')\n",
+            "poa: error: 'Acme Home' is not a valid case slug: use lower-case letters, digits and hyphens, at most 80 characters (e.g. 'acme-home')\n",
         ),
         (
             ["acme", "--reason", "inauthentc"],

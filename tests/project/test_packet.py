@@ -140,7 +140,7 @@ def test_an_existing_packet_is_replaced_only_with_force(project: Path, tmp_path:
 @pytest.mark.parametrize(
     ("where", "message"),
     [
-        ("docs/packet.zip", "is inside docs/: a packet holds the client's documents"),
+        ("docs/packet.zip", "is inside docs/: a packet holds the client's details"),
         ("site/x/packet.zip", "is inside site/"),
         ("cases/packet.zip", "is inside cases/"),
         ("evidence/acme/packet.zip", "is inside the evidence folder evidence/acme"),

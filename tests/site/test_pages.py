@@ -121,6 +121,26 @@ def test_invalid_public_case_fails_the_build_listing_every_error(
     assert "Traceback" not in result.stderr
 
 
+def test_two_files_of_one_slug_fail_the_build_and_the_preview_shows_the_first(
+    site_project: Path, tmp_path: Path
+) -> None:
+    """cases/acme-home-inauthentic.yml beside its .yaml: one page per slug, so a build stops
+    at the error rather than drop one of them; the preview shows the first, once."""
+    cases = site_project / "cases"
+    source = (cases / "acme-home-inauthentic.yaml").read_text()
+    (cases / "acme-home-inauthentic.yml").write_text(source.replace("Acme Home", "Qwzyx Other"))
+    result = build(site_project, tmp_path / "out")
+    assert result.returncode == 1
+    assert (
+        "cases/acme-home-inauthentic.yml:1:1: error: this file and "
+        "cases/acme-home-inauthentic.yaml have one slug" in result.stderr
+    )
+    out = tmp_path / "preview"
+    serve_build(site_project, out)
+    assert "Acme Home" in _html(out, "cases/acme-home-inauthentic")
+    assert not [p for p in out.rglob("*.html") if b"Qwzyx" in p.read_bytes()]
+
+
 def test_private_case_is_left_out_of_a_build(site_project: Path, tmp_path: Path) -> None:
     source = (site_project / "cases" / "acme-home-inauthentic.yaml").read_text()
     private = source.replace("visibility: public", "visibility: private").replace(

@@ -73,6 +73,36 @@ def test_what_does_not_belong_is_a_warning_and_is_not_read(tmp_path: Path) -> No
     ]
 
 
+def test_a_missing_first_record_is_named_as_such(tmp_path: Path) -> None:
+    case = _records(tmp_path, {"v2-2026-10-08-resubmitted.txt": b"two\n"})
+    _, problems = read_versions(case, "cases/acme.yaml")
+    assert [p.message for p in problems] == [
+        "v2-2026-10-08-resubmitted.txt comes first, without v1: records are numbered v1, v2, "
+        "... without gaps"
+    ]
+
+
+def test_without_strays_only_the_records_are_read_and_judged(tmp_path: Path) -> None:
+    """`strays=False` (what `poa sent` reads): a file not named as a record is left out, a
+    damaged record is not."""
+    case = _records(
+        tmp_path,
+        {
+            "v1-2026-10-07-submitted.txt": b"one\n",
+            "README": b"notes\n",
+            "v3-2026-10-09-resubmitted.txt": b"three\n",
+        },
+    )
+    versions, problems = read_versions(case, "cases/acme.yaml", strays=False)
+    assert [v.name for v in versions] == ["v1", "v3"]
+    assert [p.position.path for p in problems] == ["cases/acme/sent/v3-2026-10-09-resubmitted.txt"]
+    _, every = read_versions(case, "cases/acme.yaml")
+    assert [p.position.path for p in every] == [
+        "cases/acme/sent/README",
+        "cases/acme/sent/v3-2026-10-09-resubmitted.txt",
+    ]
+
+
 def test_a_record_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("not a letter\n")

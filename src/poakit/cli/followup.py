@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, UsageError
+from ..errors import UsageError
 from ..model.case import Event
 from ..model.values import plural
 from ..model.versions import SentVersion, compare, find_version
@@ -32,8 +32,9 @@ def add_parsers(commands: Any) -> None:
         "byte, in cases/SLUG/sent/vN-DATE-EVENT.txt, a record never rewritten, and the event "
         "is added to the case's follow_up (comments and layout kept). If follow_up holds that "
         "submission already, with no letter recorded for it, the letter is recorded for it as "
-        "the case stood then. Refuses a case with errors, a date after today, and a letter "
-        "recorded already.",
+        "the case stood then. Refuses a case with errors, a date after today, before the "
+        "notice or before the last version, a letter recorded already, and a damaged records "
+        "folder (a file there that is not named as a record is left alone).",
     )
     sent.add_argument("case", metavar="CASE", help="a case file path or slug")
     sent.add_argument(
@@ -64,7 +65,8 @@ def add_parsers(commands: Any) -> None:
         "' ' unchanged, '-' removed, '+' added, '~' changed, its words marked [-removed-] and "
         "{+added+}. A version is v1, v2, ... (as poa sent recorded them) or 'current' (the "
         "letter the case makes now). With no version: the last one sent against the current "
-        "letter; with one: that version against the current letter.",
+        "letter; with one: that version against the current letter. What is odd in the "
+        "records folder is printed as warnings; the versions that can be read are compared.",
     )
     diff.add_argument("case", metavar="CASE", help="a case file path or slug")
     diff.add_argument("old", nargs="?", metavar="V1", help="the earlier version")
@@ -127,9 +129,9 @@ CURRENT = "current"
 def run_diff(args: argparse.Namespace) -> int:
     root = find_root(args.root)
     path = resolve_case(args.case, root)
-    versions, damaged = read_versions(path, display_path(path))
-    if damaged:
-        raise InputError(damaged)
+    versions, odd = read_versions(path, display_path(path))
+    for finding in odd:  # warnings, all: what can be read is compared
+        print(finding, file=sys.stderr)
     old, new = _compared(args, versions, path)
     shown = {name: _version(name, versions, root, path) for name in {old, new}}  # once each
     (old_label, old_text), (new_label, new_text) = shown[old], shown[new]

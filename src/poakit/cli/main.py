@@ -1,7 +1,8 @@
 """The `poa` command: a thin driver over the engine.
 
 Exit codes: 0 no errors; 1 errors found in case or snippet files; 2 usage or configuration
-error; 130 interrupted. A user's mistake is printed as `poa: error: ...`, never a traceback.
+error; 130 interrupted; 141 the reader of the output stopped (`poa check | head`). A user's
+mistake is printed as `poa: error: ...`, never a traceback.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from ..project.load import errors_in, load_library, sendable_letter
 from ..project.loader import check_project
 from ..render import DEFAULT_WIDTH, FORMATS, render_letter
 from ..review.review import today
-from ..source.layout import CACHE_DIR, SNIPPETS_DIR, display_path, find_root, resolve_case
+from ..source.layout import (
+    CACHE_DIR,
+    SNIPPETS_DIR,
+    display_path,
+    find_root,
+    refuse_site_folders,
+    resolve_case,
+)
 from . import followup
 from . import stage as stage_command
 from .arguments import whole_number
@@ -50,9 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(evidence/SLUG/) exists, check its files against the case too, as warnings. One line "
         "per finding: PATH:LINE:COL: error|warning: MESSAGE [rule-id]. On a terminal, a line "
         "on standard error counts the cases checked while it works. Exit 0: no errors; 1: "
-        "errors found.",
+        "errors found; 2: usage or configuration error.",
     )
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="case files to check")
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="case files to check, each a path or a slug"
+    )
     check.add_argument(
         "--format",
         choices=("text", "json", "github"),
@@ -144,7 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # here, where a reader gone is caught (below), not at exit
+        return code
     except InputError as exc:
         for finding in exc.findings:
             print(finding, file=sys.stderr)
@@ -155,6 +167,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("poa: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (`poa check | head`): end quietly, as a program the closed
+        # pipe stopped would, with what is left of the output going nowhere (so that Python's
+        # last flush of it at exit raises nothing either).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -164,8 +182,13 @@ def _root(args: argparse.Namespace) -> Path:
 def run_check(args: argparse.Namespace) -> int:
     root = _root(args)
     cache = None if args.no_cache else root / CACHE_DIR
+    # each once; a name that is not a path there is a slug
+    named: dict[Path, Path] = {}
+    for path in (Path(p) if os.path.lexists(p) else resolve_case(p, root) for p in args.paths):
+        named.setdefault(path.absolute(), path)
+    paths = list(named.values()) or None
     with ProgressLine(sys.stderr, "checking cases") as progress:
-        project = check_project(root, args.paths or None, cache_folder=cache, progress=progress)
+        project = check_project(root, paths, cache_folder=cache, progress=progress)
     findings = project.findings
     if args.format == "json":
         print(json.dumps({"findings": [f.to_json() for f in findings]}, indent=2))
@@ -188,6 +211,8 @@ def _summary(findings: Sequence[Finding], cases: int) -> str:
 
 def run_render(args: argparse.Namespace) -> int:
     root = _root(args)
+    if args.output is not None:
+        refuse_site_folders(args.output, root, "an export of a letter")
     path = resolve_case(args.case, root)
     _, _, letter = sendable_letter(root, path)
     if args.width is not None and args.format != "text":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import BinaryIO
 
 from ..errors import UsageError, did_you_mean
 from ..fileio import write_atomic
-from ..model.case import RESERVED_SLUGS, Action, Route, is_slug
+from ..model.case import MAX_SLUG, RESERVED_SLUGS, Action, Route, is_slug
 from ..model.library import Library, Snippet
 from ..source.layout import CASES_DIR, SNIPPETS_DIR, display_path
 from ..source.library import read_library
@@ -49,8 +50,11 @@ def new_case(
     """Write cases/SLUG.yaml under `root` (never over an existing file); what `poa new` does."""
     check_slug(slug)
     target = root / CASES_DIR / f"{slug}.yaml"
-    if target.exists():
-        raise UsageError(f"{display_path(target)} already exists; poa new never overwrites a case")
+    for taken in (target, target.with_suffix(".yml")):
+        if os.path.lexists(taken):
+            raise UsageError(
+                f"{display_path(taken)} already exists; poa new never overwrites a case"
+            )
     library = read_library(root / SNIPPETS_DIR)
     check_reasons(reasons, library)
     reading = (
@@ -86,10 +90,10 @@ def check_slug(slug: str) -> None:
     if slug in RESERVED_SLUGS:
         raise UsageError(f"'{slug}' is taken by a page of the site; choose another slug")
     if not is_slug(slug):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "acme-home"
+        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:MAX_SLUG].strip("-")
         raise UsageError(
-            f"'{slug}' is not a valid case slug: use lower-case letters, digits and hyphens "
-            f"(e.g. '{suggestion}')"
+            f"'{slug}' is not a valid case slug: use lower-case letters, digits and hyphens, "
+            f"at most {MAX_SLUG} characters (e.g. '{suggestion or 'acme-home'}')"
         )
 
 

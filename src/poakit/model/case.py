@@ -27,8 +27,9 @@ from ..errors import Position
 from .document import Document
 
 # For pydantic, whose (Rust) regex anchors `$` at the very end; Python code uses `is_slug`.
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+MAX_SLUG = 80  # characters
+SLUG_PATTERN = rf"^[a-z0-9][a-z0-9-]{{0,{MAX_SLUG - 1}}}$"
+_SLUG = re.compile(SLUG_PATTERN.removeprefix("^").removesuffix("$"))
 #: Slugs whose page would collide with a generated page under cases/ (the dashboard).
 RESERVED_SLUGS = frozenset({"index"})
 ASIN_PATTERN = r"^[0-9A-Z]{10}$"

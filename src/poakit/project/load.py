@@ -12,7 +12,7 @@ import os
 import pickle
 import stat
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -186,6 +186,29 @@ def check_case(
     return result(findings, assembled=True, letter=letter, sentences=letter_sentences(letter))
 
 
+def one_case_a_slug(cases: Sequence[CaseResult]) -> tuple[CaseResult, ...]:
+    """`cases`, each file that shares its folder and slug with an earlier one (acme.yml after
+    acme.yaml) with an error: a site has one page, and one set of downloads, per slug, so it
+    could show only one of them. Added after a load, never kept with the case: it comes of
+    the other file, not of this one."""
+    first: dict[tuple[Path, str], CaseResult] = {}
+    out = []
+    for case in cases:
+        taken = first.setdefault((case.path.parent.absolute(), case.slug), case)
+        if taken is not case:
+            same = error(
+                Position(case.display),
+                f"this file and {taken.display} have one slug, '{case.slug}', and a site has "
+                "one page per slug: it would show only one of them",
+                "case-slug",
+                f"keep one file: move what this one adds into {taken.display}, then delete "
+                "this one",
+            )
+            case = replace(case, findings=(same, *case.findings))
+        out.append(case)
+    return tuple(out)
+
+
 def across_cases(cases: Sequence[CaseResult]) -> tuple[Finding, ...]:
     """What only all the cases together show: every sentence that most letters share.
 
@@ -217,6 +240,7 @@ def load_project(
     chosen = case_paths(root) if paths is None else list(paths)
     inside = Containment(root)
     cases = tuple(check_case(p, library, display_path(p, base), root, inside) for p in chosen)
+    cases = one_case_a_slug(cases)
     return Project(root, library, cases, across=across_cases(cases))
 
 

@@ -52,6 +52,7 @@ from .load import (
     across_cases,
     check_case,
     load_library,
+    one_case_a_slug,
 )
 from .memo import Memo
 from .packet import attachment_check
@@ -204,6 +205,7 @@ class Loader:
             for key, result in zip(keys.values(), cases, strict=True):
                 self.memo.keep(key, result)
             self.memo.sweep()
+        cases = one_case_a_slug(cases)
         across = across_cases(cases)
         self._latest = Project(
             self.root,
@@ -524,7 +526,7 @@ def check_project(
     else:
         library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
         check = partial(_findings_only, library, root, base, Containment(root))
-        cases = tuple(on_every_core(check, list(paths), progress=progress))
+        cases = one_case_a_slug(on_every_core(check, list(paths), progress=progress))
         project = Project(root, library, cases, across=across_cases(cases))
     return _with_evidence_folders(project, base)
 

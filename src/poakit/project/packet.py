@@ -31,12 +31,10 @@ from ..render.docx import ZIP_TIMESTAMP
 from ..review.attachments import attachment_findings, listed_name, size_text
 from ..source.case import load_case
 from ..source.evidence import EvidenceFolder, evidence_path, read_folder
-from ..source.layout import CASES_DIR, SNIPPETS_DIR, display_path
+from ..source.layout import display_path, refuse_site_folders
 from ..templating.escape import visible
 from .load import CaseResult
 
-#: Folders a packet must never be written into: the site's sources and its output.
-SITE_FOLDERS = ("docs", "site", CASES_DIR, SNIPPETS_DIR)
 LETTER_NAME = "plan-of-action"
 INDEX_NAME = "index.txt"
 
@@ -146,14 +144,8 @@ def check_output(output: Path, root: Path, folder: EvidenceFolder) -> None:
     """Refuse a packet path inside the site's sources or output, or in the evidence folder."""
     if output.suffix.lower() != ".zip":
         raise UsageError(f"--output names the packet, a .zip file (not {output.name})")
-    target = output.absolute().resolve()
-    for name in SITE_FOLDERS:
-        if target.is_relative_to((root / name).resolve()):
-            raise UsageError(
-                f"{output} is inside {name}/: a packet holds the client's documents and must "
-                "stay out of the site's sources and output; write it elsewhere"
-            )
-    if target.is_relative_to(folder.path.resolve()):
+    refuse_site_folders(output, root, "a packet")
+    if output.absolute().resolve().is_relative_to(folder.path.resolve()):
         raise UsageError(
             f"{output} is inside the evidence folder {folder.shown}; write it elsewhere"
         )

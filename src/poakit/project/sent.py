@@ -57,7 +57,7 @@ def record_sent(
     text = yaml.read_text(path, display)  # without a byte-order mark; it is put back
     bom = _BOM if path.read_bytes()[:3] == _BOM.encode("utf-8") else ""
     case_file = case_from_text(text, path, display)
-    versions, damaged = read_versions(path, display)
+    versions, damaged = read_versions(path, display, strays=False)  # a README is no matter
     if damaged:
         raise InputError(damaged)
     date = date or today

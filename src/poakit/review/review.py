@@ -12,7 +12,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator, Sequence
 
-from ..errors import Finding, Position, did_you_mean, error, in_order
+from ..errors import ConfigError, Finding, Position, did_you_mean, error, in_order
 from ..letter.letter import Item, Letter
 from ..model.library import Library
 from ..model.versions import SentVersion
@@ -44,9 +44,17 @@ CHECK_RULES: dict[str, str] = {
 
 
 def today() -> dt.date:
-    """The review date: POAKIT_TODAY (YYYY-MM-DD) when set, so runs can be reproduced."""
+    """The review date: POAKIT_TODAY (YYYY-MM-DD) when set, so runs can be reproduced; a
+    `ConfigError` if it is set to anything but a date."""
     override = os.environ.get("POAKIT_TODAY")
-    return dt.date.fromisoformat(override) if override else dt.date.today()
+    if not override:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(override)
+    except ValueError:
+        raise ConfigError(
+            f"POAKIT_TODAY: expected a date as YYYY-MM-DD (e.g. 2026-10-04), found {override!r}"
+        ) from None
 
 
 def review(

@@ -137,9 +137,13 @@ def _again(result: CaseResult, project: Project) -> CaseResult:
 
 def shown_cases(project: Project, *, include_private: bool = False) -> list[CaseResult]:
     """The cases a site shows: the public ones, or all of them for a local preview. A case
-    whose file name is not a slug gets no page (its name would be the page's path); its
-    finding says how to rename it."""
-    return [c for c in project.cases if (include_private or c.public) and is_slug(c.slug)]
+    whose file name is not a slug gets no page (its name would be the page's path), nor does
+    a second file of one slug (acme.yml beside acme.yaml); their findings say what to do."""
+    once: dict[str, CaseResult] = {}
+    for case in project.cases:
+        if (include_private or case.public) and is_slug(case.slug):
+            once.setdefault(case.slug, case)
+    return list(once.values())
 
 
 def published_findings(project: Project, *, include_private: bool = False) -> list[Finding]:

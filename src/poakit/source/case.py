@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import Finding, InputError, Position, error
-from ..model.case import RESERVED_SLUGS, Case, CaseFile, is_slug
+from ..model.case import MAX_SLUG, RESERVED_SLUGS, Case, CaseFile, is_slug
 from . import yaml
 from .findings import describe, validation_findings
 from .layout import slug_of
@@ -19,7 +19,8 @@ def load_case(path: Path, display: str) -> CaseFile:
     slug = slug_of(path)
     problems: list[Finding] = []
     if not is_slug(slug):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:80] or "acme-home"
+        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:MAX_SLUG].strip("-")
+        suggestion = suggestion or "acme-home"
         problems.append(
             error(
                 Position(display),

@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import ConfigError, UsageError
 
 CASES_DIR = "cases"
 SNIPPETS_DIR = "snippets"
 #: What checks and builds keep between runs (see `project.cache`); git-ignored.
 CACHE_DIR = ".cache/poakit"
+#: The site's sources and its output: no export of a letter (`poa render --output`, `poa
+#: packet`) is written into them. An export holds a client's details, and a file there would
+#: be taken for a source or published.
+SITE_FOLDERS = ("docs", "site", CASES_DIR, SNIPPETS_DIR)
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -39,6 +43,18 @@ def case_paths(root: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def refuse_site_folders(output: Path, root: Path, what: str) -> None:
+    """A `UsageError` if `output` (followed through links) is inside one of the project's
+    `SITE_FOLDERS`; `what` names the export in the message ("a packet")."""
+    target = output.absolute().resolve()
+    for name in SITE_FOLDERS:
+        if target.is_relative_to((root / name).resolve()):
+            raise UsageError(
+                f"{output} is inside {name}/: {what} holds the client's details and must stay "
+                "out of the site's sources and output; write it elsewhere"
+            )
 
 
 def slug_of(path: Path) -> str:

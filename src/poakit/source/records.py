@@ -32,9 +32,11 @@ def sent_display(case_display: str, case_path: Path) -> str:
 
 
 def read_versions(
-    case_path: Path, case_display: str
+    case_path: Path, case_display: str, *, strays: bool = True
 ) -> tuple[tuple[SentVersion, ...], tuple[Finding, ...]]:
-    """The case's versions in number order, and what is wrong in its records folder."""
+    """The case's versions in number order, and what is wrong in its records folder;
+    `strays=False`: without the files that are not named as records (a README), which
+    take nothing from the records."""
     folder = sent_folder(case_path)
     shown = sent_display(case_display, case_path)
     try:
@@ -55,8 +57,8 @@ def read_versions(
     versions: list[SentVersion] = []
     problems: list[Finding] = []
     for entry in entries:
-        if entry.name.startswith("."):
-            continue  # an editor's or the system's own file
+        if entry.name.startswith(".") or not (strays or parse_record_name(entry.name)):
+            continue  # an editor's or the system's own file, or a stray one not asked for
         version, problem = _read(entry, f"{shown}/{entry.name}")
         if version is not None:
             versions.append(version)
@@ -91,7 +93,10 @@ def _sequence(versions: list[SentVersion]) -> list[Finding]:
     problems: list[Finding] = []
     for expected, version in enumerate(versions, start=1):
         if version.number != expected:
-            what = "repeats a number" if version.number < expected else f"follows v{expected - 1}"
+            if version.number < expected:
+                what = "repeats a number"
+            else:
+                what = f"follows v{expected - 1}" if expected > 1 else "comes first, without v1"
             problems.append(
                 _odd(
                     version.path,
