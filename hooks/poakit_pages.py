@@ -36,9 +36,7 @@ _state: dict[str, Any] = {"command": "build"}
 
 
 class SettingError(ConfigurationError):
-    """A setting MkDocs cannot build with: exit code 2, as `poa` gives for one."""
-
-    exit_code = 2
+    exit_code = 2  # what MkDocs cannot build with (a setting, cases/): as `poa` exits for one
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -73,7 +71,10 @@ def on_files(files: Files, config: Any) -> Files:
     root = project_folder(config.config_file_path)
     previewing = _state["command"] == "serve"
     shown = _state["include_private"] or previewing
-    project = loader(root).load(cache_folder=_state["cache"], prepare=site.prepare_case)
+    try:
+        project = loader(root).load(cache_folder=_state["cache"], prepare=site.prepare_case)
+    except ConfigError as exc:  # cases/ cannot be read, POAKIT_TODAY is not a date
+        raise SettingError(str(exc)) from None
     problems = site.published_findings(project, include_private=shown)
     blocking = [f for f in problems if f.level is Level.ERROR]
     if blocking and not previewing:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -142,6 +144,59 @@ def test_a_reader_that_stops_early_ends_poa_quietly(mini: Path, command: tuple[s
         os.close(write)
     assert result.returncode == 141
     assert "Traceback" not in result.stderr and "Exception" not in result.stderr
+
+
+def test_a_cases_path_that_is_not_a_folder_is_a_clear_error(mini: Path) -> None:
+    """cases/ that cannot be listed (a file here; unreadable for a user without the right)
+    is not an empty project: `poa check` would pass and a build publish no case."""
+    shutil.rmtree(mini / "cases")
+    (mini / "cases").write_text("not a folder\n")
+    result = poa("check", cwd=mini)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "poa: error: cannot read cases/: Not a directory (it should be the folder of case files)\n"
+    )
+
+
+def test_a_full_disk_under_the_output_is_a_message(mini: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "poakit", "render", "acme", "--format", "text"],
+            cwd=mini,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+            env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"},
+        )
+    assert result.returncode == 2
+    assert result.stderr == "poa: error: No space left on device\n"
+
+
+def test_sigterm_stops_poa_as_ctrl_c_does_leaving_no_partial_file(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM (a CI job cancelled, `timeout`) mid-write: the temporary file goes, the exit
+    code is 143, and the handlers poa set are taken back when it returns."""
+    from poakit import fileio
+    from poakit.cli.main import main
+
+    real = fileio._publish
+
+    def terminated(temporary: str, path: Path, overwrite: bool) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        real(temporary, path, overwrite)
+
+    monkeypatch.setattr(fileio, "_publish", terminated)
+    monkeypatch.chdir(mini)
+    monkeypatch.setenv("POAKIT_TODAY", "2026-11-27")
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as stopped:
+        main(["render", "acme", "--format", "text", "-o", "letter.txt"])
+    assert stopped.value.code == 143
+    assert sorted(p.name for p in mini.iterdir() if "letter" in p.name) == []
+    assert signal.getsignal(signal.SIGTERM) == before
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from poakit.project.cache import (
     PageBlobs,
     code_fingerprint,
     digest,
+    folder_fingerprint,
 )
 
 Damage = Callable[[bytes], bytes]
@@ -96,6 +97,40 @@ def test_an_unwritable_cache_only_makes_things_slower(tmp_path: Path) -> None:
     assert cache.put("k" * 32, BODY) is False
     assert cache.get("k" * 32) is None
     assert cache.blob(BODY) is None
+
+
+def test_a_cache_that_cannot_be_listed_is_left_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`chmod 000 .cache`: tidying finds nothing it may list, and says nothing."""
+    from poakit.project import cache as cache_module
+
+    def unlistable(folder: Path) -> Any:
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    monkeypatch.setattr(cache_module, "_files", unlistable)
+    Cache(tmp_path / "cache").tidy()  # no exception
+
+
+def test_a_folder_fingerprint_sees_links_and_folders(tmp_path: Path) -> None:
+    """A file replaced by a link to the same bytes, or by a folder, is not the same library:
+    the check of a link (`snippet-outside`) and of a folder differ from a file's."""
+    folder = tmp_path / "snippets"
+    folder.mkdir()
+    (folder / "a.md").write_text("same bytes\n")
+    as_file = folder_fingerprint(folder)
+    outside = tmp_path / "a.md"
+    outside.write_text("same bytes\n")
+    (folder / "a.md").unlink()
+    (folder / "a.md").symlink_to(outside)
+    as_link = folder_fingerprint(folder)
+    (folder / "a.md").unlink()
+    (folder / "a.md").mkdir()
+    as_folder = folder_fingerprint(folder)
+    (folder / "a.md").rmdir()
+    assert len({as_file, as_link, as_folder, folder_fingerprint(folder)}) == 4
+    (folder / "a.md").write_text("same bytes\n")
+    assert folder_fingerprint(folder) == as_file
 
 
 def test_files_unused_for_days_and_old_generations_are_tidied(tmp_path: Path) -> None:

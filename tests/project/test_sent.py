@@ -186,6 +186,47 @@ def test_a_case_file_that_cannot_be_written_takes_the_record_back(
     assert list((replies / "cases" / "acme" / "sent").iterdir()) == []
 
 
+def test_an_interrupted_recording_takes_the_record_back(
+    replies: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C (or SIGTERM, which `poa` turns into an exit) between the record and the case
+    file: nothing is left half done, so that the next `poa sent` can record the letter."""
+    from poakit.project import sent
+
+    path = _case(replies)
+    before = path.read_bytes()
+    real = sent.write_atomic
+
+    def interrupted(target: Path, data: bytes, **options: bool) -> None:
+        if target == path:
+            raise KeyboardInterrupt
+        real(target, data, **options)
+
+    monkeypatch.setattr(sent, "write_atomic", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _sent(replies, date=dt.date(2026, 10, 10))
+    assert path.read_bytes() == before
+    assert list((replies / "cases" / "acme" / "sent").iterdir()) == []
+    monkeypatch.setattr(sent, "write_atomic", real)
+    assert _sent(replies, date=dt.date(2026, 10, 10)).version.number == 1
+
+
+def test_a_case_file_that_is_a_link_is_not_recorded(replies: Path, tmp_path: Path) -> None:
+    """Writing the case would replace the link with a file, and the linked file would never
+    get the entry."""
+    path = _case(replies)
+    elsewhere = tmp_path / "drafts" / "acme.yaml"
+    elsewhere.parent.mkdir()
+    path.rename(elsewhere)
+    path.symlink_to(elsewhere)
+    before = elsewhere.read_bytes()
+    with pytest.raises(UsageError) as caught:
+        _sent(replies, date=dt.date(2026, 10, 10))
+    assert "cases/acme.yaml is a link; poa sent writes the case file" in str(caught.value)
+    assert path.is_symlink() and elsewhere.read_bytes() == before
+    assert not (replies / "cases" / "acme").exists()
+
+
 def test_a_byte_order_mark_and_windows_line_endings_are_kept(replies: Path) -> None:
     path = _case(replies)
     text = path.read_text().replace("\n", "\r\n")

@@ -40,6 +40,28 @@ def test_an_older_request_answered_by_a_later_round_is_not_checked(replies: Path
     assert _check(replies, later) == []
 
 
+def test_a_request_still_to_answer_without_its_points_is_a_warning(replies: Path) -> None:
+    """The latest event asks for information but lists no point: the letter to send next
+    would answer the notice only. A note after it changes nothing; a submission after it
+    (the reply went out), or a listed point, is what it asks for."""
+    asked = "follow_up:\n  - {date: 2026-10-07, event: submitted}\n"
+    asked += "  - {date: 2026-10-09, event: info-requested, note: Amazon asked for invoices.}\n"
+    expected = [
+        "cases/acme.yaml:47:5: warning: Amazon asked for information on 9 October 2026, but no "
+        "point of its request is listed, so the next letter answers the notice only (add "
+        "request: with each point Amazon asked (- asked: ..., answer: ...); the reply opens by "
+        "answering them) [request-unlisted]"
+    ]
+    assert _check(replies, asked) == expected
+    noted = asked + "  - {date: 2026-10-11, event: note, note: No answer yet.}\n"
+    assert _check(replies, noted) == expected
+    assert _check(replies, asked + "  - {date: 2026-10-12, event: resubmitted}\n") == []
+    assert (
+        _check(replies, REQUEST.replace("      - asked: The supplier's contact details.\n", ""))
+        == []
+    )
+
+
 def test_a_record_of_a_letter_needs_its_event_in_the_timeline(replies: Path) -> None:
     sent = replies / "cases" / "acme" / "sent"
     sent.mkdir(parents=True)

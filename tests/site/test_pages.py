@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -139,6 +140,19 @@ def test_two_files_of_one_slug_fail_the_build_and_the_preview_shows_the_first(
     serve_build(site_project, out)
     assert "Acme Home" in _html(out, "cases/acme-home-inauthentic")
     assert not [p for p in out.rglob("*.html") if b"Qwzyx" in p.read_bytes()]
+
+
+def test_a_build_without_a_readable_cases_folder_stops_with_a_clear_error(
+    site_project: Path, tmp_path: Path
+) -> None:
+    """Not a site without cases: the build stops, as `poa check` does, without a traceback."""
+    shutil.rmtree(site_project / "cases")
+    (site_project / "cases").write_text("not a folder\n")
+    result = build(site_project, tmp_path / "out")
+    assert result.returncode == 2
+    assert "cannot read " in result.stderr and "cases/: Not a directory" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "index.html").exists()
 
 
 def test_private_case_is_left_out_of_a_build(site_project: Path, tmp_path: Path) -> None:

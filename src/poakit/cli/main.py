@@ -1,15 +1,18 @@
 """The `poa` command: a thin driver over the engine.
 
 Exit codes: 0 no errors; 1 errors found in case or snippet files; 2 usage or configuration
-error; 130 interrupted; 141 the reader of the output stopped (`poa check | head`). A user's
-mistake is printed as `poa: error: ...`, never a traceback.
+error, or a file that cannot be read or written; 130 interrupted (Ctrl-C), 143 and 129
+stopped by SIGTERM or SIGHUP, each after cleaning up; 141 the reader of the output stopped
+(`poa check | head`). A user's mistake is printed as `poa: error: ...`, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -153,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     parser = build_parser()
     args = parser.parse_args(argv)
+    stoppers = {signum: signal.signal(signum, _stopped) for signum in _STOPPERS}
     try:
         code = int(args.run(args))
         sys.stdout.flush()  # here, where a reader gone is caught (below), not at exit
@@ -168,11 +172,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("poa: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # The reader stopped early (`poa check | head`): end quietly, as a program the closed
-        # pipe stopped would, with what is left of the output going nowhere (so that Python's
-        # last flush of it at exit raises nothing either).
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # the reader stopped early (`poa check | head`): end quietly, as a program the closed
+        # pipe stopped would
+        _discard_stdout()
         return 141
+    except OSError as exc:  # a full disk, a folder that cannot be read: a message, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"poa: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        _discard_stdout()
+        return 2
+    finally:
+        for signum, handler in stoppers.items():
+            signal.signal(signum, handler)
+
+
+#: The signals that stop `poa` as Ctrl-C does: it cleans up (a half-written file goes) first.
+_STOPPERS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _stopped(signum: int, frame: object) -> None:
+    print(f"poa: stopped by {signal.Signals(signum).name}", file=sys.stderr)
+    raise SystemExit(128 + signum)  # as the shell reports a program the signal stopped
+
+
+def _discard_stdout() -> None:
+    """What is left of the output goes nowhere, so that Python's last flush of it at exit
+    raises nothing either."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _root(args: argparse.Namespace) -> Path:

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -46,6 +48,39 @@ Asin = Annotated[str, StringConstraints(pattern=ASIN_PATTERN)]
 OrderId = Annotated[str, StringConstraints(pattern=ORDER_PATTERN)]
 ComplaintId = Annotated[str, BeforeValidator(_number_to_text), StringConstraints(min_length=1)]
 Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+#: The dates a case can hold: from Amazon's first years to the end of the century. Anything
+#: else is a typing slip (0001-01-01), and date arithmetic on it would overflow.
+EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2099, 12, 31)
+
+
+def _plausible(day: dt.date) -> dt.date:
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(
+            f"expected a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}, "
+            f"found {day.isoformat()}"
+        )
+    return day
+
+
+def _not_yes_or_no(value: Any) -> Any:
+    """YAML reads yes, no, true, false, on and off as yes-or-no values, which pydantic would
+    take as 1 and 0."""
+    if isinstance(value, bool):
+        raise ValueError(
+            "expected a number, found a yes-or-no value (YAML reads yes, no, true, false, on "
+            "and off as one)"
+        )
+    return value
+
+
+def _numbers(*names: str) -> Any:
+    """A model's validator refusing yes-or-no values for its number fields `names`."""
+    return field_validator(*names, mode="before")(_not_yes_or_no)
+
+
+Day = Annotated[dt.date, AfterValidator(_plausible)]
 
 
 class Model(BaseModel):
@@ -110,7 +145,9 @@ class Route(StrEnum):
 
 
 class Notice(Model):
-    received: dt.date = Field(description="The date the notice arrived (YYYY-MM-DD).")
+    _yes_or_no = _numbers("evidence_window_days")
+
+    received: Day = Field(description="The date the notice arrived (YYYY-MM-DD).")
     action: Action = Field(description="What Amazon did.")
     evidence_window_days: int = Field(
         365, gt=0, le=3650, description="How far back the requested evidence must reach."
@@ -124,7 +161,7 @@ class Notice(Model):
         description="What the notice asks for: plan-of-action, documents, questionnaire, "
         "acknowledgement, retraction, or none (a warning that needs no appeal).",
     )
-    deadline: dt.date | None = Field(None, description="The date the notice asks for a reply by.")
+    deadline: Day | None = Field(None, description="The date the notice asks for a reply by.")
 
 
 Percent = Annotated[float, Field(ge=0, le=100)]
@@ -132,6 +169,8 @@ Percent = Annotated[float, Field(ge=0, le=100)]
 
 class MetricFigures(Model):
     """A performance metric over a window: its rate and, where known, the counts behind it."""
+
+    _yes_or_no = _numbers("rate", "defective", "total", "window_days")
 
     rate: Percent = Field(description="The rate in percent, e.g. 2.1 for 2.1%.")
     defective: int | None = Field(None, ge=0, description="Defective orders (the numerator).")
@@ -151,8 +190,8 @@ class MetricFigures(Model):
 class SinceFix(MetricFigures):
     """The same metric measured after the fix."""
 
-    start: dt.date = Field(description="The first day of the period measured (YYYY-MM-DD).")
-    end: dt.date = Field(description="The last day of the period measured (YYYY-MM-DD).")
+    start: Day = Field(description="The first day of the period measured (YYYY-MM-DD).")
+    end: Day = Field(description="The last day of the period measured (YYYY-MM-DD).")
 
     @model_validator(mode="after")
     def _start_before_end(self) -> SinceFix:
@@ -206,6 +245,8 @@ class Supplier(Model):
 class Units(Model):
     """What became of the units of one ASIN (from one supplier) in the evidence window."""
 
+    _yes_or_no = _numbers("bought", "invoiced", "sold", "removed", "on_hand")
+
     asin: Asin = Field(description="The ASIN these units are of.")
     supplier: Slug | None = Field(
         None, description="The id of the supplier (under suppliers) the units came from."
@@ -251,7 +292,7 @@ class IpAnswer(Model):
         "authorisation (a letter of authorisation or licence), or not-used (the listing does "
         "not use the protected element)."
     )
-    asked: dt.date | None = Field(
+    asked: Day | None = Field(
         None, description="retraction: the day you asked the rights owner to retract."
     )
     change: Text | None = Field(
@@ -274,7 +315,7 @@ class Fulfilment(Model):
     supplier: Slug | None = Field(
         None, description="supplier: the id (under suppliers) of the supplier that ships."
     )
-    agreement: dt.date | None = Field(
+    agreement: Day | None = Field(
         None, description="supplier: the date the drop shipping agreement was signed."
     )
     seller_of_record: bool = Field(
@@ -299,6 +340,8 @@ class OpenedUnits(StrEnum):
 
 
 class GradedStock(Model):
+    _yes_or_no = _numbers("checked", "sealed", "opened")
+
     asin: Asin = Field(description="The ASIN graded.")
     checked: int = Field(ge=0, description="Units checked.")
     sealed: int = Field(ge=0, description="Units found sealed and unused: they stay New.")
@@ -322,6 +365,8 @@ class Grading(Model):
 
 class Incentive(Model):
     """Something of value given in exchange for reviews: what, for which ASINs, how much."""
+
+    _yes_or_no = _numbers("count", "value")
 
     what: Text = Field(description="The incentive, e.g. a 15 USD gift card for a five-star review.")
     asins: list[Asin] = Field(min_length=1, description="The ASINs it was offered with.")
@@ -366,19 +411,19 @@ class RootCause(_Written):
 
 class CorrectiveAction(_Written):
     root_causes: list[Slug] = Field(min_length=1, description="Ids of the root causes it fixes.")
-    done: dt.date | None = Field(None, description="When it was done (YYYY-MM-DD).")
+    done: Day | None = Field(None, description="When it was done (YYYY-MM-DD).")
 
 
 class PreventiveMeasure(_Written):
     root_causes: list[Slug] = Field(min_length=1, description="Ids of the root causes it prevents.")
-    since: dt.date | None = Field(None, description="When it started (YYYY-MM-DD).")
+    since: Day | None = Field(None, description="When it started (YYYY-MM-DD).")
     owner: Text | None = Field(None, description="The person or role responsible for it.")
 
 
 class Evidence(Model):
     title: Text = Field(description="The document, as the reviewer will see it named.")
     kind: Text | None = Field(None, description="invoice, loa, test-report, screenshot, ...")
-    date: dt.date | None = Field(None, description="The document's date (YYYY-MM-DD).")
+    date: Day | None = Field(None, description="The document's date (YYYY-MM-DD).")
     asins: list[Asin] = Field(default_factory=list, description="ASINs it covers.")
     orders: list[OrderId] = Field(default_factory=list, description="Orders it covers.")
     complaints: list[ComplaintId] = Field(default_factory=list, description="Complaints it covers.")
@@ -414,7 +459,7 @@ class Escalation(StrEnum):
 
 
 class FollowUp(Model):
-    date: dt.date = Field(description="When it happened (YYYY-MM-DD).")
+    date: Day = Field(description="When it happened (YYYY-MM-DD).")
     event: Event = Field(
         description="What happened: submitted, replied (Amazon answered without deciding), "
         "info-requested, resubmitted, reinstated, denied, or note (your own remark)."

@@ -235,7 +235,7 @@ class Settings(_Meta):
     sections: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_TITLES))
     limits: dict[str, Limits] = Field(default_factory=dict)
     accepted_files: list[str] = Field(default_factory=lambda: ["pdf", "jpg", "jpeg", "png", "gif"])
-    follow_up_days: int = Field(7, gt=0)
+    follow_up_days: int = Field(7, gt=0, le=3650)
     # Each case's files for its upload packet sit in <evidence_folder>/<slug>/, relative to
     # the project folder unless absolute.
     evidence_folder: str = Field("evidence", min_length=1)

@@ -92,12 +92,21 @@ def code_fingerprint() -> str:
 
 
 def folder_fingerprint(folder: Path) -> str:
-    """Every file under `folder`, by relative path and content."""
+    """Everything under `folder`, by relative path: each file's content, and what each other
+    entry is (a link and where it leads, a folder, a file that cannot be read), so that a
+    file replaced by a link to the same bytes, or by a folder, changes it too."""
     parts: list[bytes | str] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(folder.rglob("*")):
         parts.append(path.relative_to(folder).as_posix())
-        with contextlib.suppress(OSError):
-            parts.append(path.read_bytes())
+        try:
+            if path.is_symlink():
+                parts.append(f"link:{os.readlink(path)}")
+            elif path.is_file():
+                parts.append(path.read_bytes())
+            else:
+                parts.append("folder" if path.is_dir() else "other")
+        except OSError as exc:
+            parts.append(f"unreadable:{exc.errno}")
     return digest(*parts)
 
 
@@ -164,10 +173,11 @@ class Cache:
             if 0 <= time.time() - stamp.stat().st_mtime < TIDY_EVERY:
                 return
         limit = time.time() - UNUSED_DAYS * 86400
-        for path in _files(self.folder):
-            with contextlib.suppress(OSError):
-                if path.stat().st_mtime < limit:
-                    path.unlink()
+        with contextlib.suppress(OSError):  # a folder that cannot be listed is left as it is
+            for path in _files(self.folder):
+                with contextlib.suppress(OSError):
+                    if path.stat().st_mtime < limit:
+                        path.unlink()
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
             os.utime(self.folder)

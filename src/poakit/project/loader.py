@@ -220,7 +220,8 @@ class Loader:
 
     def _current_library(self, cache: Cache | None) -> tuple[Library, str]:
         folder = self.root / SNIPPETS_DIR
-        stamps = tuple(sorted((str(p), _stamp(p)) for p in folder.rglob("*") if p.is_file()))
+        # every entry, followed through links or not: a file that became a link or a folder
+        stamps = tuple(sorted((str(p), _stamp(p), _lstamp(p)) for p in folder.rglob("*")))
         if self._library is None or self._library[0] != stamps:
             fingerprint = folder_fingerprint(folder)
             display = display_path(folder, self.base)
@@ -500,6 +501,15 @@ def _stamp(path: Path) -> tuple[object, ...]:
     except OSError:
         return ("missing",)
     return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def _lstamp(path: Path) -> tuple[object, ...]:
+    """`_stamp` of the entry itself, not followed if it is a link."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return ("missing",)
+    return (info.st_mode, info.st_mtime_ns, info.st_size, info.st_ino)
 
 
 # -- the whole project, for `poa check` ------------------------------------------------------

@@ -12,6 +12,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -208,6 +209,8 @@ _work: Callable[[Any], Any] | None = None  # set in each worker only (see `_inst
 def _install(work: Callable[[Any], Any]) -> None:
     global _work
     _work = work
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # a worker stops as the pool tells it
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def _work_chunk(numbered: tuple[int, list[Any]]) -> tuple[int, list[Any]]:

@@ -54,6 +54,11 @@ def record_sent(
     """Record the case's letter as sent on `date` (default `today`) by `event` (default: the
     unrecorded submission of that day in the timeline, else submitted for a first letter and
     resubmitted after one)."""
+    if path.is_symlink():  # writing it would replace the link with a file of its own
+        raise UsageError(
+            f"{display} is a link; poa sent writes the case file, and never through a link: "
+            "replace the link with the case file itself"
+        )
     text = yaml.read_text(path, display)  # without a byte-order mark; it is put back
     bom = _BOM if path.read_bytes()[:3] == _BOM.encode("utf-8") else ""
     case_file = case_from_text(text, path, display)
@@ -193,7 +198,7 @@ def _write(record: Path, letter: str, case_path: Path, read: str, case_text: str
                 "run poa sent again"
             )
         write_atomic(case_path, case_text.encode("utf-8"), overwrite=True)
-    except (UsageError, InputError):
+    except BaseException:  # an error, Ctrl-C, SIGTERM: the record goes with the case entry
         record.unlink(missing_ok=True)
         raise
 

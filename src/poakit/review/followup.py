@@ -12,17 +12,42 @@ from collections.abc import Iterator, Sequence
 
 from ..errors import Finding, error, warning
 from ..letter.letter import Letter
+from ..model.case import Event
 from ..model.values import format_date
 from ..model.versions import SentVersion
 
 RULES: dict[str, str] = {
     "request-unanswered": "a point of Amazon's request that the reply does not answer",
+    "request-unlisted": "Amazon's latest request for information, still to be answered, with "
+    "none of its points listed (the next letter would answer the notice only)",
     "sent-record": "a record of a letter sent that is damaged or matches no follow-up entry",
 }
 
 
 def followup_findings(letter: Letter, versions: Sequence[SentVersion]) -> list[Finding]:
-    return [*_answers(letter), *_records_in_timeline(letter, versions)]
+    return [*_unlisted(letter), *_answers(letter), *_records_in_timeline(letter, versions)]
+
+
+def _unlisted(letter: Letter) -> Iterator[Finding]:
+    """A request for information, the latest event of the timeline (notes aside), whose
+    points are not listed: the letter to send next would not answer it."""
+    timeline = letter.case.follow_up
+    events = sorted(
+        (n for n, entry in enumerate(timeline) if entry.event is not Event.NOTE),
+        key=lambda n: timeline[n].date,
+    )
+    if not events:
+        return
+    latest = timeline[events[-1]]
+    if latest.event is Event.INFO_REQUESTED and not latest.request:
+        yield warning(
+            letter.case_file.position("follow_up", events[-1]),
+            f"Amazon asked for information on {format_date(latest.date)}, but no point of "
+            "its request is listed, so the next letter answers the notice only",
+            "request-unlisted",
+            "add request: with each point Amazon asked (- asked: ..., answer: ...); the reply "
+            "opens by answering them",
+        )
 
 
 def _answers(letter: Letter) -> Iterator[Finding]:

@@ -38,11 +38,20 @@ def project_folder(config_file: str) -> Path:
 
 
 def case_paths(root: Path) -> list[Path]:
-    """Every case file of the project, in name order."""
+    """Every case file of the project, in name order; none without a cases/ folder, and a
+    `ConfigError` for one that cannot be read (not an empty project: a site without cases)."""
     folder = root / CASES_DIR
-    if not folder.is_dir():
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
         return []
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read {display_path(folder)}/: {exc.strerror or exc}"
+            + (" (it should be the folder of case files)" if folder.is_file() else "")
+        ) from None
+    cases = [n for n in names if n.endswith((".yaml", ".yml")) and not n.startswith(".")]
+    return sorted(folder / name for name in cases)
 
 
 def refuse_site_folders(output: Path, root: Path, what: str) -> None:
