@@ -109,8 +109,11 @@ def _expected(kind: str, detail: ErrorDetails, loc: tuple[Any, ...]) -> tuple[st
         return "a list", f"write {field or 'a list'}: [first, second], or one '- item' per line"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return "a mapping of keys to values", None
+    if kind.startswith("float"):
+        return "a number", None
     if kind.startswith("int") or kind.startswith("greater") or kind.startswith("less"):
-        return "a whole number" + _bounds(ctx), None
+        decimal = any(isinstance(ctx.get(k), float) for k in ("gt", "ge", "lt", "le"))
+        return ("a number" if decimal else "a whole number") + _bounds(ctx), None
     if kind.startswith("bool"):
         return "true or false", None
     return detail["msg"][0].lower() + detail["msg"][1:], None
@@ -128,11 +131,11 @@ _PATTERN_WORDS: dict[str, tuple[str, str | None]] = {
 
 def _bounds(ctx: dict[str, Any]) -> str:
     if "gt" in ctx:
-        return f" greater than {ctx['gt']}"
+        return f" greater than {ctx['gt']:g}"
     if "ge" in ctx:
-        return f" of at least {ctx['ge']}"
+        return f" of at least {ctx['ge']:g}"
     if "le" in ctx:
-        return f" of at most {ctx['le']}"
+        return f" of at most {ctx['le']:g}"
     return ""
 
 
