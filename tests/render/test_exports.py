@@ -436,5 +436,5 @@ def test_docx_with_every_construct_reads_back_with_its_styles_and_text(tmp_path:
     assert table.style.name == "Table Grid"
     assert [cell.text for cell in table.rows[0].cells] == list(TABLE_HEADER)
     assert all(run.bold for cell in table.rows[0].cells for run in cell.paragraphs[0].runs)
-    assert table.rows[1].cells[2].text == "B0C1234567, 111-1234567-1234567, 123\u241b"
+    assert table.rows[1].cells[2].text == "B0C1234567, 111-1234567-1234567, complaint 123\u241b"
     assert paragraphs[-1] == ("Normal", "Jane\tDoe\nOwner, Acme <&> \u2401 \ufffd")

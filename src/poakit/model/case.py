@@ -437,6 +437,12 @@ class Evidence(Model):
         """What it covers: its ASINs, then its orders, then its complaints."""
         return [*self.asins, *self.orders, *self.complaints]
 
+    @property
+    def covers_shown(self) -> list[str]:
+        """`covers` as a letter lists them: a complaint ID named as one (an ASIN and an order
+        ID read as what they are; a bare number does not)."""
+        return [*self.asins, *self.orders, *(f"complaint {c}" for c in self.complaints)]
+
 
 class RequestPoint(Model):
     """One thing Amazon asked for in a request for information, and the answer to it."""

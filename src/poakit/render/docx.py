@@ -337,7 +337,7 @@ def _add_blocks(writer: _Writer, blocks: Iterable[Block], level: int) -> None:
 def evidence_cells(item: Item) -> tuple[str, str, str, str]:
     """The supporting-documents table row of one document: title, date, what it covers, file."""
     doc = item.entry
-    covers = visible(", ".join(doc.covers))
+    covers = visible(", ".join(doc.covers_shown))
     file = visible(doc.file) if doc.file else ""
     return item.text.plain(), format_value(doc.date) if doc.date else "", covers, file
 

@@ -167,7 +167,7 @@ def _evidence(letter: Letter, section: Section) -> str | None:
         first = _single(item.text)
         if first is None:
             return None
-        covers = ", ".join(doc.covers)
+        covers = ", ".join(doc.covers_shown)
         date = html_text(format_value(doc.date)) if doc.date else ""
         rows.append([first, date, html_text(covers), html_text(doc.file) if doc.file else ""])
     return table_html(("Document", "Date", "Covers", "File"), rows)

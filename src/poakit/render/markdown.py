@@ -62,7 +62,7 @@ def _evidence(letter: Letter, section: Section) -> str:
     rows = ["| Document | Date | Covers | File |", "|---|---|---|---|"]
     for item in section.items:
         doc = item.entry
-        covers = ", ".join(doc.covers)
+        covers = ", ".join(doc.covers_shown)
         cells = [
             item.text.markdown(),
             markdown_text(format_value(doc.date)) if doc.date else "",

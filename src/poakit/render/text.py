@@ -185,7 +185,7 @@ def document_details(item: Item) -> str:
     """ " (12 September 2026; covers B0C1234567; file x.pdf)": what a listed document covers."""
     doc = item.entry
     details = [format_value(doc.date)] if doc.date else []
-    covers = doc.covers
+    covers = doc.covers_shown
     if covers:
         details.append("covers " + visible(", ".join(covers)))
     if doc.file:
