@@ -35,8 +35,8 @@ def test_the_versions_are_listed_with_each_diff_to_the_next(mini: Path) -> None:
     heading, rows, note, island = blocks
     assert heading == "## Versions sent { data-search-exclude }"  # a staged index skips it
     assert rows.splitlines()[2:] == [
-        "| v1 | 7 October 2026 | submitted | 118 |",
-        "| v2 | 9 October 2026 | resubmitted | 119 |",
+        "| v1 | 7 October 2026 | submitted | 119 |",
+        "| v2 | 9 October 2026 | resubmitted | 120 |",
     ]
     assert note == "The letter on this page is v2, as sent."
     html = open_islands(island)
