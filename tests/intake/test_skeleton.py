@@ -357,9 +357,29 @@ def test_a_notice_is_read_from_a_file_or_stdin_with_its_line_breaks_made_plain(
     assert skeleton.notice_text("-", io.BytesIO(pasted)) == expected
 
 
+def test_a_notice_saved_as_utf16_is_read_as_text(tmp_path: Path) -> None:
+    """Notepad's "Unicode" is UTF-16 with a byte-order mark; a UTF-8 mark is dropped too."""
+    notice = "Dear Seller,\r\nWe removed B0C1234567 — Amazon.de: Grüße\r\n"
+    expected = "Dear Seller,\nWe removed B0C1234567 — Amazon.de: Grüße\n"
+    for encoding in ("utf-16", "utf-16-be", "utf-8-sig"):
+        raw = notice.encode(encoding)
+        if encoding == "utf-16-be":
+            raw = b"\xfe\xff" + raw
+        assert skeleton.notice_text("-", io.BytesIO(raw)) == expected, encoding
+
+
+def test_a_notice_that_would_make_the_case_too_large_is_refused(project: Path) -> None:
+    """A notice under the limit of lines so short that, indented in the case file, they would
+    take it past what `poa check` reads: refused, and no case is written."""
+    notice = "x\n" * (skeleton.MAX_NOTICE_BYTES // 2)
+    with pytest.raises(UsageError, match="the case would be larger than 1000 kB"):
+        skeleton.new_case(project, "acme", [], notice, dt.date(2026, 11, 27))
+    assert list((project / "cases").iterdir()) == []
+
+
 def test_a_notice_over_the_limit_is_refused(tmp_path: Path) -> None:
     huge = io.BytesIO(b"x" * (skeleton.MAX_NOTICE_BYTES + 1))
-    with pytest.raises(UsageError, match="larger than 5 MB; paste only the notice"):
+    with pytest.raises(UsageError, match="larger than 500 kB; paste only the notice"):
         skeleton.notice_text("-", huge)
     assert skeleton.notice_text("-", io.BytesIO(b"x" * skeleton.MAX_NOTICE_BYTES)).count("x") == (
         skeleton.MAX_NOTICE_BYTES

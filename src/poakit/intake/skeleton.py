@@ -22,12 +22,13 @@ from ..model.case import MAX_SLUG, RESERVED_SLUGS, Action, Route, is_slug
 from ..model.library import Library, Snippet
 from ..source.layout import CASES_DIR, SNIPPETS_DIR, display_path
 from ..source.library import read_library
+from ..source.yaml import MAX_BYTES
 from .lexicon import Lexicon
 from .notice import Deadline, Metric, NoticeReading, read_notice
 
 PLACEHOLDER = "TBD"
 #: The largest notice `poa new --from-notice` reads; real notices are a few kilobytes.
-MAX_NOTICE_BYTES = 5_000_000
+MAX_NOTICE_BYTES = 500_000  # the notice goes into the case file, which `poa check` reads to 1 MB
 COMMENT_COLUMN = 36
 _WIDTH = 100
 
@@ -62,6 +63,11 @@ def new_case(
     )
     issues = plan_issues(reasons, reading)
     body = render_skeleton(slug, issues, library, today, reading, notice_text)
+    if len(body.encode("utf-8")) > MAX_BYTES:  # a case `poa check` would refuse to read
+        raise UsageError(
+            f"with this notice the case would be larger than {MAX_BYTES // 1000} kB, more than "
+            "poa check reads; paste only the notice's own text"
+        )
     target.parent.mkdir(exist_ok=True)
     write_atomic(target, body.encode("utf-8"))
     return target, reading
@@ -81,9 +87,12 @@ def notice_text(source: str, stdin: BinaryIO) -> str:
             raise UsageError(f"cannot read the notice {source}: {exc.strerror}") from None
     if len(raw) > MAX_NOTICE_BYTES:
         raise UsageError(
-            f"the notice is larger than {MAX_NOTICE_BYTES // 1_000_000} MB; paste only the notice"
+            f"the notice is larger than {MAX_NOTICE_BYTES // 1000} kB; paste only the notice"
         )
-    return raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    # Windows editors save "Unicode" as UTF-16, with a byte-order mark: read it as such
+    utf16 = raw[:2] in (b"\xff\xfe", b"\xfe\xff")
+    text = raw.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def check_slug(slug: str) -> None:
