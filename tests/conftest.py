@@ -120,16 +120,20 @@ def with_changes(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any
     return data
 
 
-def poa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The `poa` command as a user runs it in `cwd`: a plain environment, a fixed today."""
+def poa(
+    *args: str, cwd: Path, today: str = "2026-11-27", stdout: Any = subprocess.PIPE
+) -> subprocess.CompletedProcess[str]:
+    """The `poa` command as a user runs it in `cwd`: a plain environment, a fixed today
+    (`POAKIT_TODAY`); its output captured, or sent to `stdout` (a file, a pipe's end)."""
     return subprocess.run(
         [sys.executable, "-m", "poakit", *args],
         cwd=cwd,
-        capture_output=True,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
         text=True,
         timeout=120,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"},
+        env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": today},
     )
 
 

@@ -105,15 +105,7 @@ def test_a_slug_too_long_is_refused_with_one_that_fits(mini: Path) -> None:
 def test_a_poakit_today_that_is_not_a_date_is_a_configuration_error(
     mini: Path, command: tuple[str, ...]
 ) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "poakit", *command],
-        cwd=mini,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-13-01"},
-    )
+    result = poa(*command, cwd=mini, today="2026-13-01")
     assert result.returncode == 2
     assert result.stderr == (
         "poa: error: POAKIT_TODAY: expected a date as YYYY-MM-DD (e.g. 2026-10-04), found "
@@ -130,16 +122,7 @@ def test_a_reader_that_stops_early_ends_poa_quietly(mini: Path, command: tuple[s
     read, write = os.pipe()
     os.close(read)
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "poakit", *command],
-            cwd=mini,
-            stdout=write,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=120,
-            check=False,
-            env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"},
-        )
+        result = poa(*command, cwd=mini, stdout=write)
     finally:
         os.close(write)
     assert result.returncode == 141
@@ -160,16 +143,7 @@ def test_a_cases_path_that_is_not_a_folder_is_a_clear_error(mini: Path) -> None:
 
 def test_a_full_disk_under_the_output_is_a_message(mini: Path) -> None:
     with open("/dev/full", "w") as full:
-        result = subprocess.run(
-            [sys.executable, "-m", "poakit", "render", "acme", "--format", "text"],
-            cwd=mini,
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=120,
-            check=False,
-            env={"PATH": "/usr/bin:/bin", "POAKIT_TODAY": "2026-11-27"},
-        )
+        result = poa("render", "acme", "--format", "text", cwd=mini, stdout=full)
     assert result.returncode == 2
     assert result.stderr == "poa: error: No space left on device\n"
 

@@ -98,7 +98,9 @@ def test_measure_page_renders_its_example_and_explains_its_variables(
 def test_measure_of_both_kinds_shows_both_renderings(shipped: dict[str, str]) -> None:
     page = shipped["measures/repricer-floor-and-ceiling.md"]
     assert '!!! example "As a corrective action"\n    On 4 October 2026 we set' in page
-    assert '!!! example "As a preventive measure"\n    Since 5 October 2026, none of our 312' in page
+    assert (
+        '!!! example "As a preventive measure"\n    Since 5 October 2026, none of our 312' in page
+    )
 
 
 def test_root_cause_page_renders_its_example(shipped: dict[str, str]) -> None:
