@@ -83,6 +83,19 @@ def test_bad_snippet_gives_exact_finding(mini: Path, text: str, expected: str) -
     assert expected in _messages(mini)
 
 
+def test_a_snippet_folder_that_cannot_be_read_is_named(mini: Path) -> None:
+    """Not only "unknown measure" on every case that uses one: the folder is the problem."""
+    measures = mini / "snippets" / "measures"
+    for path in measures.iterdir():
+        path.unlink()
+    measures.rmdir()
+    measures.write_text("not a folder\n")
+    assert (
+        "snippets/measures:1:1: error: cannot read the folder: Not a directory (make it a "
+        "folder of snippet files that you may read) [unreadable]"
+    ) in _messages(mini)
+
+
 def test_reason_suggesting_a_missing_snippet_is_reported(mini: Path) -> None:
     reason = mini / "snippets" / "reasons" / "inauthentic.md"
     reason.write_text(

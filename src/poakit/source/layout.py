@@ -50,8 +50,7 @@ def case_paths(root: Path) -> list[Path]:
             f"cannot read {display_path(folder)}/: {exc.strerror or exc}"
             + (" (it should be the folder of case files)" if folder.is_file() else "")
         ) from None
-    cases = [n for n in names if n.endswith((".yaml", ".yml")) and not n.startswith(".")]
-    return sorted(folder / name for name in cases)
+    return sorted(folder / name for name in names if name.endswith((".yaml", ".yml")))
 
 
 def refuse_site_folders(output: Path, root: Path, what: str) -> None:

@@ -7,6 +7,7 @@ problem found while reading is collected in `library.findings` (collect, then fa
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def read_library(root: Path, display_root: str = "snippets") -> Library:
     )
     for kind, folder in FOLDERS.items():
         directory = root / folder
-        for path in sorted(directory.glob("*.md")) if directory.is_dir() else []:
+        for path in _snippet_files(directory, f"{display_root}/{folder}", library):
             display = f"{display_root}/{folder}/{path.name}"
             if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
                 library.findings.append(_outside(display))
@@ -49,6 +50,27 @@ def read_library(root: Path, display_root: str = "snippets") -> Library:
     library.notices, problems = read_notice_data(root, display_root, library.reasons)
     library.findings.extend(problems)
     return library
+
+
+def _snippet_files(directory: Path, display: str, library: Library) -> list[Path]:
+    """The snippet files of one folder of the library, in name order; none if there is no
+    such folder, and an error if it cannot be read (every snippet it holds would otherwise
+    be reported unknown, and never why)."""
+    try:
+        names = sorted(os.listdir(directory))
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        library.findings.append(
+            error(
+                Position(display),
+                f"cannot read the folder: {exc.strerror or exc}",
+                "unreadable",
+                "make it a folder of snippet files that you may read",
+            )
+        )
+        return []
+    return [directory / name for name in names if name.endswith(".md")]
 
 
 def _outside(display: str) -> Finding:
