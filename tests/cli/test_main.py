@@ -59,6 +59,10 @@ def test_check_takes_slugs_and_checks_each_case_once(mini: Path) -> None:
     result = poa("check", "acme", "cases/acme.yaml", "./cases/acme.yaml", "acme", cwd=mini)
     assert result.returncode == 0, result.stderr
     assert result.stderr == "0 errors, 0 warnings in 1 case file and the snippet library\n"
+    (mini / "cases" / "acme" / "sent").mkdir(parents=True)  # a records folder named as the slug
+    beside = poa("check", "acme", cwd=mini / "cases")
+    assert beside.returncode == 0, beside.stdout
+    assert beside.stderr == "0 errors, 0 warnings in 1 case file and the snippet library\n"
     missing = poa("check", "nope", "cases", cwd=mini)
     assert missing.returncode == 1
     assert missing.stdout == (

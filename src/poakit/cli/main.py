@@ -28,6 +28,7 @@ from ..review.review import today
 from ..source.layout import (
     CACHE_DIR,
     SNIPPETS_DIR,
+    case_arguments,
     display_path,
     find_root,
     refuse_site_folders,
@@ -209,11 +210,7 @@ def _root(args: argparse.Namespace) -> Path:
 def run_check(args: argparse.Namespace) -> int:
     root = _root(args)
     cache = None if args.no_cache else root / CACHE_DIR
-    # each once; a name that is not a path there is a slug
-    named: dict[Path, Path] = {}
-    for path in (Path(p) if os.path.lexists(p) else resolve_case(p, root) for p in args.paths):
-        named.setdefault(path.absolute(), path)
-    paths = list(named.values()) or None
+    paths = case_arguments(args.paths, root) or None
     with ProgressLine(sys.stderr, "checking cases") as progress:
         project = check_project(root, paths, cache_folder=cache, progress=progress)
     findings = project.findings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ConfigError, UsageError
@@ -76,6 +77,20 @@ def display_path(path: Path, base: Path | None = None) -> str:
     if absolute.is_relative_to(base):
         return absolute.relative_to(base).as_posix()
     return str(absolute)
+
+
+def case_arguments(arguments: Sequence[str], root: Path) -> list[Path]:
+    """The case files `poa check` is given, each once: a path as typed, or a slug. A bare
+    name is the project's case of that slug when there is one, even beside a folder of that
+    name here (a case's records folder, `cases/acme/`, when run in `cases/`); else the file
+    or folder of that name here, if any, which its finding then describes."""
+    chosen: dict[Path, Path] = {}
+    for argument in arguments:
+        path = resolve_case(argument, root)
+        if not path.exists() and os.path.lexists(argument):
+            path = Path(argument)
+        chosen.setdefault(path.absolute(), path)
+    return list(chosen.values())
 
 
 def resolve_case(argument: str, root: Path) -> Path:
