@@ -76,10 +76,16 @@ def _events(follow_up: Iterable[FollowUp]) -> list[FollowUp]:
     return [entry for entry in timeline(follow_up) if entry.event is not Event.NOTE]
 
 
+def latest_event(follow_up: Iterable[FollowUp]) -> FollowUp | None:
+    """The latest entry of the timeline that is not a note; None for a case never sent."""
+    events = _events(follow_up)
+    return events[-1] if events else None
+
+
 def status_of(follow_up: Iterable[FollowUp]) -> Status:
     """The status after the latest event that is not a note; a case never sent is a draft."""
-    events = _events(follow_up)
-    return _STATUS_AFTER[events[-1].event] if events else Status.DRAFT
+    latest = latest_event(follow_up)
+    return _STATUS_AFTER[latest.event] if latest is not None else Status.DRAFT
 
 
 def last_submission(follow_up: Iterable[FollowUp]) -> dt.date | None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from ..errors import Finding, error, warning
 from ..letter.letter import Letter
 from ..model.case import Event
+from ..model.status import latest_event
 from ..model.values import format_date
 from ..model.versions import SentVersion
 
@@ -32,16 +33,11 @@ def _unlisted(letter: Letter) -> Iterator[Finding]:
     """A request for information, the latest event of the timeline (notes aside), whose
     points are not listed: the letter to send next would not answer it."""
     timeline = letter.case.follow_up
-    events = sorted(
-        (n for n, entry in enumerate(timeline) if entry.event is not Event.NOTE),
-        key=lambda n: timeline[n].date,
-    )
-    if not events:
-        return
-    latest = timeline[events[-1]]
-    if latest.event is Event.INFO_REQUESTED and not latest.request:
+    latest = latest_event(timeline)
+    if latest is not None and latest.event is Event.INFO_REQUESTED and not latest.request:
+        index = next(n for n, entry in enumerate(timeline) if entry is latest)
         yield warning(
-            letter.case_file.position("follow_up", events[-1]),
+            letter.case_file.position("follow_up", index),
             f"Amazon asked for information on {format_date(latest.date)}, but no point of "
             "its request is listed, so the next letter answers the notice only",
             "request-unlisted",
