@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from ..errors import UsageError, did_you_mean
 from ..fileio import write_atomic
-from ..model.case import MAX_SLUG, RESERVED_SLUGS, Action, Route, is_slug
+from ..model.case import MAX_SLUG, RESERVED_SLUGS, Action, Route, is_slug, slug_suggestion
 from ..model.library import Library, Snippet
 from ..source.layout import CASES_DIR, SNIPPETS_DIR, display_path
 from ..source.library import read_library
@@ -99,10 +99,9 @@ def check_slug(slug: str) -> None:
     if slug in RESERVED_SLUGS:
         raise UsageError(f"'{slug}' is taken by a page of the site; choose another slug")
     if not is_slug(slug):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:MAX_SLUG].strip("-")
         raise UsageError(
             f"'{slug}' is not a valid case slug: use lower-case letters, digits and hyphens, "
-            f"at most {MAX_SLUG} characters (e.g. '{suggestion or 'acme-home'}')"
+            f"at most {MAX_SLUG} characters (e.g. '{slug_suggestion(slug)}')"
         )
 
 

@@ -627,6 +627,13 @@ class Case(Model):
         return list(dict.fromkeys(e.snippet for e in entries if e.snippet is not None))
 
 
+def slug_suggestion(text: str) -> str:
+    """A slug made of `text`, to suggest for a name that is not one ("Acme Home" gives
+    "acme-home"); "acme-home" itself when nothing of it can be kept."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:MAX_SLUG].strip("-")
+    return slug or "acme-home"
+
+
 def is_slug(text: str) -> bool:
     """Lower-case letters, digits and hyphens, the whole of `text` (no trailing newline)."""
     return _SLUG.fullmatch(text) is not None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from ..errors import Finding, InputError, Position, error
-from ..model.case import MAX_SLUG, RESERVED_SLUGS, Case, CaseFile, is_slug
+from ..model.case import RESERVED_SLUGS, Case, CaseFile, is_slug, slug_suggestion
 from . import yaml
 from .findings import describe, validation_findings
 from .layout import slug_of
@@ -19,8 +18,7 @@ def load_case(path: Path, display: str) -> CaseFile:
     slug = slug_of(path)
     problems: list[Finding] = []
     if not is_slug(slug):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:MAX_SLUG].strip("-")
-        suggestion = suggestion or "acme-home"
+        suggestion = slug_suggestion(slug)
         problems.append(
             error(
                 Position(display),

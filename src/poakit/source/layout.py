@@ -43,15 +43,23 @@ def case_paths(root: Path) -> list[Path]:
     `ConfigError` for one that cannot be read (not an empty project: a site without cases)."""
     folder = root / CASES_DIR
     try:
-        names = os.listdir(folder)
-    except FileNotFoundError:
-        return []
+        return files_ending(folder, (".yaml", ".yml"))
     except OSError as exc:
         raise ConfigError(
             f"cannot read {display_path(folder)}/: {exc.strerror or exc}"
             + (" (it should be the folder of case files)" if folder.is_file() else "")
         ) from None
-    return sorted(folder / name for name in names if name.endswith((".yaml", ".yml")))
+
+
+def files_ending(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """The entries of `folder` whose names end with one of `suffixes`, in name order; none if
+    there is no such folder. A folder that cannot be listed (or is a file) raises `OSError`:
+    for the caller to report, as it is not an empty one."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return sorted(folder / name for name in names if name.endswith(suffixes))
 
 
 def refuse_site_folders(output: Path, root: Path, what: str) -> None:

@@ -7,7 +7,6 @@ problem found while reading is collected in `library.findings` (collect, then fa
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from ..model.library import FOLDERS, META_MODELS, Kind, Library, Settings, Snipp
 from ..model.tonerules import ToneRule
 from . import yaml
 from .findings import validation_findings
+from .layout import files_ending
 from .notices import read_notice_data
 from .tonerules import load_tone_rules
 
@@ -57,9 +57,7 @@ def _snippet_files(directory: Path, display: str, library: Library) -> list[Path
     such folder, and an error if it cannot be read (every snippet it holds would otherwise
     be reported unknown, and never why)."""
     try:
-        names = sorted(os.listdir(directory))
-    except FileNotFoundError:
-        return []
+        return files_ending(directory, (".md",))
     except OSError as exc:
         library.findings.append(
             error(
@@ -70,7 +68,6 @@ def _snippet_files(directory: Path, display: str, library: Library) -> list[Path
             )
         )
         return []
-    return [directory / name for name in names if name.endswith(".md")]
 
 
 def _outside(display: str) -> Finding:
