@@ -42,6 +42,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 import urllib.request
@@ -568,6 +569,10 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "machine": {
             "python": platform.python_version(),
+            # which build of it: an unoptimised one (pyenv's default, no PGO or LTO) runs
+            # poakit some 20% slower than a distribution's or setup-python's
+            "python_executable": os.path.realpath(sys.executable),
+            "python_configure": sysconfig.get_config_var("CONFIG_ARGS"),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
             "load_average_before": load_before,

@@ -6,6 +6,7 @@ The speed targets themselves are measured by `make bench` (benchmarks/scale.py),
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,4 +58,9 @@ def test_benchmark_runs_at_small_n(tmp_path: Path) -> None:
         "preview_seconds",
     }
     assert len(report["machine"]["load_average_before"]) == 3
+    # which Python ran it, down to its build: an unoptimised build is some 20% slower
+    machine = report["machine"]
+    assert Path(machine["python_executable"]).is_file()
+    assert machine["python_executable"] == os.path.realpath(sys.executable)
+    assert isinstance(machine["python_configure"], str)
     assert "build_ratio_to_baseline" in result.stdout  # the printed table and verdicts
