@@ -569,8 +569,8 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "machine": {
             "python": platform.python_version(),
-            # which build of it: an unoptimised one (pyenv's default, no PGO or LTO) runs
-            # poakit some 20% slower than a distribution's or setup-python's
+            # which build of it: an unoptimised one (pyenv's default, no PGO or LTO) takes
+            # some 30% more CPU than an optimised one (README, "Which Python")
             "python_executable": os.path.realpath(sys.executable),
             "python_configure": sysconfig.get_config_var("CONFIG_ARGS"),
             "platform": platform.platform(),
