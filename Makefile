@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+# compiled now, as pip compiles a regular install: an editable install is not, and where
+# PYTHONDONTWRITEBYTECODE is set (as in many CI images) every run would compile it again
+	$(BIN)/python -m compileall -q src hooks
 	@touch $(STAMP)
 
 serve: $(STAMP)  ## preview on http://127.0.0.1:8000 (private cases included, marked)

@@ -27,6 +27,13 @@ included) is reported beside each wall time: the targets are wall times, but CPU
 far less with the machine's load, so it shows what a change saved when two runs' wall times
 differ by more than the change. Prints a table, writes JSON.
 
+poakit's code (src/, and the hooks of each generated project) is byte-compiled before anything
+is measured, as an installed package's is: the baseline's code (MkDocs, Material) was compiled
+when pip installed it, and poakit's editable install is not, so in a shell that sets
+PYTHONDONTWRITEBYTECODE (as this project's development machine does) every measured process
+would otherwise compile poakit's modules from source again (0.1 s a start, and more in the
+workers that import lazily).
+
     python benchmarks/scale.py                 # N = 10, 200, 1000 (make bench)
     python benchmarks/scale.py --sizes 5 --runs 1 --edits 2 --output /tmp/r.json
 """
@@ -34,6 +41,7 @@ differ by more than the change. Prints a table, writes JSON.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -212,7 +220,26 @@ def poakit_project(root: Path, cases: dict[str, str]) -> Path:
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
     for slug, text in cases.items():
         (project / "cases" / f"{slug}.yaml").write_text(text, encoding="utf-8")
+    byte_compiled(project / "hooks")
     return project
+
+
+def installed_poakit() -> Path:
+    """The folder of the poakit package that the measured commands import."""
+    found = subprocess.run(
+        [str(BIN / "python"), "-c", "import poakit; print(poakit.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return Path(found.stdout.strip()).parent
+
+
+def byte_compiled(folder: Path) -> None:
+    """Every module under `folder` compiled to its `__pycache__`, as pip compiles a package it
+    installs (see the module's docstring)."""
+    if not compileall.compile_dir(folder, quiet=1):
+        raise RuntimeError(f"could not byte-compile {folder}")
 
 
 def baseline_project(root: Path, project: Path) -> Path:
@@ -560,6 +587,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results.json")
     args = parser.parse_args(argv)
     SERVE_FLAGS[:] = serve_flags()
+    byte_compiled(installed_poakit())
     load_before = os.getloadavg()  # other work on the machine: reported with the results
     results = []
     with tempfile.TemporaryDirectory(prefix="poakit-bench-") as work:
@@ -573,6 +601,8 @@ def main(argv: list[str] | None = None) -> int:
             # some 30% more CPU than an optimised one (README, "Which Python")
             "python_executable": os.path.realpath(sys.executable),
             "python_configure": sysconfig.get_config_var("CONFIG_ARGS"),
+            # poakit's code is compiled before measuring whatever this says (byte_compiled)
+            "dont_write_bytecode": bool(os.environ.get("PYTHONDONTWRITEBYTECODE")),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
             "load_average_before": load_before,

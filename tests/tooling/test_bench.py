@@ -5,6 +5,7 @@ The speed targets themselves are measured by `make bench` (benchmarks/scale.py),
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -63,4 +64,11 @@ def test_benchmark_runs_at_small_n(tmp_path: Path) -> None:
     assert Path(machine["python_executable"]).is_file()
     assert machine["python_executable"] == os.path.realpath(sys.executable)
     assert isinstance(machine["python_configure"], str)
+    assert machine["dont_write_bytecode"] == bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
+    # what it measured ran compiled, as an installed package does, whatever the shell says
+    import poakit.cli.main
+
+    module = Path(poakit.cli.main.__file__)
+    compiled = Path(importlib.util.cache_from_source(str(module)))
+    assert compiled.is_file() and compiled.stat().st_mtime >= module.stat().st_mtime
     assert "build_ratio_to_baseline" in result.stdout  # the printed table and verdicts
