@@ -19,13 +19,14 @@ next build does). Both are reported, each with a target.
 Each round takes a cold poakit build, a baseline build and a warm poakit build in turn, so
 that the three meet the same machine (a shared machine's speed drifts over minutes): wall
 times are medians over the rounds, and each ratio is the median of the rounds' ratios to
-that round's baseline. Peak memory is the largest resident set of the command or of the
-workers it forks (over cold and warm runs), read by a small process that runs the command
-(`_MEASURE`: a process forked from this one would start at this one's size); output and
-search index sizes come from the built site. CPU time (user and system, the workers'
-included) is reported beside each wall time: the targets are wall times, but CPU time moves
-far less with the machine's load, so it shows what a change saved when two runs' wall times
-differ by more than the change. Prints a table, writes JSON.
+that round's baseline (the JSON keeps each round's and each check's times too). Peak memory
+is the largest resident set of the command or of the workers it forks (over cold and warm
+runs), read by a small process that runs the command (`_MEASURE`: a process forked from this
+one would start at this one's size); output and search index sizes come from the built site.
+CPU time (user and system, the workers' included) is reported beside each wall time: the
+targets are wall times, but CPU time moves far less with the machine's load, so it shows what
+a change saved when two runs' wall times differ by more than the change. Prints a table,
+writes JSON.
 
 poakit's code (src/, and the hooks of each generated project) is byte-compiled before anything
 is measured, as an installed package's is: the baseline's code (MkDocs, Material) was compiled
@@ -329,6 +330,7 @@ class Builds:
     ratio: float  # warm / baseline, the median of the rounds'
     cold_ratio: float  # cold / baseline, likewise
     cold_cpu_ratio: float  # cold / baseline in CPU time, likewise
+    rounds: list[dict[str, float]]  # each round's wall seconds: cold, baseline, warm
 
 
 def builds(project: Path, baseline: Path, runs: int) -> Builds:
@@ -352,6 +354,10 @@ def builds(project: Path, baseline: Path, runs: int) -> Builds:
         statistics.median(o.seconds / t.seconds for o, t in zip(ours, theirs, strict=True)),
         statistics.median(c.seconds / t.seconds for c, t in zip(cold, theirs, strict=True)),
         statistics.median(c.cpu_seconds / t.cpu_seconds for c, t in zip(cold, theirs, strict=True)),
+        [
+            {"cold": c.seconds, "baseline": t.seconds, "warm": o.seconds}
+            for c, t, o in zip(cold, theirs, ours, strict=True)
+        ],
     )
 
 
@@ -461,6 +467,11 @@ class Result:
     check_cold_cpu_seconds: float
     cold_cpu_ratio: float  # cold build / baseline build in CPU time
     search_found: dict[str, bool] = field(default_factory=dict)
+    # each round's wall seconds (cold, baseline, warm): the ratios are the medians of theirs
+    build_rounds: list[dict[str, float]] = field(default_factory=list)
+    # each run's wall seconds of `poa check --no-cache` and of `poa check`
+    check_cold_runs: list[float] = field(default_factory=list)
+    check_runs: list[float] = field(default_factory=list)
 
 
 def measure(n: int, runs: int, edits: int, work: Path) -> Result:
@@ -472,8 +483,9 @@ def measure(n: int, runs: int, edits: int, work: Path) -> Result:
     cold, ours, theirs = made.cold, made.warm, made.baseline
     site, base_site = project / "site", baseline / "site"
     poa = str(BIN / "poa")
-    cold_check = median([timed([poa, "check", "--no-cache"], project) for _ in range(runs)])
-    check = median([timed([poa, "check"], project) for _ in range(runs)])
+    cold_checks = [timed([poa, "check", "--no-cache"], project) for _ in range(runs)]
+    checks = [timed([poa, "check"], project) for _ in range(runs)]
+    cold_check, check = median(cold_checks), median(checks)
     first = "synthetic-0000"
     data = yaml.safe_load((project / "cases" / f"{first}.yaml").read_text())
     terms = [data["seller"]["name"], data["notice"]["issues"][0]["asins"][0]]
@@ -501,6 +513,9 @@ def measure(n: int, runs: int, edits: int, work: Path) -> Result:
         check_cold_cpu_seconds=cold_check.cpu_seconds,
         cold_cpu_ratio=made.cold_cpu_ratio,
         search_found=search_finds(site, terms),
+        build_rounds=made.rounds,
+        check_cold_runs=[r.seconds for r in cold_checks],
+        check_runs=[r.seconds for r in checks],
     )
 
 

@@ -48,6 +48,11 @@ def test_benchmark_runs_at_small_n(tmp_path: Path) -> None:
     cpu = ("build_cpu_seconds", "build_cold_cpu_seconds", "baseline_cpu_seconds")
     assert all(row[name] > 0 for name in (*cpu, "check_cpu_seconds", "check_cold_cpu_seconds"))
     assert row["cold_cpu_ratio"] > 0
+    # each round and run, beside the medians
+    (round_,) = row["build_rounds"]
+    assert round_["cold"] == row["build_cold_seconds"] and round_["warm"] == row["build_seconds"]
+    assert row["check_cold_runs"] == [row["check_cold_seconds"]]
+    assert row["check_runs"] == [row["check_seconds"]]
     assert set(report["targets"]) == {
         "build_ratio_to_baseline",
         "cold_build_ratio_to_baseline",
