@@ -84,6 +84,18 @@ def test_two_files_of_one_slug_are_an_error_and_poa_new_makes_none(mini: Path) -
         "this one adds into cases/acme.yaml, then delete this one) [case-slug]\n"
     )
     assert poa("check", "--no-cache", cwd=mini).stdout == result.stdout
+    # named one by one, in any order, a file is held to the first of its slug as in a whole
+    # check: the later file has the error whether or not the earlier one is named too
+    in_cases = result.stdout.replace("cases/", "")  # paths as shown from inside cases/
+    for where, named, expected in (
+        (mini, ["cases/acme.yml"], result.stdout),
+        (mini, ["cases/acme.yml", "cases/acme.yaml"], result.stdout),
+        (cases, ["acme.yml"], in_cases),
+    ):
+        alone = poa("check", *named, cwd=where)
+        assert (alone.returncode, alone.stdout) == (1, expected), named
+    first = poa("check", "cases/acme.yaml", cwd=mini)
+    assert first.returncode == 0 and "case-slug" not in first.stdout, first.stdout
     (cases / "acme.yaml").rename(cases / "beta.yml")
     (cases / "acme.yml").rename(cases / "beta.yaml")
     refused = poa("new", "beta", cwd=mini)

@@ -27,7 +27,7 @@ from ..review.requirements import library_findings as requirement_problems
 from ..review.review import review
 from ..review.tone import example_findings
 from ..source.case import load_case
-from ..source.layout import SNIPPETS_DIR, case_paths, display_path, slug_of
+from ..source.layout import CASES_DIR, SNIPPETS_DIR, case_paths, display_path, slug_of
 from ..source.library import read_library
 from ..source.records import read_versions
 from ..templating.render import environment, syntax_findings
@@ -186,27 +186,48 @@ def check_case(
     return result(findings, assembled=True, letter=letter, sentences=letter_sentences(letter))
 
 
-def one_case_a_slug(cases: Sequence[CaseResult]) -> tuple[CaseResult, ...]:
+def one_case_a_slug(
+    cases: Sequence[CaseResult], root: Path | None = None, base: Path | None = None
+) -> tuple[CaseResult, ...]:
     """`cases`, each file that shares its folder and slug with an earlier one (acme.yml after
     acme.yaml) with an error: a site has one page, and one set of downloads, per slug, so it
     could show only one of them. Added after a load, never kept with the case: it comes of
-    the other file, not of this one."""
-    first: dict[tuple[Path, str], CaseResult] = {}
+    the other file, not of this one. `root` (`base`: as for `display_path`): for cases named
+    one by one, a file of the project's cases folder is held to the first file of its slug
+    there in name order, named or not, as a check of every case holds it."""
+    first: dict[tuple[Path, str], CaseResult | Path] = {}
+    if root is not None:
+        folder = Path(os.path.abspath(root / CASES_DIR))
+        for case in cases:
+            if Path(os.path.abspath(case.path.parent)) == folder:
+                names = (f"{case.slug}{suffix}" for suffix in (".yaml", ".yml"))  # name order
+                found = next((folder / n for n in names if os.path.lexists(folder / n)), None)
+                if found is not None:
+                    first.setdefault((folder, case.slug), found)
     out = []
     for case in cases:
-        taken = first.setdefault((case.path.parent.absolute(), case.slug), case)
-        if taken is not case:
-            same = error(
-                Position(case.display),
-                f"this file and {taken.display} have one slug, '{case.slug}', and a site has "
-                "one page per slug: it would show only one of them",
-                "case-slug",
-                f"keep one file: move what this one adds into {taken.display}, then delete "
-                "this one",
-            )
-            case = replace(case, findings=(same, *case.findings))
+        where = Path(os.path.abspath(case.path.parent))
+        taken = first.setdefault((where, case.slug), case)
+        if isinstance(taken, Path):
+            if taken == Path(os.path.abspath(case.path)):
+                taken = first[(where, case.slug)] = case
+            else:
+                case = _slug_taken(case, display_path(taken, base))
+        if isinstance(taken, CaseResult) and taken is not case:
+            case = _slug_taken(case, taken.display)
         out.append(case)
     return tuple(out)
+
+
+def _slug_taken(case: CaseResult, other: str) -> CaseResult:
+    same = error(
+        Position(case.display),
+        f"this file and {other} have one slug, '{case.slug}', and a site has "
+        "one page per slug: it would show only one of them",
+        "case-slug",
+        f"keep one file: move what this one adds into {other}, then delete this one",
+    )
+    return replace(case, findings=(same, *case.findings))
 
 
 def across_cases(cases: Sequence[CaseResult]) -> tuple[Finding, ...]:

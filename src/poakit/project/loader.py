@@ -536,7 +536,7 @@ def check_project(
     else:
         library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
         check = partial(_findings_only, library, root, base, Containment(root))
-        cases = one_case_a_slug(on_every_core(check, list(paths), progress=progress))
+        cases = one_case_a_slug(on_every_core(check, list(paths), progress=progress), root, base)
         project = Project(root, library, cases, across=across_cases(cases))
     return _with_evidence_folders(project, base)
 
