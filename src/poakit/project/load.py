@@ -27,7 +27,7 @@ from ..review.requirements import library_findings as requirement_problems
 from ..review.review import review
 from ..review.tone import example_findings
 from ..source.case import load_case
-from ..source.layout import CASES_DIR, SNIPPETS_DIR, case_paths, display_path, slug_of
+from ..source.layout import SNIPPETS_DIR, case_paths, display_path, slug_of
 from ..source.library import read_library
 from ..source.records import read_versions
 from ..templating.render import environment, syntax_findings
@@ -187,36 +187,30 @@ def check_case(
 
 
 def one_case_a_slug(
-    cases: Sequence[CaseResult], root: Path | None = None, base: Path | None = None
+    cases: Sequence[CaseResult], listed: Sequence[Path] = (), base: Path | None = None
 ) -> tuple[CaseResult, ...]:
     """`cases`, each file that shares its folder and slug with an earlier one (acme.yml after
     acme.yaml) with an error: a site has one page, and one set of downloads, per slug, so it
     could show only one of them. Added after a load, never kept with the case: it comes of
-    the other file, not of this one. `root` (`base`: as for `display_path`): for cases named
-    one by one, a file of the project's cases folder is held to the first file of its slug
-    there in name order, named or not, as a check of every case holds it."""
-    first: dict[tuple[Path, str], CaseResult | Path] = {}
-    if root is not None:
-        folder = Path(os.path.abspath(root / CASES_DIR))
-        for case in cases:
-            if Path(os.path.abspath(case.path.parent)) == folder:
-                names = (f"{case.slug}{suffix}" for suffix in (".yaml", ".yml"))  # name order
-                found = next((folder / n for n in names if os.path.lexists(folder / n)), None)
-                if found is not None:
-                    first.setdefault((folder, case.slug), found)
+    the other file, not of this one. `listed`: the project's case files in name order
+    (`case_paths`; `base` as for `display_path`), where `cases` are only the files named: each
+    is held to the first of its slug among them, named or not, as a check of every case holds
+    it."""
+    first: dict[tuple[str, str], tuple[str, str]] = {}  # (folder, slug) -> (file, as shown)
+    for path in listed:
+        first.setdefault(_slot(path), (os.path.abspath(path), display_path(path, base)))
     out = []
     for case in cases:
-        where = Path(os.path.abspath(case.path.parent))
-        taken = first.setdefault((where, case.slug), case)
-        if isinstance(taken, Path):
-            if taken == Path(os.path.abspath(case.path)):
-                taken = first[(where, case.slug)] = case
-            else:
-                case = _slug_taken(case, display_path(taken, base))
-        if isinstance(taken, CaseResult) and taken is not case:
-            case = _slug_taken(case, taken.display)
+        here = os.path.abspath(case.path)
+        taken, shown = first.setdefault(_slot(case.path), (here, case.display))
+        if taken != here:
+            case = _slug_taken(case, shown)
         out.append(case)
     return tuple(out)
+
+
+def _slot(path: Path) -> tuple[str, str]:
+    return os.path.dirname(os.path.abspath(path)), slug_of(path)
 
 
 def _slug_taken(case: CaseResult, other: str) -> CaseResult:

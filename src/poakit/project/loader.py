@@ -536,9 +536,19 @@ def check_project(
     else:
         library = load_library(root / SNIPPETS_DIR, display_path(root / SNIPPETS_DIR, base))
         check = partial(_findings_only, library, root, base, Containment(root))
-        cases = one_case_a_slug(on_every_core(check, list(paths), progress=progress), root, base)
+        checked = on_every_core(check, list(paths), progress=progress)
+        cases = one_case_a_slug(checked, _listed_cases(root), base)
         project = Project(root, library, cases, across=across_cases(cases))
     return _with_evidence_folders(project, base)
+
+
+def _listed_cases(root: Path) -> list[Path]:
+    """The project's case files, for the cases named one by one to be held to; none where
+    cases/ cannot be listed (the files named are still checked, each on its own)."""
+    try:
+        return case_paths(root)
+    except ConfigError:
+        return []
 
 
 def _with_evidence_folders(project: Project, base: Path) -> Project:
