@@ -19,7 +19,9 @@ next build does). Both are reported, each with a target.
 Each round takes a cold poakit build, a baseline build and a warm poakit build in turn, so
 that the three meet the same machine (a shared machine's speed drifts over minutes): wall
 times are medians over the rounds, and each ratio is the median of the rounds' ratios to
-that round's baseline (the JSON keeps each round's and each check's times too). Peak memory
+that round's baseline (the JSON keeps each round's and each check's times too). Every build
+writes a site folder of its own, a cold one starts with the cache moved aside, and nothing is
+deleted before the end (`builds` says why: ext4 without a journal). Peak memory
 is the largest resident set of the command or of the workers it forks (over cold and warm
 runs), read by a small process that runs the command (`_MEASURE`: a process forked from this
 one would start at this one's size); output and search index sizes come from the built site.
@@ -331,22 +333,32 @@ class Builds:
     cold_ratio: float  # cold / baseline, likewise
     cold_cpu_ratio: float  # cold / baseline in CPU time, likewise
     rounds: list[dict[str, float]]  # each round's wall seconds: cold, baseline, warm
+    site: Path  # the last warm build's site
+    baseline_site: Path  # the last baseline build's
 
 
-def builds(project: Path, baseline: Path, runs: int) -> Builds:
+def builds(project: Path, baseline: Path, runs: int, aside: Path) -> Builds:
     """`runs` rounds of a poakit build from an empty cache (cold), a baseline build and a
     poakit build that finds what the cold one kept (warm), in turn, so that all three meet
-    the same machine (a shared machine's speed drifts over minutes); medians."""
+    the same machine (a shared machine's speed drifts over minutes); medians.
+
+    Each build writes a site folder of its own, and each cold build starts with the cache
+    moved into `aside`: nothing is deleted while anything is measured (`main` deletes it all
+    at the end). On ext4 without a journal (this project's development machine), a new file
+    never takes the inode of a file deleted in the last 60 to 300 seconds, and looks at each
+    such inode before it finds a free one: deleting a round's nine thousand files just before
+    the next round cost each build that writes thousands of files 1.5 to 2 s of system time
+    (benchmarks/HISTORY.md, seventeenth pass), which no fresh clone pays."""
 
     def command(site: Path) -> list[str]:
         return [str(BIN / "mkdocs"), "build", "-d", str(site)]
 
     cold, ours, theirs = [], [], []
-    for _ in range(runs):
-        shutil.rmtree(project / ".cache", ignore_errors=True)
-        cold.append(timed(command(project / "site"), project))
-        theirs.append(timed(command(baseline / "site"), baseline))
-        ours.append(timed(command(project / "site"), project))
+    for k in range(runs):
+        set_aside(project / ".cache", aside)
+        cold.append(timed(command(project / f"site-cold-{k}"), project))
+        theirs.append(timed(command(baseline / f"site-{k}"), baseline))
+        ours.append(timed(command(project / f"site-{k}"), project))
     return Builds(
         median(cold),
         median(ours),
@@ -358,7 +370,17 @@ def builds(project: Path, baseline: Path, runs: int) -> Builds:
             {"cold": c.seconds, "baseline": t.seconds, "warm": o.seconds}
             for c, t, o in zip(cold, theirs, ours, strict=True)
         ],
+        project / f"site-{runs - 1}",
+        baseline / f"site-{runs - 1}",
     )
+
+
+def set_aside(folder: Path, aside: Path) -> None:
+    """`folder` moved into `aside` under a name of its own (a rename: nothing is deleted, see
+    `builds`); nothing happens if it does not exist."""
+    if folder.exists():
+        aside.mkdir(parents=True, exist_ok=True)
+        folder.rename(aside / f"{folder.name}-{len(list(aside.iterdir()))}")
 
 
 def size_mb(path: Path) -> float:
@@ -479,9 +501,9 @@ def measure(n: int, runs: int, edits: int, work: Path) -> Result:
     root.mkdir()
     project = poakit_project(root, synthetic_cases(n, REPO / "snippets"))
     baseline = baseline_project(root, project)
-    made = builds(project, baseline, runs)
+    made = builds(project, baseline, runs, work / "aside")
     cold, ours, theirs = made.cold, made.warm, made.baseline
-    site, base_site = project / "site", baseline / "site"
+    site, base_site = made.site, made.baseline_site
     poa = str(BIN / "poa")
     cold_checks = [timed([poa, "check", "--no-cache"], project) for _ in range(runs)]
     checks = [timed([poa, "check"], project) for _ in range(runs)]

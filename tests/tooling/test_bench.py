@@ -11,7 +11,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
 from conftest import REPO
 
 
@@ -77,3 +79,49 @@ def test_benchmark_runs_at_small_n(tmp_path: Path) -> None:
     compiled = Path(importlib.util.cache_from_source(str(module)))
     assert compiled.is_file() and compiled.stat().st_mtime >= module.stat().st_mtime
     assert "build_ratio_to_baseline" in result.stdout  # the printed table and verdicts
+
+
+def _scale() -> Any:
+    """benchmarks/scale.py as a module (its dataclasses need it in `sys.modules`)."""
+    name = "poakit_benchmark_scale"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / "scale.py")
+        assert spec is not None and spec.loader is not None
+        sys.modules[name] = module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def test_builds_delete_nothing_while_measuring(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every build writes a site folder of its own and each cold one starts from an empty
+    cache moved aside, never deleted: on ext4 without a journal, files deleted in the last
+    minutes slow down every file made after them (benchmarks/HISTORY.md)."""
+    scale = _scale()
+    project, baseline, aside = tmp_path / "poakit", tmp_path / "baseline", tmp_path / "aside"
+    project.mkdir(), baseline.mkdir()
+    built: list[tuple[Path, bool]] = []
+
+    def timed(command: list[str], cwd: Path) -> Any:
+        site = Path(command[-1])
+        assert not site.exists(), f"{site} is built over"  # a folder of its own each time
+        built.append((site, (cwd / ".cache").exists()))
+        site.mkdir()
+        (cwd / ".cache" / "poakit").mkdir(parents=True, exist_ok=True)  # what a build keeps
+        (cwd / ".cache" / "poakit" / f"made-by-{site.name}").write_text("x")
+        return scale.Run(1.0, 10.0, 1.0)
+
+    monkeypatch.setattr(scale, "timed", timed)
+    made = scale.builds(project, baseline, 3, aside)
+    cold = [cache for site, cache in built if site.name.startswith("site-cold-")]
+    assert cold == [False, False, False]  # each cold build found no cache
+    warm = [cache for site, cache in built if site.parent == project and "cold" not in site.name]
+    assert warm == [True, True, True]  # each warm build found the cold one's
+    # nothing deleted: the first two rounds' caches were moved aside, whole
+    kept = sorted(path.name for path in aside.iterdir())
+    assert kept == [".cache-0", ".cache-1"]
+    for folder in aside.iterdir():
+        assert len(list((folder / "poakit").iterdir())) == 2  # the cold and warm builds' files
+    assert made.site == project / "site-2" and made.baseline_site == baseline / "site-2"
+    assert all(site.is_dir() for site, _ in built)
