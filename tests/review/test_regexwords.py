@@ -11,6 +11,8 @@ import re
 
 import pytest
 from conftest import REPO
+from hypothesis import given
+from hypothesis import strategies as st
 
 from poakit.model.sections import KEYS
 from poakit.project.load import load_library, load_project
@@ -79,3 +81,38 @@ def test_required_sets(pattern: str, sets: list[set[str]]) -> None:
         match = compiled.search(text)
         if match:
             assert all(any(w in match.group().lower() for w in s) for s in found)
+
+
+_SHIPPED_WORDS = tone.ToneScanner(load_library(REPO / "snippets").tone_rules)._words.words
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_SHIPPED_WORDS),
+            st.text(alphabet="aAbK\u212a\u0130\u017fß .,'<>_\n\u00e9", max_size=6),
+        ),
+        max_size=40,
+    )
+)
+def test_the_word_set_finds_what_substring_tests_find(parts: list[str]) -> None:
+    """RE2's one pass finds exactly the words `word in text` finds, on lowered text with
+    characters whose lower case is longer (İ) or outside ASCII (the Kelvin sign)."""
+    text = "".join(parts)
+    for given_text in (text, text.lower(), text.upper()):
+        lowered = given_text.lower()
+        expected = frozenset(w for w in _SHIPPED_WORDS if w in lowered)
+        words = tone.WordSet(_SHIPPED_WORDS)
+        assert words.found(lowered) == expected
+        assert words.in_order(lowered) == tuple(w for w in _SHIPPED_WORDS if w in expected)
+
+
+def test_the_word_set_on_a_long_text_and_on_none() -> None:
+    """A text of a megabyte (the largest case file) holding every word once, far apart: all
+    are found (no automaton runs out of memory and answers nothing); no words, no text."""
+    filler = "lorem ipsum dolor sit " * 50
+    text = filler.join(_SHIPPED_WORDS) + filler * 900
+    assert len(text) > 1_000_000
+    assert tone.WordSet(_SHIPPED_WORDS).found(text) == frozenset(_SHIPPED_WORDS)
+    assert tone.WordSet([]).found("anything") == frozenset()
+    assert tone.WordSet(["we "]).found("") == frozenset()
