@@ -1,8 +1,21 @@
 """poakit: write, check and publish Amazon seller Plans of Action."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("poakit")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    """`__version__`, read from the installed package's metadata when first asked for:
+    importing importlib.metadata is some 35 ms of a `poa` command's start, and most commands
+    never show the version."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("poakit")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        found = "0+unknown"
+    globals()["__version__"] = found
+    return found

@@ -22,6 +22,19 @@ def test_help_lists_the_commands(mini: Path) -> None:
         assert command in result.stdout
 
 
+def test_version_is_the_installed_packages(mini: Path) -> None:
+    """`--version` reads the version when asked (poakit/__init__.py), as argparse's did."""
+    from importlib.metadata import version
+
+    result = poa("--version", cwd=mini)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        f"poakit {version('poakit')}\n",
+        "",
+    )
+    assert "--version    show program's version number and exit" in poa("--help", cwd=mini).stdout
+
+
 def test_check_clean_project_exits_0(mini: Path) -> None:
     result = poa("check", cwd=mini)
     assert result.returncode == 0

@@ -202,13 +202,9 @@ def test_another_version_of_poakit_or_of_a_shaping_library_is_another_generation
     """A cache restored from a run with other versions is kept apart, never read."""
     from importlib import metadata
 
-    from poakit.project import cache as cache_module
-
     mine = Cache(tmp_path).folder
     real = metadata.version
-    monkeypatch.setattr(
-        cache_module.metadata, "version", lambda name: "99.0" if name == package else real(name)
-    )
+    monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name == package else real(name))
     code_fingerprint.cache_clear()
     try:
         assert Cache(tmp_path).folder != mine

@@ -16,8 +16,8 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from .. import __version__
 from ..errors import Finding, InputError, PoakitError, UsageError
 from ..fileio import write_atomic
 from ..model.values import plural
@@ -41,12 +41,32 @@ from .github import annotation
 from .progress import ProgressLine
 
 
+class _Version(argparse.Action):
+    """`--version`, as argparse's own, with the version read only when it is asked for
+    (`poakit.__version__`)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            default=argparse.SUPPRESS,
+            help="show program's version number and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from .. import __version__
+
+        parser._print_message(f"poakit {__version__}\n", sys.stdout)
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="poa",
         description="Write, check and export Amazon seller Plans of Action from case files.",
     )
-    parser.add_argument("--version", action="version", version=f"poakit {__version__}")
+    parser.add_argument("--version", action=_Version)
     parser.add_argument(
         "--root",
         type=Path,

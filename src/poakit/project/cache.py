@@ -33,7 +33,6 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
 
 import jinja2
@@ -80,6 +79,8 @@ def digest(*parts: bytes | str) -> str:
 @functools.cache
 def code_fingerprint() -> str:
     """poakit's own source, and the versions of the libraries that shape its output."""
+    from importlib import metadata  # some 35 ms, only where a cache is used
+
     package = Path(__file__).resolve().parent.parent
     parts: list[bytes | str] = []
     for path in sorted(package.rglob("*.py")):

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from .. import __version__
 from ..errors import Finding, InputError, Level, UsageError, error
 from ..fileio import open_atomic
 from ..letter.letter import Letter
@@ -184,6 +183,8 @@ def _copy(path: Path, member: IO[bytes]) -> None:
 
 def index_text(packet: Packet, library: Library) -> str:
     """The packet's index: what each file is, in the letter's order, with its digest."""
+    from .. import __version__  # read when asked for (poakit/__init__.py)
+
     case = packet.letter.case
     notice = case.notice
     lines = [
