@@ -158,17 +158,20 @@ class ToneScanner:
     def _candidates(
         self, text: str, words: Sequence[str] | None = None
     ) -> dict[int, dict[re.Pattern[str], None]]:
-        """The patterns, by rule, that can match in `text`: their words occur in it."""
-        found = self._words.found(text.lower())
+        """The patterns, by rule, that can match in `text`: their words occur in it. Given
+        `words` (a few dozen at most), each is looked for in `text` as a substring; else all
+        are, in one pass (`WordSet`)."""
+        lowered = text.lower()
+        has = lowered.__contains__ if words is not None else self._words.found(lowered).__contains__
         chosen: dict[int, dict[re.Pattern[str], None]] = {}
         for index, pattern in self._always:
             chosen.setdefault(index, {})[pattern] = None
         also = self._also
         for word in self._by_word if words is None else words:
-            if word in found:
+            if has(word):
                 for index, pattern in self._by_word[word]:
                     others = also.get(pattern)
-                    if others is None or all(not found.isdisjoint(needed) for needed in others):
+                    if others is None or all(any(map(has, needed)) for needed in others):
                         chosen.setdefault(index, {})[pattern] = None
         return chosen
 
