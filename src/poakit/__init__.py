@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__version__: str  # set by `__getattr__` when first asked for
+
 
 def __getattr__(name: str) -> Any:
     """`__version__`, read from the installed package's metadata when first asked for:
