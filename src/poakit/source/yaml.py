@@ -333,21 +333,22 @@ class _Builder:
             built: Any = [build(item, (*loc, n), depth + 1) for n, item in enumerate(node.value)]
         elif isinstance(node, yaml.MappingNode) and tag == _MAP:
             built = {}
+            keys = marks.keys
+            self.count += len(node.value)  # each key counts, as the shape check counts it
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _KEY_TAGS:
+                key_tag = key_node.tag
+                if key_tag not in _KEY_TAGS or not isinstance(key_node, yaml.ScalarNode):
                     raise _Unusual
                 key = key_node.value
-                if key == "<<" or (*loc, key) in marks.keys:
+                at = (*loc, key)
+                if key == "<<" or at in keys:
                     raise _Unusual
-                self.count += 1
                 start = key_node.start_mark
-                marks.keys[(*loc, key)] = (start.line + first_line, start.column + 1)
+                keys[at] = (start.line + first_line, start.column + 1)
                 name = (
-                    key
-                    if key_node.tag == _STR
-                    else loader.yaml_constructors[key_node.tag](loader, key_node)
+                    key if key_tag == _STR else loader.yaml_constructors[key_tag](loader, key_node)
                 )
-                built[name] = build(value_node, (*loc, key), depth + 1)
+                built[name] = build(value_node, at, depth + 1)
         else:
             raise _Unusual
         self.on_path.discard(id(node))
