@@ -1,7 +1,5 @@
 """`python -m poakit` is the `poa` command."""
 
-import sys
+from .cli.main import run
 
-from .cli.main import main
-
-sys.exit(main())
+run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -33,6 +34,44 @@ def test_version_is_the_installed_packages(mini: Path) -> None:
         "",
     )
     assert "--version    show program's version number and exit" in poa("--help", cwd=mini).stdout
+
+
+def test_poa_ends_with_its_code_output_and_exit_handlers_without_a_teardown(mini: Path) -> None:
+    """`run` (the `poa` script, `python -m poakit`) skips the interpreter's teardown only: the
+    command's exit code, its whole output through a pipe and the exit handlers are kept."""
+    program = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('exit handler ran'))\n"
+        "sys.argv = ['poa', 'schema']\n"
+        "from poakit.cli.main import run\n"
+        "run()\n"
+        "print('not reached')\n"
+    )
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    ended = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=mini,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=buffered,
+    )
+    through_main = subprocess.run(
+        [sys.executable, "-c", "import sys; from poakit.cli.main import main; main(['schema'])"],
+        cwd=mini,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=buffered,
+    )
+    assert ended.returncode == through_main.returncode == 0
+    assert len(ended.stdout) > 8192  # more than one buffer of output, all of it
+    # the handler's words, written after the command's and flushed by `run` alone
+    output, _, handler = ended.stdout.rpartition("exit handler ran\n")
+    assert handler == "" and output == through_main.stdout and json.loads(output)
+    assert "not reached" not in ended.stdout
+    quiet = poa("check", "--format", "json", cwd=mini, stdout=subprocess.DEVNULL)
+    assert quiet.returncode == 0 and quiet.stderr == ""
 
 
 def test_check_clean_project_exits_0(mini: Path) -> None:

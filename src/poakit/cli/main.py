@@ -9,6 +9,7 @@ stopped by SIGTERM or SIGHUP, each after cleaning up; 141 the reader of the outp
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import json
 import os
@@ -16,7 +17,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import Finding, InputError, PoakitError, UsageError
 from ..fileio import write_atomic
@@ -205,6 +206,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         for signum, handler in stoppers.items():
             signal.signal(signum, handler)
+
+
+def run() -> NoReturn:
+    """The `poa` command: `main`, then the exit handlers and a last flush of the output, then
+    the end of the process without the interpreter's teardown, which frees every object one by
+    one (a thousand cases' results, the library, the modules): some 0.09 s, a thirtieth of a
+    cold `poa check` and a seventh of a warm one, for memory the system frees at once."""
+    code = main()
+    atexit._run_exitfuncs()  # what Python would run at exit (multiprocessing's, logging's)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader is gone: what is left goes nowhere
+            if stream is sys.stdout:
+                _discard_stdout()
+        except (OSError, ValueError):  # closed, or its descriptor is: nothing more to write
+            pass
+    os._exit(code)
 
 
 #: The signals that stop `poa` as Ctrl-C does: it cleans up (a half-written file goes) first.
