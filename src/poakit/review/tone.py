@@ -198,15 +198,18 @@ class WordSet:
 
     def found(self, text: str) -> frozenset[str]:
         """The words that occur in `text`, as `word in text` finds them."""
-        return frozenset(self.in_order(text))
+        return frozenset(self.words[i] for i in self._hits(text))
 
     def in_order(self, text: str) -> tuple[str, ...]:
         """`found`, in the order of `words`."""
+        return tuple(self.words[i] for i in sorted(self._hits(text)))
+
+    def _hits(self, text: str) -> list[int]:
+        """The indices in `words` of those in `text`."""
         if not self.words or not text:
-            return ()
-        # the indices of the words found, or None (google-re2-stubs says a bool)
-        hits = cast("list[int] | None", self._set.Match(text))
-        return tuple(self.words[i] for i in sorted(hits)) if hits else ()
+            return []
+        # a list, or None for none (google-re2-stubs says a bool)
+        return cast("list[int] | None", self._set.Match(text)) or []
 
 
 def _rule_matches(
