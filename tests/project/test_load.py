@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -105,3 +106,58 @@ def test_a_warm_load_never_reads_a_case_that_leads_outside(tmp_path: Path, kind:
         loaded = Loader(project).load(cache_folder=project / CACHE_DIR)
         (case,) = loaded.cases
         assert [f.rule for f in case.findings] == ["case-outside"] and case.file is None
+
+
+# -- a case read ahead (`case_ahead`) --------------------------------------------------------
+
+
+def _checked(result: object) -> object:
+    from dataclasses import replace
+
+    return replace(result, letter=None, file=None)  # type: ignore[type-var]
+
+
+def test_a_case_read_ahead_is_used_if_the_file_still_holds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from poakit.project.load import case_ahead, check_case, load_library
+    from poakit.source import yaml as yaml_module
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "snippets", root / "snippets")
+    shutil.copytree(REPO / "cases", root / "cases")
+    library = load_library(root / "snippets")
+    path = root / "cases" / "acme-home-inauthentic.yaml"
+    display = "cases/acme-home-inauthentic.yaml"
+    ahead = case_ahead(path, display, Containment(root))
+    assert ahead is not None
+    expected = check_case(path, library, display, root)
+
+    def not_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(yaml_module, "load", not_again)
+        assert _checked(check_case(path, library, display, root, ahead=ahead)) == _checked(expected)
+    # edited since it was read ahead: the check reads the file as it is now
+    path.write_text(path.read_text().replace("received: 2026", "received: soon 2026", 1))
+    edited = check_case(path, library, display, root)
+    assert edited.errors  # the date no longer parses
+    assert check_case(path, library, display, root, ahead=ahead) == edited
+    # read ahead under another name for it: its positions would name another file
+    other = case_ahead(path, "elsewhere.yaml", Containment(root))
+    assert check_case(path, library, display, root, ahead=other) == edited
+
+
+def test_a_case_the_check_would_not_read_is_not_read_ahead(tmp_path: Path) -> None:
+    from poakit.project.load import case_ahead
+
+    project, outside = _layout(tmp_path)
+    cases = project / "cases"
+    (cases / "out.yaml").symlink_to(outside / "plain.yaml")
+    os.mkfifo(cases / "pipe.yaml")  # reading it would wait for a writer for ever
+    (cases / "broken.yaml").write_text("seller: [\n")
+    inside = Containment(project)
+    for name in ("out.yaml", "pipe.yaml", "broken.yaml", "missing.yaml"):
+        assert case_ahead(cases / name, name, inside) is None
+    assert case_ahead(cases / "plain.yaml", "plain.yaml", inside) is not None

@@ -519,3 +519,70 @@ def test_a_site_finds_its_cache_folder_from_its_settings(
     settings = {} if value is None else {"cache": value}
     found = loader_module.site_cache_folder(str(tmp_path / "mkdocs.yml"), settings)
     assert found == (tmp_path / CACHE_DIR if kept else None)
+
+
+# -- cases read ahead while the library loads ------------------------------------------------
+
+
+def _slow_library(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The library takes 0.3 s to load, so the cases are all read ahead meanwhile; the list
+    gets how many were, at each load that reads ahead."""
+    counts: list[int] = []
+    slow = Loader._current_library
+    start = parallel.ReadAhead.__init__
+
+    def started(self: parallel.ReadAhead[Path], work: object, items: list[Path]) -> None:
+        start(self, work, items)  # type: ignore[arg-type]
+        self.items = items  # type: ignore[attr-defined]
+
+    def current_library(self: Loader, cache: Cache | None) -> object:
+        time.sleep(0.3)
+        return slow(self, cache)
+
+    collect = parallel.ReadAhead.collect
+
+    def counted(self: parallel.ReadAhead[Path]) -> dict[int, bytes]:
+        found = collect(self)
+        if self.items:  # type: ignore[attr-defined]
+            counts.append(len(found))
+        return found
+
+    monkeypatch.setattr(Loader, "_current_library", current_library)
+    monkeypatch.setattr(parallel.ReadAhead, "__init__", started)
+    monkeypatch.setattr(parallel.ReadAhead, "collect", counted)
+    monkeypatch.setattr(loader_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    return counts
+
+
+def test_cases_read_ahead_while_the_library_loads_are_checked_as_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project_copy(tmp_path)
+    _date_a_document_after_today(root)
+    (root / "cases" / "broken.yaml").write_text("visibility: public\nseller: [\n")
+    (root / "cases" / "folder.yaml").mkdir()
+    serial = check_project(root, base=root)
+    site = _fresh(root)
+    counts = _slow_library(monkeypatch)
+    ahead = check_project(root, base=root)
+    cases = len(list((root / "cases").glob("*.yaml")))
+    # every case but the two the check reports as unreadable was read ahead
+    assert counts == [cases - 2]
+    assert [r.slug for r in ahead.cases] == [r.slug for r in serial.cases]
+    assert ahead.findings == serial.findings
+    assert {f.rule for f in ahead.findings} >= {"evidence-in-future", "yaml-syntax"}
+    assert _site(root) == site  # a cold build reads ahead too (no cache yet)
+    assert counts == [cases - 2, cases - 2]
+
+
+def test_nothing_is_read_ahead_when_the_cache_or_the_memo_has_the_cases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project_copy(tmp_path)
+    counts = _slow_library(monkeypatch)
+    loader = Loader(root)
+    loader.load(cache_folder=_cache(root))  # cold: read ahead
+    loader.load(cache_folder=_cache(root))  # the library is loaded: nothing to overlap
+    Loader(root).load(cache_folder=_cache(root))  # the cache has every case
+    assert len(counts) == 1 and counts[0] > 0

@@ -217,3 +217,108 @@ def test_chunks_cover_every_item_once_in_order_and_shrink_to_one_at_the_end(
         assert sizes[-1] == 1  # the last worker to finish waits for one item, not a chunk
     if total >= count * parallel.CHUNKS_PER_CORE:  # not one chunk per item, either
         assert len(found) <= 4 * count * parallel.CHUNKS_PER_CORE
+
+
+# -- ReadAhead ------------------------------------------------------------------------------
+
+
+def _encoded(n: int) -> bytes | None:
+    if n % 7 == 3:
+        return None  # nothing to give for this one
+    return f"item {n}".encode() * (n % 5)  # some empty, some longer
+
+
+def test_read_ahead_gives_what_it_did_from_the_last_item_down() -> None:
+    items = list(range(500))
+    with parallel.ReadAhead(_encoded, items) as ahead:
+        time.sleep(0.3)  # the child has time to do all of them
+        done = ahead.collect()
+    expected = {n: _encoded(n) for n in items if _encoded(n) is not None}
+    assert done == expected
+
+
+def _slowly(n: int) -> bytes:
+    time.sleep(0.01)
+    return str(n).encode()
+
+
+def test_read_ahead_stops_when_collected_after_the_item_in_hand() -> None:
+    items = list(range(10_000))  # 100 s of work: collected long before
+    started = time.monotonic()
+    with parallel.ReadAhead(_slowly, items) as ahead:
+        time.sleep(0.2)
+        done = ahead.collect()
+    assert time.monotonic() - started < 5
+    assert 0 < len(done) < len(items)
+    assert sorted(done) == list(range(len(items) - len(done), len(items)))  # the last ones
+    assert all(done[n] == str(n).encode() for n in done)
+
+
+def _failing(n: int) -> bytes:
+    if n == 95:
+        raise RuntimeError("a bug in the work")
+    return b"x"
+
+
+def test_an_item_whose_work_fails_is_left_to_the_work_that_follows() -> None:
+    with parallel.ReadAhead(_failing, list(range(100))) as ahead:
+        time.sleep(0.2)
+        done = ahead.collect()
+    assert set(done) == set(range(100)) - {95}
+
+
+def _forked_children() -> list[int]:
+    """The processes this one forked that have not been waited for (zombies included)."""
+    own = os.getpid()
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == own:
+                found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="lists processes through /proc")
+def test_read_ahead_left_uncollected_stops_its_process_and_leaves_none_behind() -> None:
+    before = set(_forked_children())
+    with pytest.raises(KeyboardInterrupt), parallel.ReadAhead(_slowly, list(range(10_000))):
+        assert len(set(_forked_children()) - before) == 1
+        raise KeyboardInterrupt  # Ctrl-C while the library loads
+    assert set(_forked_children()) == before
+
+
+def test_read_ahead_does_nothing_where_it_cannot_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "can_fork", lambda jobs=None: False)
+    with parallel.ReadAhead(_encoded, list(range(100))) as ahead:
+        assert ahead.collect() == {}
+
+
+def test_read_ahead_of_nothing_forks_nothing() -> None:
+    before = set(_forked_children()) if os.path.isdir("/proc") else set()
+    with parallel.ReadAhead(_encoded, []) as ahead:
+        if os.path.isdir("/proc"):
+            assert set(_forked_children()) == before
+        assert ahead.collect() == {}
+
+
+@given(st.lists(st.tuples(st.integers(0, 2**40), st.binary(max_size=40)), max_size=8), st.data())
+def test_read_ahead_frames_cut_short_lose_only_the_last(
+    results: list[tuple[int, bytes]], data: st.DataObject
+) -> None:
+    """A process killed as it writes: the results it wrote whole are kept, the one it was
+    writing is not, and nothing is read from beyond what was written."""
+    framed = b"".join(parallel.ReadAhead._FRAME.pack(n, len(b)) + b for n, b in results)
+    assert parallel.ReadAhead.frames(framed) == dict(results)
+    cut = data.draw(st.integers(0, len(framed)))
+    kept = parallel.ReadAhead.frames(framed[:cut])
+    whole, at = {}, 0
+    for n, b in results:
+        at += parallel.ReadAhead._FRAME.size + len(b)
+        if at <= cut:
+            whole[n] = b
+    assert kept == whole

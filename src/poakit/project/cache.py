@@ -119,6 +119,10 @@ class Cache:
         self.folder = folder / code_fingerprint()[:16]
 
     # -- entries --------------------------------------------------------------------------------
+    def empty(self) -> bool:
+        """Whether it holds no entry yet (a fresh clone's cache, or a new generation's)."""
+        return not (self.folder / "entries").is_dir()
+
     def get(self, key: str) -> bytes | None:
         """The entry stored under `key`, if it is there and intact."""
         path = self._entry(key)

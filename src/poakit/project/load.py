@@ -26,7 +26,7 @@ from ..review.boilerplate import Sentence, boilerplate, letter_sentences
 from ..review.requirements import library_findings as requirement_problems
 from ..review.review import review
 from ..review.tone import example_findings
-from ..source.case import load_case
+from ..source.case import load_case, read_ahead
 from ..source.layout import SNIPPETS_DIR, case_paths, display_path, slug_of
 from ..source.library import read_library
 from ..source.records import read_versions
@@ -152,9 +152,11 @@ def check_case(
     display: str,
     root: Path | None = None,
     inside: Containment | None = None,
+    ahead: bytes | None = None,
 ) -> CaseResult:
     """Load, assemble and review one case; every problem ends up in `findings`. `inside`:
-    the `Containment` of `root` when many cases of it are checked."""
+    the `Containment` of `root` when many cases of it are checked; `ahead`: what `case_ahead`
+    read of it before (used if the file is unchanged)."""
     slug = slug_of(path)
     if inside is None and root is not None:
         inside = Containment(root)
@@ -162,7 +164,7 @@ def check_case(
     if problem is not None:
         return CaseResult(slug, path, display, findings=(problem,))
     try:
-        file = load_case(path, display)
+        file = load_case(path, display, None if ahead is None else pickle.loads(ahead))
     except InputError as exc:
         return CaseResult(slug, path, display, findings=exc.findings)
     versions, damaged = read_versions(path, display)
@@ -184,6 +186,15 @@ def check_case(
         return result((*exc.findings, *damaged))
     findings = (*review(letter, library, versions=versions), *damaged)
     return result(findings, assembled=True, letter=letter, sentences=letter_sentences(letter))
+
+
+def case_ahead(path: Path, display: str, inside: Containment | None = None) -> bytes | None:
+    """What `check_case` can take of a case file read before it is checked (`read_ahead`),
+    as bytes, to come from the process that read it; None for a file it would not read."""
+    if _unreadable(path, display, inside) is not None:
+        return None
+    found = read_ahead(path, display)
+    return None if found is None else pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
 
 
 def one_case_a_slug(

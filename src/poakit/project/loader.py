@@ -50,13 +50,14 @@ from .load import (
     Containment,
     Project,
     across_cases,
+    case_ahead,
     check_case,
     load_library,
     one_case_a_slug,
 )
 from .memo import Memo
 from .packet import attachment_check
-from .parallel import Progress, on_every_core, uncollected
+from .parallel import PARALLEL_FROM, Progress, ReadAhead, on_every_core, uncollected
 from .settings import switch
 
 #: What a site makes of a freshly checked case while its letter is at hand: files by name
@@ -178,11 +179,26 @@ class Loader:
         findings; sending a thousand cases back from the workers costs half a second).
         `progress` is told how many of the cases checked afresh are done, as they are."""
         cache = Cache(cache_folder) if cache_folder is not None else None
-        if cache is not None:
-            cache.tidy()
-        library, library_key = self._current_library(cache)
+        paths = case_paths(self.root)
+        # A load that checks every case (nothing loaded yet, nothing cached) reads them ahead
+        # on the core that is idle while the library loads.
+        cold = self._library is None and (cache is None or cache.empty())
+        ahead_of = paths if cold and len(paths) >= PARALLEL_FROM else []
+        with ReadAhead(self._read_ahead, ahead_of) as ahead:
+            if cache is not None:
+                cache.tidy()
+            library, library_key = self._current_library(cache)
+            found = {ahead_of[index]: data for index, data in ahead.collect().items()}
         work = _Work(
-            library, library_key, self.root, self.base, cache, prepare, review_date(), findings_only
+            library,
+            library_key,
+            self.root,
+            self.base,
+            cache,
+            prepare,
+            review_date(),
+            findings_only,
+            found,
         )
         folders = work.case_folders if self.remember else None
         keys: dict[Path, tuple[object, ...] | None] = {
@@ -192,7 +208,7 @@ class Loader:
             )
             if self.remember
             else None
-            for path in case_paths(self.root)
+            for path in paths
         }
         results: dict[Path, CaseResult | None] = {}
         with uncollected():
@@ -218,6 +234,9 @@ class Loader:
         )
         return self._latest
 
+    def _read_ahead(self, path: Path) -> bytes | None:
+        return case_ahead(path, _display(path, self.base), Containment(self.root))
+
     def _current_library(self, cache: Cache | None) -> tuple[Library, str]:
         folder = self.root / SNIPPETS_DIR
         # every entry, followed through links or not: a file that became a link or a folder
@@ -242,15 +261,14 @@ class _Work:
     prepare: Prepare | None
     today: dt.date
     findings_only: bool = False
+    ahead: Mapping[Path, bytes] = field(default_factory=dict)  # read ahead (`case_ahead`)
 
     @functools.cached_property
     def inside(self) -> Containment:
         return Containment(self.root)
 
     def _display(self, path: Path) -> str:
-        if path.is_absolute() and self.base.is_absolute():  # then the working folder is moot
-            return _shown(path, self.base)
-        return display_path(path, self.base)
+        return _display(path, self.base)
 
     def key(self, path: Path) -> str | None:
         """What the case's results are made from, as a digest (its key in the cache and in a
@@ -355,7 +373,9 @@ class _Work:
         letter (a thousand letters held in memory would cost 100 MB)."""
         # nothing reads a findings-only result's key when there is no cache to keep it in
         key = None if self.findings_only and self.cache is None else self.key(path)
-        result = check_case(path, self.library, self._display(path), self.root, self.inside)
+        result = check_case(
+            path, self.library, self._display(path), self.root, self.inside, self.ahead.get(path)
+        )
         made = (
             self.prepare(result, self.library)
             if self.prepare is not None and result.letter is not None
@@ -387,6 +407,12 @@ class _Work:
         elif slim_file is not None:
             slim_file = replace(slim_file, source=Document(result.display, None))
         return replace(result, file=slim_file, letter=None, files=files, key=key)
+
+
+def _display(path: Path, base: Path) -> str:
+    if path.is_absolute() and base.is_absolute():  # then the working folder is moot
+        return _shown(path, base)
+    return display_path(path, base)
 
 
 @functools.lru_cache(maxsize=16384)

@@ -13,8 +13,10 @@ import gc
 import multiprocessing
 import os
 import signal
+import struct
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -201,6 +203,112 @@ class Halves:
             finally:
                 self.lock.release()
             yield number
+
+
+class ReadAhead(Generic[T]):
+    """`work` started on `items` ahead of time, in a process forked to use the core that is
+    idle while this one does something else first (loads the library, on which the rest
+    depends); from the last item down, as the work that follows takes them from the first.
+    `collect` stops it, after the item in hand, and gives what it did, by index: as bytes,
+    `work`'s own encoding, for whoever uses them. Nothing where it cannot fork, and nothing of
+    an item whose `work` gave None or failed (the work that follows does it as usual). Use it
+    as a context manager: leaving it uncollected stops the process."""
+
+    #: how each result travels: its index and length, then its bytes
+    _FRAME = struct.Struct("<QQ")
+
+    def __init__(self, work: Callable[[T], bytes | None], items: Sequence[T]) -> None:
+        self._pid: int | None = None
+        self._pipe = -1
+        if not items or not can_fork():
+            return
+        stop = multiprocessing.get_context("fork").RawValue("b", 0)
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # no memory or no process left for it: nothing is read ahead
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # pragma: no cover - the forked process (its coverage is not collected)
+            os.close(read)
+            code = 1
+            try:
+                self._run(work, items, stop, write)
+                code = 0
+            finally:  # never the parent's exit handlers, nor its `finally` blocks
+                os._exit(code)
+        os.close(write)
+        self._pid, self._pipe, self._stop = pid, read, stop
+
+    @classmethod
+    def _run(
+        cls, work: Callable[[T], bytes | None], items: Sequence[T], stop: Any, out: int
+    ) -> None:  # pragma: no cover - runs in the forked process
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # stopped, not cleaned up
+            signal.signal(signum, signal.SIG_DFL)
+        gc.disable()  # it keeps what it made until the end: nothing to collect
+        done: list[bytes] = []
+        for index in range(len(items) - 1, -1, -1):
+            if stop.value:
+                break
+            try:
+                data = work(items[index])
+            except Exception:  # the work that follows meets it again, and reports it
+                data = None
+            if data is not None:
+                done += (cls._FRAME.pack(index, len(data)), data)
+        with open(out, "wb") as pipe:
+            pipe.writelines(done)
+
+    def collect(self) -> dict[int, bytes]:
+        """Stop the process and give what it did: the result of each item it finished."""
+        if self._pid is None:
+            return {}
+        self._stop.value = 1
+        try:
+            with open(self._pipe, "rb", closefd=False) as pipe:
+                data = pipe.read()
+        finally:
+            self._end()
+        return self.frames(data)
+
+    @classmethod
+    def frames(cls, data: bytes) -> dict[int, bytes]:
+        """The results in `data`, as the process wrote them; a last one cut short (the process
+        was killed as it wrote) is left out."""
+        found: dict[int, bytes] = {}
+        at, size = 0, cls._FRAME.size
+        while at + size <= len(data):
+            index, length = cls._FRAME.unpack_from(data, at)
+            at += size
+            if at + length > len(data):
+                break
+            found[index] = data[at : at + length]
+            at += length
+        return found
+
+    def _end(self) -> None:
+        pid, self._pid = self._pid, None
+        if pid is None:
+            return
+        os.close(self._pipe)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+    def __enter__(self) -> ReadAhead[T]:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._pid is not None:  # not collected: not wanted
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._end()
 
 
 _work: Callable[[Any], Any] | None = None  # set in each worker only (see `_install`)
