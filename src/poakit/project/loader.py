@@ -184,7 +184,8 @@ class Loader:
         # on the core that is idle while the library loads.
         cold = self._library is None and (cache is None or cache.empty())
         ahead_of = paths if cold and len(paths) >= PARALLEL_FROM else []
-        with ReadAhead(self._read_ahead, ahead_of) as ahead:
+        read = partial(_case_ahead, self.base, Containment(self.root))
+        with ReadAhead(read, ahead_of) as ahead:
             if cache is not None:
                 cache.tidy()
             library, library_key = self._current_library(cache)
@@ -233,9 +234,6 @@ class Loader:
             checked_afresh=len(todo),
         )
         return self._latest
-
-    def _read_ahead(self, path: Path) -> bytes | None:
-        return case_ahead(path, _display(path, self.base), Containment(self.root))
 
     def _current_library(self, cache: Cache | None) -> tuple[Library, str]:
         folder = self.root / SNIPPETS_DIR
@@ -407,6 +405,10 @@ class _Work:
         elif slim_file is not None:
             slim_file = replace(slim_file, source=Document(result.display, None))
         return replace(result, file=slim_file, letter=None, files=files, key=key)
+
+
+def _case_ahead(base: Path, inside: Containment, path: Path) -> bytes | None:
+    return case_ahead(path, _display(path, base), inside)
 
 
 def _display(path: Path, base: Path) -> str:
