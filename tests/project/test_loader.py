@@ -79,6 +79,15 @@ def _date_a_document_after_today(root: Path) -> None:
     path.write_text(path.read_text().replace("date: 2026-09-30", "date: 2026-12-03", 1))
 
 
+def _project_with_problems(tmp_path: Path) -> Path:
+    """A copy of the project with an error in a case (a document dated after TODAY) and a case
+    file that is not YAML."""
+    root = _project_copy(tmp_path)
+    _date_a_document_after_today(root)
+    (root / "cases" / "broken.yaml").write_text("visibility: public\nseller: [\n")
+    return root
+
+
 def test_a_record_reads_back_as_the_same_case_and_findings() -> None:
     for result in load_project(REPO, base=REPO).cases:
         assert result.file is not None
@@ -254,9 +263,7 @@ def test_poa_check_sees_an_edit_after_a_cached_check(tmp_path: Path) -> None:
 def test_poa_checks_parallel_path_finds_what_one_process_finds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = _project_copy(tmp_path)
-    _date_a_document_after_today(root)
-    (root / "cases" / "broken.yaml").write_text("visibility: public\nseller: [\n")
+    root = _project_with_problems(tmp_path)
     serial = check_project(root, base=root)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
     parallel_ = check_project(root, base=root)
@@ -558,9 +565,7 @@ def _slow_library(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_cases_read_ahead_while_the_library_loads_are_checked_as_the_others(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = _project_copy(tmp_path)
-    _date_a_document_after_today(root)
-    (root / "cases" / "broken.yaml").write_text("visibility: public\nseller: [\n")
+    root = _project_with_problems(tmp_path)
     (root / "cases" / "folder.yaml").mkdir()
     serial = check_project(root, base=root)
     site = _fresh(root)
