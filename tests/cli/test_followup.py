@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import poa
 
-from poakit.cli import followup
 from poakit.cli.main import main
+from poakit.project import sent
 
 
 def test_sent_records_the_letter_and_says_what_it_did(mini: Path) -> None:
@@ -191,7 +191,7 @@ def test_diff_of_the_current_letter_with_itself_checks_the_case_once(
     mini: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     checked: list[Path] = []
-    real = followup.sendable_letter
+    real = sent.sendable_letter
 
     def counting(root: Path, path: Path):  # type: ignore[no-untyped-def]
         checked.append(path)
@@ -199,7 +199,7 @@ def test_diff_of_the_current_letter_with_itself_checks_the_case_once(
 
     monkeypatch.chdir(mini)
     monkeypatch.setenv("POAKIT_TODAY", "2026-11-27")
-    monkeypatch.setattr(followup, "sendable_letter", counting)
+    monkeypatch.setattr(sent, "sendable_letter", counting)
     assert main(["diff", "acme", "current", "current"]) == 0
     assert len(checked) == 1
     assert "+++ the current letter (not sent)" in capsys.readouterr().out

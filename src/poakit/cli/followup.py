@@ -12,10 +12,10 @@ from typing import Any
 from ..errors import UsageError
 from ..model.case import Event
 from ..model.values import plural
-from ..model.versions import SentVersion, compare, find_version
+from ..model.versions import SentVersion, compare
 from ..project import packet, sent
 from ..project.load import load_library, sendable_letter
-from ..render import DEFAULT_WIDTH, render_letter
+from ..render import DEFAULT_WIDTH
 from ..render.diff import diff_text
 from ..review.review import today
 from ..source.layout import SNIPPETS_DIR, display_path, find_root, resolve_case
@@ -122,10 +122,6 @@ def run_sent(args: argparse.Namespace) -> int:
     return 0
 
 
-#: The name `poa diff` gives the letter the case makes now, beside v1, v2...
-CURRENT = "current"
-
-
 def run_diff(args: argparse.Namespace) -> int:
     root = find_root(args.root)
     path = resolve_case(args.case, root)
@@ -133,7 +129,9 @@ def run_diff(args: argparse.Namespace) -> int:
     for finding in odd:  # warnings, all: what can be read is compared
         print(finding, file=sys.stderr)
     old, new = _compared(args, versions, path)
-    shown = {name: _version(name, versions, root, path) for name in {old, new}}  # once each
+    shown = {
+        name: sent.version_text(name, versions, root, path) for name in {old, new}
+    }  # once each
     (old_label, old_text), (new_label, new_text) = shown[old], shown[new]
     width = DEFAULT_WIDTH if args.width is None else args.width
     sys.stdout.write(diff_text(old_label, new_label, compare(old_text, new_text), width))
@@ -144,28 +142,13 @@ def _compared(
     args: argparse.Namespace, versions: Sequence[SentVersion], path: Path
 ) -> tuple[str, str]:
     if args.old is not None:
-        return args.old, args.new or CURRENT
+        return args.old, args.new or sent.CURRENT
     if not versions:
         raise UsageError(
             f"no letter of {display_path(path)} is recorded yet: poa sent records the letter "
             "when you send it"
         )
-    return versions[-1].name, CURRENT
-
-
-def _version(name: str, versions: Sequence[SentVersion], root: Path, path: Path) -> tuple[str, str]:
-    """(label, text) of a version named v1, 1 or current."""
-    if name.lower() == CURRENT:
-        _, _, letter = sendable_letter(root, path)
-        return "the current letter (not sent)", render_letter(letter, "text").decode("utf-8")
-    found = find_version(versions, name)
-    if found is None:
-        recorded = ", ".join(v.name for v in versions) or "none yet"
-        raise UsageError(
-            f"no version {name!r} of {display_path(path)} (recorded: {recorded}; "
-            f"or '{CURRENT}' for the letter the case makes now)"
-        )
-    return found.label, found.text
+    return versions[-1].name, sent.CURRENT
 
 
 def run_packet(args: argparse.Namespace) -> int:

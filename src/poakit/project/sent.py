@@ -21,15 +21,20 @@ from ..letter.assemble import assemble
 from ..model.case import SUBMISSIONS, CaseFile, Event
 from ..model.library import Library
 from ..model.values import format_date
-from ..model.versions import SentVersion, changed, compare, record_name
+from ..model.versions import SentVersion, changed, compare, find_version, record_name
 from ..render import DEFAULT_WIDTH, render_letter
 from ..review.review import review
 from ..source import yaml
 from ..source.case import case_from_text
 from ..source.edit import add_follow_up
+from ..source.layout import display_path
 from ..source.records import read_versions, sent_display, sent_folder
+from .load import sendable_letter
 
 _BOM = "\ufeff"
+
+#: The name `poa diff` gives the letter the case makes now, beside v1, v2...
+CURRENT = "current"
 
 
 @dataclass(frozen=True)
@@ -224,3 +229,22 @@ def _notes(case_file: CaseFile, versions: Sequence[SentVersion], version: SentVe
             f"({format_date(version.date)}): check --date"
         )
     return notes
+
+
+def version_text(
+    name: str, versions: Sequence[SentVersion], root: Path, path: Path
+) -> tuple[str, str]:
+    """(label, text) of the case's version named v1, 1 or current (`poa diff`): a recorded
+    letter, or the letter the case makes now; a `UsageError` naming the recorded ones for any
+    other name."""
+    if name.lower() == CURRENT:
+        _, _, letter = sendable_letter(root, path)
+        return "the current letter (not sent)", render_letter(letter, "text").decode("utf-8")
+    found = find_version(versions, name)
+    if found is None:
+        recorded = ", ".join(v.name for v in versions) or "none yet"
+        raise UsageError(
+            f"no version {name!r} of {display_path(path)} (recorded: {recorded}; "
+            f"or '{CURRENT}' for the letter the case makes now)"
+        )
+    return found.label, found.text
